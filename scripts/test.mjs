@@ -24,7 +24,9 @@ function listTests(dir) {
 function run(cmd, cmdArgs, label) {
   const started = Date.now();
   const res = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
-  console.error(`# ${label}: ${res.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `# ${label}: ${res.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
@@ -40,4 +42,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], `${files.length} test files`);
+run(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  `${files.length} test files`,
+);

@@ -4,7 +4,11 @@ export type BenchResult = { name: string; value: number; unit: string };
 export type Report = (name: string, value: number, unit: string) => void;
 
 /** Runs `fn` repeatedly for at least `durationMs` and returns operations per second. */
-export async function measureRate(fn: () => unknown, opsPerCall: number, durationMs: number): Promise<number> {
+export async function measureRate(
+  fn: () => unknown,
+  opsPerCall: number,
+  durationMs: number,
+): Promise<number> {
   const started = performance.now();
   let ops = 0;
   while (performance.now() - started < durationMs) {

@@ -53,7 +53,11 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
   const bytesMax = options.bytesMax ?? cborBytesMax;
   if (!(bytes instanceof Uint8Array)) throw new CodecError('wrong_type', field, 'expected bytes');
   if (bytes.length > bytesMax) {
-    throw new CodecError('too_large', field, `${bytes.length} bytes exceeds the limit of ${bytesMax}`);
+    throw new CodecError(
+      'too_large',
+      field,
+      `${bytes.length} bytes exceeds the limit of ${bytesMax}`,
+    );
   }
   if (bytes.length === 0) throw new CodecError('malformed', field, 'empty input');
   checkDepth(bytes, field);
@@ -74,18 +78,26 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
 function classifyDecodeError(error: unknown, field: string): CodecError {
   const message = error instanceof Error ? error.message : String(error);
   if (/more bytes than necessary/.test(message)) {
-    return new CodecError('non_canonical', field, 'integer or length not in its shortest form', { cause: error });
+    return new CodecError('non_canonical', field, 'integer or length not in its shortest form', {
+      cause: error,
+    });
   }
   if (/indefinite|undefined|Infinity|NaN|tag|non-string keys/i.test(message)) {
-    return new CodecError('unsupported', field, message.replace(/^CBOR decode error: /, ''), { cause: error });
+    return new CodecError('unsupported', field, message.replace(/^CBOR decode error: /, ''), {
+      cause: error,
+    });
   }
   if (/duplicate|repeat map key/i.test(message)) {
     return new CodecError('non_canonical', field, 'duplicate map key', { cause: error });
   }
   if (/too many terminals/.test(message)) {
-    return new CodecError('non_canonical', field, 'trailing bytes after the value', { cause: error });
+    return new CodecError('non_canonical', field, 'trailing bytes after the value', {
+      cause: error,
+    });
   }
-  return new CodecError('malformed', field, message.replace(/^CBOR decode error: /, ''), { cause: error });
+  return new CodecError('malformed', field, message.replace(/^CBOR decode error: /, ''), {
+    cause: error,
+  });
 }
 
 function describeMismatch(input: Uint8Array, canonical: Uint8Array): string {
@@ -118,7 +130,11 @@ function checkDepth(bytes: Uint8Array, field: string): void {
       return; // indefinite or reserved: the decoder rejects it with a precise message
     }
     if (major === 7 && minor >= 25) {
-      throw new CodecError('unsupported', field, `floating-point value at byte ${offset - 1 - (1 << (minor - 24))} (Tally encodes numbers as integers)`);
+      throw new CodecError(
+        'unsupported',
+        field,
+        `floating-point value at byte ${offset - 1 - (1 << (minor - 24))} (Tally encodes numbers as integers)`,
+      );
     }
     pending[pending.length - 1]! -= 1;
     if (major === 2 || major === 3) offset += argument;
@@ -134,18 +150,24 @@ function checkDepth(bytes: Uint8Array, field: string): void {
 }
 
 function checkEncodable(value: unknown, path: string, depth: number): void {
-  if (depth > cborDepthMax) throw new CodecError('out_of_range', path, `nesting deeper than ${cborDepthMax} levels`);
+  if (depth > cborDepthMax)
+    throw new CodecError('out_of_range', path, `nesting deeper than ${cborDepthMax} levels`);
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
       if (!Number.isSafeInteger(value)) {
-        throw new CodecError('unsupported', path, 'numbers must be safe integers (use bigint for larger values; floats are not allowed)');
+        throw new CodecError(
+          'unsupported',
+          path,
+          'numbers must be safe integers (use bigint for larger values; floats are not allowed)',
+        );
       }
       return;
     case 'bigint':
-      if (value > uint64Max || value < nint64Min) throw new CodecError('out_of_range', path, 'integer outside the 64-bit CBOR range');
+      if (value > uint64Max || value < nint64Min)
+        throw new CodecError('out_of_range', path, 'integer outside the 64-bit CBOR range');
       return;
     case 'object':
       checkEncodableObject(value, path, depth);
@@ -163,10 +185,19 @@ function checkEncodableObject(value: object | null, path: string, depth: number)
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    throw new CodecError('unsupported', path, `cannot encode a ${proto?.constructor?.name ?? 'non-plain'} object`);
+    throw new CodecError(
+      'unsupported',
+      path,
+      `cannot encode a ${proto?.constructor?.name ?? 'non-plain'} object`,
+    );
   }
   for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) throw new CodecError('unsupported', `${path}.${key}`, 'undefined is not encodable; omit the key');
+    if (item === undefined)
+      throw new CodecError(
+        'unsupported',
+        `${path}.${key}`,
+        'undefined is not encodable; omit the key',
+      );
     checkEncodable(item, `${path}.${key}`, depth + 1);
   }
 }

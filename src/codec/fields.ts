@@ -7,14 +7,23 @@ type Fields = { readonly [key: string]: CborValue };
 
 const uint64Max = (1n << 64n) - 1n;
 
-export function readArray(value: CborValue | undefined, field: string, lengthMax = Number.MAX_SAFE_INTEGER): readonly CborValue[] {
+export function readArray(
+  value: CborValue | undefined,
+  field: string,
+  lengthMax = Number.MAX_SAFE_INTEGER,
+): readonly CborValue[] {
   if (!Array.isArray(value)) throw new CodecError('wrong_type', field, 'expected an array');
-  if (value.length > lengthMax) throw new CodecError('out_of_range', field, `more than ${lengthMax} items`);
+  if (value.length > lengthMax)
+    throw new CodecError('out_of_range', field, `more than ${lengthMax} items`);
   return value;
 }
 
 /** An array of exactly `length` items: the shape every fixed record (tx, header, vote) uses. */
-export function readTuple(value: CborValue | undefined, field: string, length: number): readonly CborValue[] {
+export function readTuple(
+  value: CborValue | undefined,
+  field: string,
+  length: number,
+): readonly CborValue[] {
   const items = readArray(value, field);
   if (items.length !== length) {
     throw new CodecError('wrong_type', field, `expected ${length} items, got ${items.length}`);
@@ -23,14 +32,24 @@ export function readTuple(value: CborValue | undefined, field: string, length: n
 }
 
 export function readMap(value: CborValue | undefined, field: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    value instanceof Uint8Array
+  ) {
     throw new CodecError('wrong_type', field, 'expected a map');
   }
   return value as Fields;
 }
 
 /** A map whose keys are exactly the given required keys, plus optional ones; anything else is refused. */
-export function readRecord(value: CborValue | undefined, field: string, required: readonly string[], optional: readonly string[] = []): Fields {
+export function readRecord(
+  value: CborValue | undefined,
+  field: string,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): Fields {
   const map = readMap(value, field);
   for (const key of required) {
     if (!(key in map)) throw new CodecError('missing_field', `${field}.${key}`, 'is required');
@@ -43,23 +62,35 @@ export function readRecord(value: CborValue | undefined, field: string, required
   return map;
 }
 
-export function readBytes(value: CborValue | undefined, field: string, length?: number): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CodecError('wrong_type', field, 'expected a byte string');
+export function readBytes(
+  value: CborValue | undefined,
+  field: string,
+  length?: number,
+): Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new CodecError('wrong_type', field, 'expected a byte string');
   if (length !== undefined && value.length !== length) {
     throw new CodecError('out_of_range', field, `expected ${length} bytes, got ${value.length}`);
   }
   return value;
 }
 
-export function readBytesMax(value: CborValue | undefined, field: string, lengthMax: number): Uint8Array {
+export function readBytesMax(
+  value: CborValue | undefined,
+  field: string,
+  lengthMax: number,
+): Uint8Array {
   const bytes = readBytes(value, field);
-  if (bytes.length > lengthMax) throw new CodecError('out_of_range', field, `longer than ${lengthMax} bytes`);
+  if (bytes.length > lengthMax)
+    throw new CodecError('out_of_range', field, `longer than ${lengthMax} bytes`);
   return bytes;
 }
 
 export function readString(value: CborValue | undefined, field: string, lengthMax: number): string {
-  if (typeof value !== 'string') throw new CodecError('wrong_type', field, 'expected a text string');
-  if (value.length > lengthMax) throw new CodecError('out_of_range', field, `longer than ${lengthMax} characters`);
+  if (typeof value !== 'string')
+    throw new CodecError('wrong_type', field, 'expected a text string');
+  if (value.length > lengthMax)
+    throw new CodecError('out_of_range', field, `longer than ${lengthMax} characters`);
   return value;
 }
 
@@ -69,7 +100,11 @@ export function readBoolean(value: CborValue | undefined, field: string): boolea
 }
 
 /** An unsigned integer that fits a JS number (heights, rounds, counts, milliseconds). */
-export function readUint(value: CborValue | undefined, field: string, max = Number.MAX_SAFE_INTEGER): number {
+export function readUint(
+  value: CborValue | undefined,
+  field: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new CodecError('wrong_type', field, 'expected an unsigned integer');
   }
@@ -85,7 +120,11 @@ export function readUint64(value: CborValue | undefined, field: string): bigint 
 }
 
 /** A text string from a fixed set. */
-export function readEnum<T extends string>(value: CborValue | undefined, field: string, allowed: readonly T[]): T {
+export function readEnum<T extends string>(
+  value: CborValue | undefined,
+  field: string,
+  allowed: readonly T[],
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new CodecError('wrong_type', field, `expected one of ${allowed.join(', ')}`);
   }
@@ -98,6 +137,7 @@ export function readEnum<T extends string>(value: CborValue | undefined, field: 
  */
 export function toUint64(value: number | bigint, field: string): bigint {
   const big = typeof value === 'bigint' ? value : BigInt(value);
-  if (big < 0n || big > uint64Max) throw new CodecError('out_of_range', field, 'outside the unsigned 64-bit range');
+  if (big < 0n || big > uint64Max)
+    throw new CodecError('out_of_range', field, 'outside the unsigned 64-bit range');
   return big;
 }

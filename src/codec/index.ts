@@ -1,4 +1,11 @@
 // Canonical bytes: deterministic CBOR and the typed readers built on it.
-export { type CborValue, cborBytesMax, cborDepthMax, type DecodeOptions, decode, encode } from './cbor.ts';
+export {
+  type CborValue,
+  cborBytesMax,
+  cborDepthMax,
+  type DecodeOptions,
+  decode,
+  encode,
+} from './cbor.ts';
 export { CodecError, type CodecErrorCode } from './errors.ts';
 export * from './fields.ts';
