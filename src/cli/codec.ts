@@ -22,13 +22,17 @@ function toJson(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map(toJson);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, CborValue>).map(([k, v]) => [k, toJson(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, CborValue>).map(([k, v]) => [k, toJson(v)]),
+    );
   }
   return value;
 }
 
 export function registerCodecCommand(program: Command): void {
-  const codec = program.command('codec').description('inspect canonical bytes (deterministic CBOR)');
+  const codec = program
+    .command('codec')
+    .description('inspect canonical bytes (deterministic CBOR)');
   codec
     .command('decode')
     .description('decode hex as a ledger type and print it as JSON (bytes as hex)')
@@ -37,13 +41,20 @@ export function registerCodecCommand(program: Command): void {
     .action((hex: string, options: { as: string }) => {
       const decoder = decoders[options.as];
       if (decoder === undefined) {
-        throw new TallyError('unknown_type', `Unknown type '${options.as}': use one of ${Object.keys(decoders).join(', ')}.`);
+        throw new TallyError(
+          'unknown_type',
+          `Unknown type '${options.as}': use one of ${Object.keys(decoders).join(', ')}.`,
+        );
       }
       let bytes: Uint8Array;
       try {
         bytes = fromHex(hex.replace(/^0x/, ''));
       } catch (cause) {
-        throw new TallyError('bad_hex', 'The input is not hex: give an even number of 0-9a-f characters.', { cause });
+        throw new TallyError(
+          'bad_hex',
+          'The input is not hex: give an even number of 0-9a-f characters.',
+          { cause },
+        );
       }
       console.log(JSON.stringify(toJson(decoder(bytes)), null, 2));
     });

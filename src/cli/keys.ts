@@ -8,7 +8,8 @@ import { TallyError } from '../util/errors.ts';
 import { type PassphraseOptions, readPassphrase } from './passphrase.ts';
 
 function parseSuite(value: string): SuiteId {
-  if (!isSuiteId(value)) throw new TallyError('unknown_suite', `Unknown suite '${value}': use ed25519, p256 or sm2.`);
+  if (!isSuiteId(value))
+    throw new TallyError('unknown_suite', `Unknown suite '${value}': use ed25519, p256 or sm2.`);
   return value;
 }
 
@@ -19,22 +20,42 @@ export function registerKeysCommand(program: Command): void {
     .description('generate a key pair and save it encrypted with a passphrase')
     .requiredOption('--out <file>', 'where to write the key file (never overwritten)')
     .option('--suite <suite>', 'signature suite: ed25519, p256 or sm2', 'ed25519')
-    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'TALLY_PASSPHRASE')
+    .option(
+      '--passphrase-env <name>',
+      'environment variable holding the passphrase',
+      'TALLY_PASSPHRASE',
+    )
     .option('--passphrase-file <file>', 'file holding the passphrase')
     .action((options: PassphraseOptions & { out: string; suite: string }) => {
       const suite = getSuite(parseSuite(options.suite));
       const keyPair = suite.generateKeyPair();
       saveKeyFile(options.out, keyPair, readPassphrase(options));
-      console.log(JSON.stringify({ file: options.out, suite: suite.id, publicKey: toHex(keyPair.publicKey) }, null, 2));
+      console.log(
+        JSON.stringify(
+          { file: options.out, suite: suite.id, publicKey: toHex(keyPair.publicKey) },
+          null,
+          2,
+        ),
+      );
     });
   keys
     .command('show')
-    .description("decrypt a key file and print its suite and public key (checks the passphrase)")
+    .description('decrypt a key file and print its suite and public key (checks the passphrase)')
     .argument('<file>', 'key file')
-    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'TALLY_PASSPHRASE')
+    .option(
+      '--passphrase-env <name>',
+      'environment variable holding the passphrase',
+      'TALLY_PASSPHRASE',
+    )
     .option('--passphrase-file <file>', 'file holding the passphrase')
     .action((file: string, options: PassphraseOptions) => {
       const keyPair = loadKeyFile(file, readPassphrase(options));
-      console.log(JSON.stringify({ file, suite: keyPair.suite, publicKey: toHex(keyPair.publicKey) }, null, 2));
+      console.log(
+        JSON.stringify(
+          { file, suite: keyPair.suite, publicKey: toHex(keyPair.publicKey) },
+          null,
+          2,
+        ),
+      );
     });
 }

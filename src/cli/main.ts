@@ -11,7 +11,9 @@ export const version = '0.1.0';
 
 export function createProgram(): Command {
   const program = new Command('tally')
-    .description('Tally: a consortium blockchain with BFT finality, private data and proofs anyone can check')
+    .description(
+      'Tally: a consortium blockchain with BFT finality, private data and proofs anyone can check',
+    )
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -10,7 +10,11 @@ export function readPassphrase(options: PassphraseOptions): string {
     try {
       return readFileSync(options.passphraseFile, 'utf8').replace(/\r?\n$/, '');
     } catch (cause) {
-      throw new TallyError('passphrase_unreadable', `Cannot read the passphrase file ${options.passphraseFile}.`, { cause });
+      throw new TallyError(
+        'passphrase_unreadable',
+        `Cannot read the passphrase file ${options.passphraseFile}.`,
+        { cause },
+      );
     }
   }
   const value = process.env[options.passphraseEnv];

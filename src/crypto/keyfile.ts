@@ -297,7 +297,9 @@ function parseKdf(kdf: Record<string, unknown>): KdfParams {
   if (typeof r !== 'number' || !Number.isInteger(r) || r < 1 || r > scryptRMax)
     throw unsupported(`kdf.r ${JSON.stringify(r)} (expected 1 to ${scryptRMax})`);
   if (128 * N * r > scryptMemoryBytesMax) {
-    throw unsupported(`kdf.N * kdf.r asks for ${(128 * N * r) / 2 ** 20} MiB (at most ${scryptMemoryBytesMax / 2 ** 20} MiB)`);
+    throw unsupported(
+      `kdf.N * kdf.r asks for ${(128 * N * r) / 2 ** 20} MiB (at most ${scryptMemoryBytesMax / 2 ** 20} MiB)`,
+    );
   }
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > scryptPMax)
     throw unsupported(`kdf.p ${JSON.stringify(p)} (expected 1 to ${scryptPMax})`);

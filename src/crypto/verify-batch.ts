@@ -1,14 +1,18 @@
-// Verifies many signatures at once on all cores: each check is an async crypto.verify, which runs on
-// libuv's thread pool, with a bounded number in flight so file and DNS work queued there still moves.
-// Measured on the 2-core machine against a worker_threads pool (2 workers, 100-item chunks): both
-// reached ~14.5-15k Ed25519 verifies/s against ~7.8k on one thread; the thread pool needs no worker
-// start-up, no tsx shim and no message copying, so it won. Suites prepare (and cache) keys here.
+// Verifies many signatures at once on all cores (DESIGN decision 3: verify once, in parallel, at
+// mempool entry). Prototypes of both designs on the quiet 2-core machine, Ed25519, 2000-4000 items:
+// worker threads ~14.5-14.9k/s and async crypto.verify on libuv's thread pool ~14.3-14.7k/s, against
+// ~7.8k/s on one thread (93-95% efficiency each); bench/ledger/crypto.ts measures both on this code.
+// Equal here, so the tie-break is scaling: libuv's pool has 4 threads unless UV_THREADPOOL_SIZE is
+// set before the process starts (setting it from code is too late: checked), so batches of
+// poolBatchItemsMin or more go to a worker pool sized to the cores, and small batches, where a worker
+// round trip costs more than it saves, go to the thread pool.
 
 import { verify } from 'node:crypto';
 import { assert } from '../util/assert.ts';
 import type { PreparedVerify } from './node-suite.ts';
 import type { SuiteId } from './suite.ts';
 import { getSuite, isSuiteId } from './suites.ts';
+import { VerifyPool } from './verify-pool.ts';
 
 export type VerifyItem = {
   readonly suite: SuiteId;
@@ -17,19 +21,53 @@ export type VerifyItem = {
   readonly publicKey: Uint8Array;
 };
 
+/** Batches at least this large go to the worker pool; below it a worker round trip costs more than it saves. */
+export const poolBatchItemsMin = 64;
+/** Smallest chunk sent to one worker, so that message overhead stays small next to the work. */
+export const poolChunkItemsMin = 32;
 /**
- * Verifications in flight at once. libuv's pool has 4 threads by default (UV_THREADPOOL_SIZE); a few
- * queued per thread hides the callback round trip without crowding out other pool users for long.
+ * Thread-pool verifications in flight at once: a few queued per libuv thread hides the callback round
+ * trip without crowding out file and DNS work queued there for long.
  */
 export const verifyBatchInFlightMax = 16;
+
+let sharedPool: VerifyPool | undefined;
+
+/** The process-wide pool, created on first use; workers start lazily unless warmed. */
+export function verifyPool(): VerifyPool {
+  sharedPool ??= new VerifyPool();
+  return sharedPool;
+}
+
+/** One boolean per item, in order: true only for a valid signature; never rejects on bad input. */
+export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+  if (items.length < poolBatchItemsMin) return verifyBatchOnThreadPool(items);
+  return verifyBatchOnWorkers(items, verifyPool());
+}
+
+/** verifyBatch on worker threads: the batch is cut into about two chunks per worker. */
+export async function verifyBatchOnWorkers(
+  items: readonly VerifyItem[],
+  pool: VerifyPool,
+): Promise<boolean[]> {
+  const chunkItems = Math.max(poolChunkItemsMin, Math.ceil(items.length / (2 * pool.workersMax)));
+  const chunks: Promise<Uint8Array>[] = [];
+  for (let from = 0; from < items.length; from += chunkItems) {
+    chunks.push(pool.verifyChunk(items, from, Math.min(items.length, from + chunkItems)));
+  }
+  const results: boolean[] = [];
+  for (const chunk of await Promise.all(chunks)) for (const byte of chunk) results.push(byte === 1);
+  assert(results.length === items.length, 'verifyBatchOnWorkers: one result per item');
+  return results;
+}
 
 function prepareItem(item: VerifyItem): PreparedVerify | undefined {
   if (item === null || typeof item !== 'object' || !isSuiteId(item.suite)) return undefined;
   return getSuite(item.suite).prepareVerify(item.message, item.signature, item.publicKey);
 }
 
-/** One boolean per item, in order: true only for a valid signature; never rejects on bad input. */
-export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+/** verifyBatch on libuv's thread pool through async crypto.verify, with a bounded number in flight. */
+export function verifyBatchOnThreadPool(items: readonly VerifyItem[]): Promise<boolean[]> {
   const results = new Array<boolean>(items.length).fill(false);
   if (items.length === 0) return Promise.resolve(results);
   return new Promise((resolve) => {

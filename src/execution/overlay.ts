@@ -1,7 +1,7 @@
 // Write sets layered over the committed state: one for the block, one per transaction, one per
 // `atomically` scope. A child is merged into its parent on success and dropped on failure.
 import { assert } from '../util/assert.ts';
-import { compareBytes, bytesEqual } from '../util/bytes.ts';
+import { bytesEqual, compareBytes } from '../util/bytes.ts';
 import type { Event, StateChange, StateReader } from './types.ts';
 
 /** Thrown when the committed state cannot be read: the environment failed, not the module. */
@@ -13,9 +13,8 @@ type Entry = { readonly key: Uint8Array; readonly value: Uint8Array | null };
 
 /** A byte string as a Map key: one UTF-16 unit per byte, so equal bytes give equal strings. */
 export function keyId(key: Uint8Array): string {
-  let id = '';
-  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
-  return id;
+  // fromCharCode takes any array-like of numbers; keys are short (state keys are at most 256 + 33 bytes).
+  return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
 /** The committed state, read once per key and block (reads are deterministic, so caching is safe). */
@@ -90,14 +89,21 @@ export class Overlay {
     const out: StateChange[] = [];
     for (const [id, entry] of this.writes) {
       const before = this.committed.get(id, entry.key);
-      if (entry.value === null ? before === undefined : before !== undefined && bytesEqual(before, entry.value)) {
+      if (
+        entry.value === null
+          ? before === undefined
+          : before !== undefined && bytesEqual(before, entry.value)
+      ) {
         continue;
       }
       out.push({ key: entry.key, value: entry.value });
     }
     out.sort((a, b) => compareBytes(a.key, b.key));
     for (let i = 1; i < out.length; i++) {
-      assert(compareBytes(out[i - 1]!.key, out[i]!.key) < 0, 'changes hold each key once, in order');
+      assert(
+        compareBytes(out[i - 1]!.key, out[i]!.key) < 0,
+        'changes hold each key once, in order',
+      );
     }
     return out;
   }

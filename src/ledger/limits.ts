@@ -7,7 +7,8 @@ export const txBytesMax = 64 * 1024;
 export const blockTxsMax = 10_000;
 export const blockBytesMax = 16 * 1024 * 1024;
 export const validatorsMax = 256;
-export const eventsPerReceiptMax = 256;
+/** A transaction emits at most 256 events (the runtime's cap); the block receipt carries the hooks' events. */
+export const eventsPerReceiptMax = 8192;
 export const eventBytesMax = 16 * 1024;
 export const resultMessageLengthMax = 512;
 export const orgIdLengthMax = 64;

@@ -30,7 +30,7 @@ const allowed: Record<string, readonly string[]> = {
   consensus: ['util', 'codec', 'crypto', 'ledger'],
   mempool: ['util', 'codec', 'crypto', 'ledger'],
   p2p: ['util', 'codec', 'crypto', 'ledger'],
-  execution: ['util', 'codec', 'crypto', 'ledger'],
+  execution: ['util', 'codec', 'crypto', 'storage', 'ledger'],
   modules: ['util', 'codec', 'crypto', 'ledger', 'execution'],
   apps: ['util', 'codec', 'crypto', 'ledger', 'execution', 'modules'],
   api: below,

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ecdsaSignatureFromDer } from '../../src/crypto/asn1.ts';
 import { compressPoint } from '../../src/crypto/ec-node.ts';
-import { getSuite } from '../../src/crypto/suites.ts';
 import type { SuiteId } from '../../src/crypto/suite.ts';
+import { getSuite } from '../../src/crypto/suites.ts';
 import { fromHex } from '../../src/util/bytes.ts';
 
 const vectorDir = new URL('../vectors/wycheproof/testvectors_v1/', import.meta.url).pathname;
@@ -28,12 +28,33 @@ const expectedCases: ReadonlyMap<string, number> = new Map([
 const expectedTotal = 635;
 
 type Case = { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable' };
-type GroupRunner = (group: Record<string, unknown>) => { suite: SuiteId; publicKey: Uint8Array; toRs: (sig: Uint8Array) => Uint8Array | undefined };
+type GroupRunner = (group: Record<string, unknown>) => {
+  suite: SuiteId;
+  publicKey: Uint8Array;
+  toRs: (sig: Uint8Array) => Uint8Array | undefined;
+};
 type Schema = { groupType: string; groupKeys: readonly string[]; runGroup: GroupRunner };
 
-const ecGroupKeys = ['type', 'source', 'publicKey', 'publicKeyDer', 'publicKeyPem', 'publicKeyJwk', 'sha', 'tests'];
+const ecGroupKeys = [
+  'type',
+  'source',
+  'publicKey',
+  'publicKeyDer',
+  'publicKeyPem',
+  'publicKeyJwk',
+  'sha',
+  'tests',
+];
 const caseKeys = new Set(['tcId', 'comment', 'flags', 'msg', 'sig', 'result']);
-const fileKeys = new Set(['algorithm', 'schema', 'generatorVersion', 'numberOfTests', 'header', 'notes', 'testGroups']);
+const fileKeys = new Set([
+  'algorithm',
+  'schema',
+  'generatorVersion',
+  'numberOfTests',
+  'header',
+  'notes',
+  'testGroups',
+]);
 
 function ecKey(group: Record<string, unknown>): Uint8Array {
   const key = group.publicKey as Record<string, unknown>;
@@ -48,7 +69,15 @@ const schemas: ReadonlyMap<string, Schema> = new Map<string, Schema>([
     'eddsa_verify_schema_v1.json',
     {
       groupType: 'EddsaVerify',
-      groupKeys: ['type', 'source', 'publicKey', 'publicKeyDer', 'publicKeyPem', 'publicKeyJwk', 'tests'],
+      groupKeys: [
+        'type',
+        'source',
+        'publicKey',
+        'publicKeyDer',
+        'publicKeyPem',
+        'publicKeyJwk',
+        'tests',
+      ],
       runGroup: (group) => {
         const key = group.publicKey as Record<string, unknown>;
         assert.equal(key.curve, 'edwards25519', 'publicKey.curve');
@@ -58,11 +87,19 @@ const schemas: ReadonlyMap<string, Schema> = new Map<string, Schema>([
   ],
   [
     'ecdsa_verify_schema_v1.json',
-    { groupType: 'EcdsaVerify', groupKeys: ecGroupKeys, runGroup: (g) => ({ suite: 'p256', publicKey: ecKey(g), toRs: ecdsaSignatureFromDer }) },
+    {
+      groupType: 'EcdsaVerify',
+      groupKeys: ecGroupKeys,
+      runGroup: (g) => ({ suite: 'p256', publicKey: ecKey(g), toRs: ecdsaSignatureFromDer }),
+    },
   ],
   [
     'ecdsa_p1363_verify_schema_v1.json',
-    { groupType: 'EcdsaP1363Verify', groupKeys: ecGroupKeys, runGroup: (g) => ({ suite: 'p256', publicKey: ecKey(g), toRs: (sig) => sig }) },
+    {
+      groupType: 'EcdsaP1363Verify',
+      groupKeys: ecGroupKeys,
+      runGroup: (g) => ({ suite: 'p256', publicKey: ecKey(g), toRs: (sig) => sig }),
+    },
   ],
 ]);
 
@@ -70,30 +107,39 @@ type FileTally = { cases: number; acceptable: number[]; failures: string[] };
 
 function runFile(name: string): FileTally {
   const file = JSON.parse(readFileSync(join(vectorDir, name), 'utf8')) as Record<string, unknown>;
-  for (const key of Object.keys(file)) assert.ok(fileKeys.has(key), `${name}: unknown file field ${key}`);
+  for (const key of Object.keys(file))
+    assert.ok(fileKeys.has(key), `${name}: unknown file field ${key}`);
   const schema = schemas.get(file.schema as string);
   assert.ok(schema !== undefined, `${name}: unrecognised schema ${String(file.schema)}`);
   const tally: FileTally = { cases: 0, acceptable: [], failures: [] };
   for (const group of file.testGroups as Record<string, unknown>[]) {
     assert.equal(group.type, schema.groupType, `${name}: unrecognised group type`);
-    for (const key of Object.keys(group)) assert.ok(schema.groupKeys.includes(key), `${name}: unknown group field ${key}`);
+    for (const key of Object.keys(group))
+      assert.ok(schema.groupKeys.includes(key), `${name}: unknown group field ${key}`);
     const { suite, publicKey, toRs } = schema.runGroup(group);
     for (const c of group.tests as Case[]) {
-      for (const key of Object.keys(c)) assert.ok(caseKeys.has(key), `${name} #${c.tcId}: unknown case field ${key}`);
+      for (const key of Object.keys(c))
+        assert.ok(caseKeys.has(key), `${name} #${c.tcId}: unknown case field ${key}`);
       const rs = toRs(fromHex(c.sig));
       const ok = rs !== undefined && getSuite(suite).verify(fromHex(c.msg), rs, publicKey);
       tally.cases++;
       if (c.result === 'acceptable') tally.acceptable.push(c.tcId);
       else if (c.result === 'valid' && !ok) tally.failures.push(`#${c.tcId} valid, got false`);
       else if (c.result === 'invalid' && ok) tally.failures.push(`#${c.tcId} invalid, got true`);
-      else assert.ok(c.result === 'valid' || c.result === 'invalid', `${name} #${c.tcId}: unknown result ${c.result}`);
+      else
+        assert.ok(
+          c.result === 'valid' || c.result === 'invalid',
+          `${name} #${c.tcId}: unknown result ${c.result}`,
+        );
     }
   }
   assert.equal(tally.cases, file.numberOfTests, `${name}: cases run vs numberOfTests`);
   return tally;
 }
 
-const files = readdirSync(vectorDir).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(vectorDir)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 let total = 0;
 
 for (const name of files) {
@@ -105,7 +151,8 @@ for (const name of files) {
   test(`wycheproof ${name}: every case gives its expected result`, (t) => {
     const tally = runFile(name);
     total += tally.cases;
-    if (tally.acceptable.length > 0) t.diagnostic(`acceptable cases (either answer): ${tally.acceptable.join(', ')}`);
+    if (tally.acceptable.length > 0)
+      t.diagnostic(`acceptable cases (either answer): ${tally.acceptable.join(', ')}`);
     assert.deepEqual(tally.failures, []);
     assert.equal(tally.cases, expectedCases.get(name), `${name}: expected case count`);
   });

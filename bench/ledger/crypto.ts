@@ -1,0 +1,129 @@
+// Signature and hash throughput: single-thread rates per suite; all-core batch verification through
+// verifyBatch's worker threads (target: parallel efficiency >= 90%) and, beside it, libuv's thread
+// pool (async crypto.verify); SHA-256 by @noble/hashes against node:crypto.
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { sha256Node } from '../../src/crypto/hash-node.ts';
+import { sha256 } from '../../src/crypto/sha256.ts';
+import type { SuiteId } from '../../src/crypto/suite.ts';
+import { getSuite } from '../../src/crypto/suites.ts';
+import {
+  type VerifyItem,
+  verifyBatch,
+  verifyBatchOnThreadPool,
+  verifyPool,
+} from '../../src/crypto/verify-batch.ts';
+import { measureRate, type Report } from '../lib/report.ts';
+
+const messageBytes = 200; // about a transfer transaction
+const keysPerSuite = 64;
+const batchItems = 2000;
+const hashInputBytes = [32, 64, 200] as const;
+
+/** Signed items over `keysPerSuite` keys, so verification sees a realistic spread of cached keys. */
+function signedItems(suite: SuiteId, count: number): VerifyItem[] {
+  const signer = getSuite(suite);
+  const keys = Array.from({ length: keysPerSuite }, () => signer.generateKeyPair());
+  return Array.from({ length: count }, (_, i) => {
+    const kp = keys[i % keysPerSuite]!;
+    const message = new Uint8Array(randomBytes(messageBytes));
+    return {
+      suite,
+      message,
+      signature: signer.sign(message, kp.secretKey),
+      publicKey: kp.publicKey,
+    };
+  });
+}
+
+type Rates = { single: number; workers: number; threadPool: number };
+
+async function batchRate(
+  verify: (items: readonly VerifyItem[]) => Promise<boolean[]>,
+  items: readonly VerifyItem[],
+  durationMs: number,
+): Promise<number> {
+  return measureRate(
+    async () => {
+      const results = await verify(items);
+      if (results.includes(false)) throw new Error('bench: bad signature in batch');
+    },
+    items.length,
+    durationMs,
+  );
+}
+
+/** One thread, then both parallel paths: verifyBatch (worker threads) and libuv's thread pool. */
+async function verifyRates(items: readonly VerifyItem[], durationMs: number): Promise<Rates> {
+  const suite = getSuite(items[0]!.suite);
+  let at = 0;
+  const chunk = 100;
+  const single = await measureRate(
+    () => {
+      for (let i = 0; i < chunk; i++) {
+        const item = items[at++ % items.length]!;
+        if (!suite.verify(item.message, item.signature, item.publicKey))
+          throw new Error('bench: bad signature');
+      }
+    },
+    chunk,
+    durationMs,
+  );
+  const workers = await batchRate(verifyBatch, items, durationMs);
+  const threadPool = await batchRate(verifyBatchOnThreadPool, items, durationMs);
+  return { single, workers, threadPool };
+}
+
+export async function benchCrypto(report: Report): Promise<void> {
+  const cores = availableParallelism();
+  await verifyPool().warm(); // worker start-up (tsx in each thread) is not part of the rate
+  const ed = signedItems('ed25519', batchItems);
+  const edKey = getSuite('ed25519').generateKeyPair();
+  const edMessage = ed[0]!.message;
+  report(
+    'ed25519 sign',
+    await measureRate(
+      () => {
+        for (let i = 0; i < 100; i++) getSuite('ed25519').sign(edMessage, edKey.secretKey);
+      },
+      100,
+      1500,
+    ),
+    'ops/s',
+  );
+  const edRates = await verifyRates(ed, 2000);
+  report('ed25519 verify, 1 thread', edRates.single, 'verifies/s');
+  report('ed25519 verify, all cores', edRates.workers, 'verifies/s');
+  report('ed25519 parallel efficiency', (100 * edRates.workers) / (edRates.single * cores), '%');
+  report('ed25519 verify, all cores via libuv thread pool', edRates.threadPool, 'verifies/s');
+  report(
+    'ed25519 parallel efficiency via libuv thread pool',
+    (100 * edRates.threadPool) / (edRates.single * cores),
+    '%',
+  );
+  report('cores', cores, 'cores');
+
+  for (const suite of ['p256', 'sm2'] as const) {
+    const rates = await verifyRates(signedItems(suite, suite === 'sm2' ? 600 : batchItems), 1000);
+    report(`${suite} verify, 1 thread`, rates.single, 'verifies/s');
+    report(`${suite} verify, all cores`, rates.workers, 'verifies/s');
+    report(`${suite} verify, all cores via libuv thread pool`, rates.threadPool, 'verifies/s');
+  }
+
+  for (const bytes of hashInputBytes) {
+    const input = new Uint8Array(randomBytes(bytes));
+    for (const [name, hash] of [
+      ['noble', sha256],
+      ['node:crypto', sha256Node],
+    ] as const) {
+      const rate = await measureRate(
+        () => {
+          for (let i = 0; i < 1000; i++) hash(input);
+        },
+        1000,
+        500,
+      );
+      report(`sha256 (${name}) ${bytes} B`, rate, 'hashes/s');
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// The engine's one entry point: step(state, input) -> { state, actions }. Deterministic: no clock,
+// I/O or randomness; the same inputs from the same initial state give the same actions.
+import { unreachable } from '../util/assert.ts';
+import { markQcVerified } from './certify.ts';
+import { enterEpoch, recordCommitted } from './commit.ts';
+import type { Message } from './messages.ts';
+import { onStart, onTimer } from './pacemaker.ts';
+import { onPayload, onProposal } from './proposal.ts';
+import { type ConsensusState, createEntry } from './state.ts';
+import { onSyncRequest, onSyncResponse } from './sync.ts';
+import { pruneTree } from './tree.ts';
+import type { Action, Input, PeerId, PersistRecord, StepResult } from './types.ts';
+import { onTimeoutMessage, onVote } from './votes.ts';
+
+export function step(s: ConsensusState, input: Input): StepResult<ConsensusState> {
+  const out: Action[] = [];
+  switch (input.type) {
+    case 'start':
+      onStart(s, out);
+      break;
+    case 'message':
+      onMessage(s, out, input.from, input.message);
+      break;
+    case 'timer-fired':
+      onTimer(s, out, input.epoch, input.round);
+      break;
+    case 'payload':
+      onPayload(s, out, input.epoch, input.round, input.payload);
+      break;
+    case 'replay':
+      replay(s, input.record);
+      return { state: s, actions: [] };
+    default:
+      unreachable(input);
+  }
+  return { state: s, actions: out };
+}
+
+function onMessage(s: ConsensusState, out: Action[], from: PeerId, m: Message): void {
+  switch (m.type) {
+    case 'proposal':
+      onProposal(s, out, from, m);
+      break;
+    case 'vote':
+      onVote(s, out, m);
+      break;
+    case 'timeout':
+      onTimeoutMessage(s, out, from, m);
+      break;
+    case 'sync-info':
+      // Certificates alone: handled as a sync response with no blocks.
+      onSyncResponse(s, out, from, {
+        ...m,
+        type: 'sync-response',
+        blocks: [],
+        witness: null,
+        tail: [],
+      });
+      break;
+    case 'sync-request':
+      onSyncRequest(s, out, from, m);
+      break;
+    case 'sync-response':
+      onSyncResponse(s, out, from, m);
+      break;
+    default:
+      unreachable(m);
+  }
+}
+
+/**
+ * Rebuilds the state from one persisted record, before 'start': the committed tip and epoch from
+ * commit records, the last voted round and the lock (highest QC) from safety records.
+ */
+function replay(s: ConsensusState, record: PersistRecord): void {
+  if (record.kind === 'commit') {
+    const ends = record.validators.epoch !== s.epoch;
+    recordCommitted(s, record.block, record.qc, ends, record.witness);
+    s.root = createEntry(record.block, record.block.header.round);
+    s.rootQc = record.qc;
+    if (ends) enterEpoch(s, [], record.validators);
+    else {
+      if (record.qc.round > s.highQc.round) s.highQc = record.qc;
+      pruneTree(s);
+    }
+    return;
+  }
+  if (record.epoch !== s.epoch) return;
+  s.lastVotedRound = Math.max(s.lastVotedRound, record.lastVotedRound);
+  if (record.highQc.round > s.highQc.round) {
+    s.highQc = record.highQc;
+    markQcVerified(s, record.highQc);
+  }
+  s.round = 0;
+}

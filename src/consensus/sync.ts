@@ -1,0 +1,180 @@
+// Block sync: a validator that is behind (after a partition or a restart) asks a peer for the
+// committed blocks it lacks, proven by a commit witness, then the certified blocks above them.
+import type { Block, BlockHeader } from '../ledger/block.ts';
+import type { QuorumCertificate } from '../ledger/certificate.ts';
+import { bytesEqual } from '../util/bytes.ts';
+import { checkQc, processQc, processTc } from './certify.ts';
+import { commitBlock } from './commit.ts';
+import type { CommitWitness, SyncRequest, SyncResponse } from './messages.ts';
+import { syncListLengthMax } from './messages.ts';
+import { maybePropose } from './pacemaker.ts';
+import { retryPendingProposal } from './proposal.ts';
+import { blockHash, type ConsensusState, createEntry, type TreeEntry } from './state.ts';
+import { findBlock, insertBlock, pathFromRoot } from './tree.ts';
+import type { Action, PeerId } from './types.ts';
+
+/** Asks `peer` for what this node lacks; at most once per round or timer firing. */
+export function requestSync(s: ConsensusState, out: Action[], peer: PeerId): void {
+  if (peer === s.myPeer) return;
+  s.syncPeer = peer;
+  if (!s.syncAllowed) return;
+  s.syncAllowed = false;
+  const fromHeight = s.root.block.header.height + 1;
+  out.push({ type: 'send', to: peer, message: { type: 'sync-request', fromHeight } });
+}
+
+/** Committed blocks from `fromHeight` up to one with a witness, stopping at an epoch's end. */
+function committedSegment(
+  s: ConsensusState,
+  fromHeight: number,
+): { blocks: Block[]; witness: CommitWitness | null } {
+  const tip = s.root.block.header.height;
+  let end = -1;
+  for (let h = fromHeight; h <= tip && h - fromHeight < syncListLengthMax; h++) {
+    const entry = s.committed.get(h);
+    if (entry === undefined) break;
+    if (entry.witness !== null) end = h;
+    if (entry.endsEpoch || (end >= 0 && h - fromHeight + 1 >= s.config.syncBlocksMax)) break;
+  }
+  if (end < 0) return { blocks: [], witness: null };
+  const blocks: Block[] = [];
+  for (let h = fromHeight; h <= end; h++) blocks.push(s.committed.get(h)!.block);
+  return { blocks, witness: s.committed.get(end)!.witness };
+}
+
+export function onSyncRequest(
+  s: ConsensusState,
+  out: Action[],
+  from: PeerId,
+  req: SyncRequest,
+): void {
+  if (from === s.myPeer) return;
+  const tip = s.root.block.header.height;
+  const segment =
+    req.fromHeight <= tip ? committedSegment(s, req.fromHeight) : { blocks: [], witness: null };
+  const reachesTip = req.fromHeight > tip || segment.blocks.at(-1)?.header.height === tip;
+  let tail: Block[] = [];
+  if (reachesTip) {
+    const top = findBlock(s, s.highQc.blockHash);
+    const path = top === undefined ? undefined : pathFromRoot(s, top);
+    tail = (path ?? []).slice(0, syncListLengthMax).map((e) => e.block);
+  }
+  const message: SyncResponse = {
+    type: 'sync-response',
+    blocks: segment.blocks,
+    witness: segment.witness,
+    tail,
+    highQc: s.highQc,
+    highTc: s.highTc,
+  };
+  out.push({ type: 'send', to: from, message });
+}
+
+export function onSyncResponse(
+  s: ConsensusState,
+  out: Action[],
+  from: PeerId,
+  r: SyncResponse,
+): void {
+  const rootBefore = s.root.block.header.height;
+  if (r.blocks.length > 0 && r.witness !== null) commitSegment(s, out, r.blocks, r.witness);
+  const epoch = s.epoch;
+  if (r.highQc.epoch === epoch) {
+    for (const block of r.tail) if (!insertCertified(s, out, block, from)) break;
+    processQc(s, out, r.highQc, from);
+    if (r.highTc !== null) processTc(s, out, r.highTc);
+  }
+  retryPendingProposal(s, out);
+  maybePropose(s, out);
+  const progressed = s.root.block.header.height > rootBefore;
+  if (
+    progressed &&
+    (r.highQc.epoch > s.epoch || r.highQc.height > s.root.block.header.height + 1)
+  ) {
+    s.syncAllowed = true;
+    requestSync(s, out, from);
+  }
+}
+
+/** Takes in a block above the tree whose justify QC certifies its parent (a sync tail). */
+function insertCertified(s: ConsensusState, out: Action[], block: Block, from: PeerId): boolean {
+  const h = block.header;
+  if (h.epoch !== s.epoch) return false;
+  const parent = findBlock(s, h.parentHash);
+  if (parent === undefined || h.height !== parent.block.header.height + 1) return false;
+  if (h.round <= parent.round || !bytesEqual(h.validatorSetHash, s.validatorSetHash)) return false;
+  const verdict = s.config.validateBlock(block, parent.block.header);
+  if (!verdict.ok) return false;
+  if (!processQc(s, out, h.justify, from)) return false;
+  if (h.epoch !== s.epoch || findBlock(s, h.parentHash) === undefined) return false;
+  insertBlock(s, createEntry(block, h.round, verdict.nextValidators));
+  return true;
+}
+
+/**
+ * Checks a committed segment in full (links, QCs, payloads, and a witness ending in a certified
+ * 2-chain) before committing any of it: a bad segment changes nothing.
+ */
+function commitSegment(
+  s: ConsensusState,
+  out: Action[],
+  blocks: readonly Block[],
+  witness: CommitWitness,
+): void {
+  const entries = checkSegment(s, blocks, witness);
+  if (entries === undefined) return;
+  for (let i = 0; i < entries.length; i++) {
+    const next = i + 1 < entries.length ? entries[i + 1]!.block.header : witness.headers[0]!;
+    const last = i === entries.length - 1;
+    commitBlock(s, out, entries[i]!, next.justify, last ? witness : null);
+  }
+}
+
+function checkSegment(
+  s: ConsensusState,
+  blocks: readonly Block[],
+  witness: CommitWitness,
+): TreeEntry[] | undefined {
+  const entries: TreeEntry[] = [];
+  let parent: TreeEntry = s.root;
+  for (const block of blocks) {
+    const h = block.header;
+    if (h.epoch !== s.epoch || !linksTo(h, parent) || !checkQc(s, h.justify)) return undefined;
+    if (!bytesEqual(h.validatorSetHash, s.validatorSetHash)) return undefined;
+    const verdict = s.config.validateBlock(block, parent.block.header);
+    if (!verdict.ok) return undefined;
+    if (verdict.nextValidators !== undefined && block !== blocks.at(-1)) return undefined;
+    parent = createEntry(block, h.round, verdict.nextValidators);
+    entries.push(parent);
+  }
+  return checkWitness(s, parent, witness) ? entries : undefined;
+}
+
+function linksTo(h: BlockHeader, parent: TreeEntry): boolean {
+  return (
+    h.height === parent.block.header.height + 1 &&
+    bytesEqual(h.parentHash, parent.hash) &&
+    h.round > parent.round
+  );
+}
+
+/** The witness headers extend `last`, each certified, and end in two blocks of consecutive rounds. */
+function checkWitness(s: ConsensusState, last: TreeEntry, witness: CommitWitness): boolean {
+  let prevHash = last.hash;
+  let prevRound = last.round;
+  let prevHeight = last.block.header.height;
+  let consecutive = false;
+  for (const h of witness.headers) {
+    if (h.epoch !== s.epoch || h.height !== prevHeight + 1 || !bytesEqual(h.parentHash, prevHash))
+      return false;
+    if (!checkQc(s, h.justify)) return false;
+    consecutive = h.round === prevRound + 1;
+    prevHash = blockHash(h);
+    prevRound = h.round;
+    prevHeight = h.height;
+  }
+  const qc: QuorumCertificate = witness.qc;
+  return (
+    consecutive && bytesEqual(qc.blockHash, prevHash) && qc.round === prevRound && checkQc(s, qc)
+  );
+}

@@ -1,0 +1,29 @@
+// Body of a verify worker thread: verifies packed chunks with the node:crypto suites (each worker
+// keeps its own key caches) and answers one byte per item. Started through verify-worker.mjs.
+
+import { parentPort } from 'node:worker_threads';
+import { assert } from '../util/assert.ts';
+import { getSuite } from './suites.ts';
+import { unpackItems } from './verify-pack.ts';
+
+export type VerifyRequest = {
+  readonly id: number;
+  readonly packed: ArrayBuffer;
+  readonly count: number;
+};
+export type VerifyResponse = { readonly id: number; readonly results: Uint8Array };
+
+assert(parentPort !== null, 'verify-worker: runs only as a worker thread');
+const port = parentPort;
+
+port.on('message', (request: VerifyRequest) => {
+  const results = new Uint8Array(request.count);
+  let index = 0;
+  unpackItems(request.packed, (suite, message, signature, publicKey) => {
+    results[index++] =
+      suite !== undefined && getSuite(suite).verify(message, signature, publicKey) ? 1 : 0;
+  });
+  assert(index === request.count, 'verify-worker: one result per item');
+  const response: VerifyResponse = { id: request.id, results };
+  port.postMessage(response, [results.buffer]);
+});

@@ -1,0 +1,195 @@
+// Executes a committed block and makes its results durable: decodes the transactions, refuses
+// replays and expired or foreign ones with a result code, runs the rest through the runtime, then
+// writes the block, its receipts, the new state-tree version and (when known) its certificate in ONE
+// LMDB transaction. After a crash, the store holds either the whole block or none of it.
+import { merkleRoot } from '../crypto/merkle.ts';
+import { type Block, hashHeader } from '../ledger/block.ts';
+import { BlockStore } from '../ledger/block-store.ts';
+import type { QuorumCertificate } from '../ledger/certificate.ts';
+import { hashReceipt, type Receipt } from '../ledger/receipt.ts';
+import { openStateTree, type StateTree } from '../ledger/state/index.ts';
+import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
+import type { Store } from '../storage/index.ts';
+import { assert } from '../util/assert.ts';
+import { toHex } from '../util/bytes.ts';
+import { type ExecuteOptions, executeBlock } from './execute.ts';
+import type { Registry } from './registry.ts';
+import type { BlockOutput, Event, TxCall } from './types.ts';
+
+/** Result codes the chain itself gives before a transaction reaches a module. */
+export const chainCodes = {
+  replayed: 'tx_replayed',
+  expired: 'tx_expired',
+  wrongChain: 'wrong_chain',
+} as const;
+
+/** The block-level receipt (begin/end-block events) sits after the transactions, with this id. */
+export const blockReceiptTxId = new Uint8Array(32);
+
+export type BlockExecutorOptions = { chainId: string; execute?: ExecuteOptions };
+
+export type CommittedBlock = {
+  readonly height: number;
+  readonly blockHash: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  readonly resultsRoot: Uint8Array;
+  readonly receipts: readonly Receipt[];
+};
+
+export class BlockExecutor {
+  readonly blocks: BlockStore;
+  readonly state: StateTree;
+  readonly #store: Store;
+  readonly #registry: Registry;
+  readonly #options: BlockExecutorOptions;
+
+  constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
+    this.#options = options;
+    this.#store = deps.store;
+    this.#registry = deps.registry;
+    this.blocks = new BlockStore(deps.store);
+    this.state = openStateTree(deps.store);
+    const executed = this.blocks.executed()?.height;
+    assert(
+      executed === this.state.committedHeight,
+      `state tree at ${this.state.committedHeight}, blocks executed to ${executed}`,
+    );
+  }
+
+  /** Height of the last executed block, or undefined before genesis. */
+  get height(): number | undefined {
+    return this.blocks.executed()?.height;
+  }
+
+  /** Executes `block` (the next height) and commits it; resolves once it is durable. */
+  async commit(block: Block, certificate?: QuorumCertificate): Promise<CommittedBlock> {
+    const { header } = block;
+    const expected = (this.height ?? -1) + 1;
+    assert(header.height === expected, `commit: block ${header.height}, expected ${expected}`);
+    const txs = block.txs.map((bytes) => decodeTransaction(bytes));
+    const blockHash = hashHeader(header);
+    const refusals = this.#precheck(txs, header.timeMs);
+    const calls: TxCall[] = txs.filter((_, i) => !refusals.has(i)).map(toCall);
+    const reader = { get: (key: Uint8Array) => this.#readCommitted(key) };
+    const output = executeBlock(
+      this.#registry,
+      reader,
+      { height: header.height, timeMs: header.timeMs, seed: blockHash },
+      calls,
+      this.#options.execute,
+    );
+    const receipts = buildReceipts(header.height, txs, refusals, output);
+    const resultsRoot = merkleRoot(receipts.map(hashReceipt));
+    const prepared = this.state.prepareBlock(header.height, output.changes);
+    const batch = this.#store.writeBatch();
+    const replays = new Set(
+      [...refusals].filter(([, r]) => r.code === chainCodes.replayed).map(([i]) => i),
+    );
+    this.blocks.addBlock(
+      batch,
+      block,
+      txs.map((t) => t.id),
+      replays,
+    );
+    this.blocks.addExecution(
+      batch,
+      { height: header.height, stateRoot: prepared.root, resultsRoot },
+      receipts,
+    );
+    if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
+    this.state.stageBlock(prepared, batch);
+    await batch.commit();
+    return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };
+  }
+
+  #readCommitted(key: Uint8Array): Uint8Array | undefined {
+    if (this.state.latestHeight === undefined) return undefined;
+    return this.state.get(key) ?? undefined;
+  }
+
+  /** Transactions that never reach a module: replays (here or earlier in the block), expired, foreign. */
+  #precheck(
+    txs: readonly Transaction[],
+    timeMs: number,
+  ): Map<number, { code: string; message: string }> {
+    const refusals = new Map<number, { code: string; message: string }>();
+    const seen = new Set<string>();
+    txs.forEach((tx, i) => {
+      const id = toHex(tx.id);
+      if (tx.chainId !== this.#options.chainId) {
+        refusals.set(i, {
+          code: chainCodes.wrongChain,
+          message: `transaction is for chain ${tx.chainId}`,
+        });
+      } else if (seen.has(id) || this.blocks.hasTx(tx.id)) {
+        refusals.set(i, { code: chainCodes.replayed, message: 'transaction already committed' });
+      } else if (tx.expiresAtMs < timeMs) {
+        refusals.set(i, {
+          code: chainCodes.expired,
+          message: 'transaction expired before this block',
+        });
+      }
+      seen.add(id);
+    });
+    return refusals;
+  }
+}
+
+function toCall(tx: Transaction): TxCall {
+  return {
+    txId: tx.id,
+    suite: tx.suite,
+    signer: tx.signer,
+    module: tx.module,
+    method: tx.method,
+    args: tx.args,
+  };
+}
+
+function buildReceipts(
+  height: number,
+  txs: readonly Transaction[],
+  refusals: ReadonlyMap<number, { code: string; message: string }>,
+  output: BlockOutput,
+): Receipt[] {
+  const receipts: Receipt[] = [];
+  let next = 0;
+  txs.forEach((tx, index) => {
+    const refused = refusals.get(index);
+    if (refused !== undefined) {
+      receipts.push({
+        txId: tx.id,
+        height,
+        index,
+        code: refused.code,
+        message: refused.message,
+        events: [],
+      });
+      return;
+    }
+    const result = output.results[next++]!;
+    assert(toHex(result.txId) === toHex(tx.id), 'results follow the transactions');
+    receipts.push({
+      txId: tx.id,
+      height,
+      index,
+      code: result.code,
+      message: result.message ?? '',
+      events: toLedgerEvents(result.events),
+    });
+  });
+  assert(next === output.results.length, 'every result has its transaction');
+  receipts.push({
+    txId: blockReceiptTxId,
+    height,
+    index: txs.length,
+    code: 'ok',
+    message: '',
+    events: toLedgerEvents(output.events),
+  });
+  return receipts;
+}
+
+function toLedgerEvents(events: readonly Event[]): Receipt['events'] {
+  return events.map((e) => ({ module: e.module, type: e.type, attributes: e.attributes }));
+}

@@ -1,0 +1,211 @@
+// The contexts a module sees: its own key space (module name, 0x00, key), events, the block, and for
+// a transaction the signer and txId. One frame per transaction holds the overlay that is current.
+import { type CborValue, CodecError, cborDepthMax, decode, encode } from '../codec/index.ts';
+import { AssertionError, assert } from '../util/assert.ts';
+import { concatBytes, utf8 } from '../util/bytes.ts';
+import {
+  atomicDepthMax,
+  codePattern,
+  moduleNamePattern,
+  stateKeyBytesMax,
+  stateValueBytesMax,
+} from './limits.ts';
+import type { Overlay } from './overlay.ts';
+import type {
+  BlockContext,
+  BlockInfo,
+  EventAttributes,
+  MethodResult,
+  ModuleState,
+  Signer,
+  TxContext,
+} from './types.ts';
+
+/** What every context of one transaction (or hook) shares: the current overlay and the event budget. */
+export type Frame = {
+  overlay: Overlay;
+  eventsLeft: number;
+  readonly block: BlockInfo;
+  readonly isKnownModule: (name: string) => boolean;
+};
+
+const prefixes = new Map<string, Uint8Array>();
+
+/** The state-tree prefix of a module's keys: its name and a 0x00, which no name contains. */
+export function modulePrefix(module: string): Uint8Array {
+  let prefix = prefixes.get(module);
+  if (prefix === undefined) {
+    assert(moduleNamePattern.test(module), `module name ${JSON.stringify(module)} is not valid`);
+    prefix = concatBytes(utf8(module), new Uint8Array([0]));
+    prefixes.set(module, prefix);
+  }
+  return prefix;
+}
+
+export function moduleKey(module: string, key: Uint8Array): Uint8Array {
+  assert(key instanceof Uint8Array, 'a state key is bytes');
+  assert(key.length <= stateKeyBytesMax, `a state key is at most ${stateKeyBytesMax} bytes`);
+  return concatBytes(modulePrefix(module), key);
+}
+
+/** Stored values were written canonically by this runtime; failing to decode one is a bug. */
+export function decodeStored(bytes: Uint8Array, module: string): CborValue {
+  try {
+    return decode(bytes, { field: `${module} state` });
+  } catch (error) {
+    if (error instanceof CodecError) throw new AssertionError(`stored value: ${error.message}`);
+    throw error;
+  }
+}
+
+function encodeStored(value: CborValue, module: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = encode(value);
+  } catch (error) {
+    // A value the module builds itself is not user input: failing to encode it is a bug.
+    if (error instanceof CodecError) throw new AssertionError(`${module} state: ${error.message}`);
+    throw error;
+  }
+  assert(
+    bytes.length <= stateValueBytesMax,
+    `a state value is at most ${stateValueBytesMax} bytes`,
+  );
+  return bytes;
+}
+
+class ModuleStateView implements ModuleState {
+  constructor(
+    private readonly frame: Frame,
+    private readonly module: string,
+  ) {}
+
+  get(key: Uint8Array): CborValue | undefined {
+    const bytes = this.frame.overlay.get(moduleKey(this.module, key));
+    return bytes === undefined ? undefined : decodeStored(bytes, this.module);
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.frame.overlay.get(moduleKey(this.module, key)) !== undefined;
+  }
+
+  set(key: Uint8Array, value: CborValue): void {
+    this.frame.overlay.put(moduleKey(this.module, key), encodeStored(value, this.module));
+  }
+
+  delete(key: Uint8Array): void {
+    this.frame.overlay.put(moduleKey(this.module, key), null);
+  }
+}
+
+function emitEvent(frame: Frame, module: string, type: string, attributes: EventAttributes): void {
+  assert(codePattern.test(type), `event type ${JSON.stringify(type)} is not snake_case`);
+  assert(frame.eventsLeft > 0, 'too many events in one transaction or hook');
+  // Receipts encode events later; an attribute that cannot be encoded must fail here, in the tx.
+  checkAttributes(attributes, type);
+  frame.eventsLeft -= 1;
+  frame.overlay.events.push({ module, type, attributes });
+}
+
+const uint64Max = (1n << 64n) - 1n;
+const nint64Min = -(1n << 64n);
+
+/** Whether canonical CBOR can carry a value: a cheap walk instead of encoding every event twice. */
+function isEncodable(value: unknown, depth: number): boolean {
+  if (depth > cborDepthMax) return false;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value);
+    case 'bigint':
+      return value <= uint64Max && value >= nint64Min;
+    case 'object': {
+      if (value === null || value instanceof Uint8Array) return true;
+      if (Array.isArray(value)) return value.every((item) => isEncodable(item, depth + 1));
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      return Object.values(value).every((item) => isEncodable(item, depth + 1));
+    }
+    default:
+      return false;
+  }
+}
+
+function checkAttributes(attributes: EventAttributes, type: string): void {
+  assert(isEncodable(attributes, 0), `event ${type} has an attribute canonical CBOR cannot carry`);
+}
+
+function runAtomically(frame: Frame, fn: () => MethodResult): MethodResult {
+  const parent = frame.overlay;
+  assert(parent.depth < atomicDepthMax, `atomically nests at most ${atomicDepthMax} deep`);
+  const child = parent.child();
+  const eventsLeft = frame.eventsLeft;
+  frame.overlay = child;
+  try {
+    const result = fn();
+    assert(typeof result?.code === 'string', 'an atomic scope returns a result with a code');
+    if (result.code === 'ok') child.mergeIntoParent();
+    else frame.eventsLeft = eventsLeft; // dropped events do not count against the receipt's budget
+    return result;
+  } finally {
+    frame.overlay = parent;
+  }
+}
+
+// Classes rather than closures: a context is made for every transaction, and methods on a
+// prototype cost nothing to make.
+class BlockContextView implements BlockContext {
+  readonly block: BlockInfo;
+  readonly state: ModuleState;
+
+  constructor(
+    protected readonly frame: Frame,
+    readonly module: string,
+  ) {
+    assert(frame.isKnownModule(module), `module ${module} is not registered`);
+    this.block = frame.block;
+    this.state = new ModuleStateView(frame, module);
+  }
+
+  emit(type: string, attributes: EventAttributes): void {
+    emitEvent(this.frame, this.module, type, attributes);
+  }
+
+  atomically(fn: () => MethodResult): MethodResult {
+    return runAtomically(this.frame, fn);
+  }
+
+  forModule(name: string): BlockContext {
+    return new BlockContextView(this.frame, name);
+  }
+}
+
+class TxContextView extends BlockContextView implements TxContext {
+  constructor(
+    frame: Frame,
+    module: string,
+    readonly txId: Uint8Array,
+    readonly signer: Signer,
+  ) {
+    super(frame, module);
+  }
+
+  override forModule(name: string): TxContext {
+    return new TxContextView(this.frame, name, this.txId, this.signer);
+  }
+}
+
+export function createBlockContext(frame: Frame, module: string): BlockContext {
+  return new BlockContextView(frame, module);
+}
+
+export function createTxContext(
+  frame: Frame,
+  module: string,
+  txId: Uint8Array,
+  signer: Signer,
+): TxContext {
+  return new TxContextView(frame, module, txId, signer);
+}

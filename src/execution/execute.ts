@@ -1,0 +1,195 @@
+// Executes one block: beginBlock hooks, each transaction in its own overlay, endBlock hooks, then
+// the sorted state changes. Pure: the same registry, state, block and transactions give the same
+// output byte for byte on every node.
+//
+// A module that throws has a bug. The runtime does not abort the block for it: that would let any
+// client halt the chain with one transaction that hits the bug. The failing transaction (or hook)
+// is rolled back and recorded as 'internal_error' with a fixed message, never the engine's text,
+// which differs between Node versions and would fork validators. Errors that are not the module's
+// and may differ between nodes (the committed state unreadable, the stack exhausted) abort the
+// block instead: the node must stop rather than commit a result its peers may not share.
+import { CodecError } from '../codec/index.ts';
+import { assert } from '../util/assert.ts';
+import { createBlockContext, createTxContext, type Frame } from './context.ts';
+import {
+  blockSeedBytes,
+  codePattern,
+  eventsPerHookMax,
+  eventsPerTxMax,
+  resultMessageLengthMax,
+  signerBytesMax,
+  txIdBytesMax,
+} from './limits.ts';
+import { Overlay, StateReadError } from './overlay.ts';
+import type { Registry } from './registry.ts';
+import {
+  type BlockInfo,
+  type BlockOutput,
+  type Event,
+  type MethodResult,
+  runtimeCodes,
+  type StateReader,
+  type TxCall,
+  type TxResult,
+} from './types.ts';
+
+export type ExecuteOptions = {
+  /** Told about every module bug turned into 'internal_error', for the operator's log. */
+  onInternalError?: (error: unknown, where: string) => void;
+};
+
+/** Errors that may not be the same on every node: they abort the block. */
+export function isFatalError(error: unknown): boolean {
+  if (error instanceof StateReadError) return true;
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+export function executeBlock(
+  registry: Registry,
+  reader: StateReader,
+  block: BlockInfo,
+  txs: readonly TxCall[],
+  options: ExecuteOptions = {},
+): BlockOutput {
+  checkBlock(block);
+  const root = Overlay.root(reader);
+  const isKnownModule = (name: string) => registry.findModule(name) !== undefined;
+  const blockEvents: Event[] = [];
+  runHooks(registry, root, block, 'beginBlock', blockEvents, isKnownModule, options);
+  const results: TxResult[] = [];
+  for (const tx of txs) {
+    const frame: Frame = { overlay: root, eventsLeft: eventsPerTxMax, block, isKnownModule };
+    results.push(executeTx(registry, frame, tx, options));
+    assert(frame.overlay === root, 'a transaction leaves the block overlay current');
+  }
+  runHooks(registry, root, block, 'endBlock', blockEvents, isKnownModule, options);
+  assert(results.length === txs.length, 'one result per transaction');
+  return { results, changes: root.changes(), events: blockEvents };
+}
+
+function checkBlock(block: BlockInfo): void {
+  assert(
+    Number.isSafeInteger(block.height) && block.height >= 0,
+    'block.height is an unsigned integer',
+  );
+  assert(
+    Number.isSafeInteger(block.timeMs) && block.timeMs >= 0,
+    'block.timeMs is an unsigned integer',
+  );
+  assert(block.seed instanceof Uint8Array, 'block.seed is bytes');
+  assert(block.seed.length === blockSeedBytes, `block.seed is ${blockSeedBytes} bytes`);
+}
+
+function checkTx(tx: TxCall): void {
+  assert(tx.txId instanceof Uint8Array && tx.txId.length <= txIdBytesMax, 'tx.txId is bytes');
+  assert(
+    tx.signer instanceof Uint8Array && tx.signer.length <= signerBytesMax,
+    'tx.signer is bytes',
+  );
+  assert(typeof tx.suite === 'string', 'tx.suite is a string');
+  assert(typeof tx.module === 'string' && typeof tx.method === 'string', 'tx names its method');
+}
+
+function executeTx(
+  registry: Registry,
+  frame: Frame,
+  tx: TxCall,
+  options: ExecuteOptions,
+): TxResult {
+  checkTx(tx);
+  if (registry.findModule(tx.module) === undefined) {
+    return failed(tx, runtimeCodes.unknownModule, `no module named ${clip(tx.module)}`);
+  }
+  const method = registry.findMethod(tx.module, tx.method);
+  if (method === undefined) {
+    return failed(tx, runtimeCodes.unknownMethod, `${tx.module} has no method ${clip(tx.method)}`);
+  }
+  const parent = frame.overlay;
+  const overlay = parent.child();
+  frame.overlay = overlay;
+  let result: MethodResult;
+  try {
+    const ctx = createTxContext(frame, tx.module, tx.txId, {
+      suite: tx.suite,
+      publicKey: tx.signer,
+    });
+    result = checkResult(method(ctx, tx.args));
+  } catch (error) {
+    result = resultOfError(error, `${tx.module}.${tx.method}`, options);
+  } finally {
+    frame.overlay = parent;
+  }
+  if (result.code !== runtimeCodes.ok) return failed(tx, result.code, result.message);
+  const events = [...overlay.events];
+  overlay.mergeIntoParent();
+  return result.message === undefined
+    ? { txId: tx.txId, code: result.code, events }
+    : { txId: tx.txId, code: result.code, message: result.message, events };
+}
+
+function checkResult(result: MethodResult): MethodResult {
+  assert(typeof result === 'object' && result !== null, 'a method returns a result');
+  assert(
+    typeof result.code === 'string' && codePattern.test(result.code),
+    'a result code is snake_case',
+  );
+  if (result.message !== undefined) {
+    assert(typeof result.message === 'string', 'a result message is a string');
+    assert(result.message.length <= resultMessageLengthMax, 'a result message is short');
+  }
+  return result;
+}
+
+function resultOfError(error: unknown, where: string, options: ExecuteOptions): MethodResult {
+  if (isFatalError(error)) throw error;
+  if (error instanceof CodecError) {
+    // Only argument decoding throws CodecError to a method: the runtime turns state and event
+    // codec failures into assertions. The message is the codec's own text, naming the field.
+    return { code: runtimeCodes.invalidArgs, message: clip(error.message, resultMessageLengthMax) };
+  }
+  options.onInternalError?.(error, where);
+  return { code: runtimeCodes.internalError, message: `${where} failed` };
+}
+
+function runHooks(
+  registry: Registry,
+  root: Overlay,
+  block: BlockInfo,
+  hook: 'beginBlock' | 'endBlock',
+  blockEvents: Event[],
+  isKnownModule: (name: string) => boolean,
+  options: ExecuteOptions,
+): void {
+  for (const module of registry.modules) {
+    const run = module[hook];
+    if (run === undefined) continue;
+    const overlay = root.child();
+    const frame: Frame = { overlay, eventsLeft: eventsPerHookMax, block, isKnownModule };
+    try {
+      run.call(module, createBlockContext(frame, module.name));
+      assert(frame.overlay === overlay, 'a hook leaves its overlay current');
+      blockEvents.push(...overlay.events);
+      overlay.mergeIntoParent();
+    } catch (error) {
+      if (isFatalError(error)) throw error;
+      options.onInternalError?.(error, `${module.name}.${hook}`);
+      blockEvents.push({
+        module: module.name,
+        type: runtimeCodes.internalError,
+        attributes: { hook },
+      });
+    }
+  }
+}
+
+/** A result that kept nothing: no writes, no events. */
+function failed(tx: TxCall, code: string, message: string | undefined): TxResult {
+  return message === undefined
+    ? { txId: tx.txId, code, events: [] }
+    : { txId: tx.txId, code, message, events: [] };
+}
+
+/** Names echoed from a transaction into its receipt are cut short: receipts have a size budget. */
+function clip(text: string, lengthMax = 64): string {
+  return text.length <= lengthMax ? text : `${text.slice(0, lengthMax - 3)}...`;
+}

@@ -1,0 +1,22 @@
+// The authenticated state tree: versioned by height, with inclusion and non-inclusion proofs.
+// verify.ts, proof.ts and spec.ts are browser-safe; the rest needs Node (LMDB, node:crypto).
+export { type PruneResult, pruneBatchOpsMax } from './prune.ts';
+export {
+  decodeStateProof,
+  encodeStateProof,
+  type StateProof,
+  type StateProofLevel,
+  stateProofBytesMax,
+} from './proof.ts';
+export { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+export {
+  cacheNodesMaxDefault,
+  openStateTree,
+  PreparedBlock,
+  type StateChange,
+  type StateChanges,
+  StateTree,
+  type StateTreeOptions,
+  stateTableNames,
+} from './tree.ts';
+export { verifyStateProof } from './verify.ts';

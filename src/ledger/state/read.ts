@@ -1,0 +1,58 @@
+// Reads at one height: walks from that height's root along the key's hash, for a value or a proof.
+import { bytesEqual } from '../../util/bytes.ts';
+import { sha256, toPathHex } from './hash.ts';
+import type { NodeStore } from './node-store.ts';
+import { pathNibble, readLeaf, type RootRef } from './nodes.ts';
+import type { StateProof, StateProofLevel } from './proof.ts';
+
+type Walk = {
+  readonly levels: StateProofLevel[] | undefined;
+  /** The leaf record at the end of the path, if the path ends at a leaf. */
+  readonly leaf: Uint8Array | undefined;
+};
+
+function walk(nodes: NodeStore, root: RootRef, path: string, collect: boolean): Walk {
+  const levels: StateProofLevel[] | undefined = collect ? [] : undefined;
+  let ref = root;
+  let depth = 0;
+  while (ref !== undefined) {
+    const prefix = path.slice(0, depth);
+    if (ref.leaf) return { levels, leaf: nodes.loadLeaf(ref.height, prefix) };
+    const node = nodes.loadInternal(ref.height, prefix);
+    const nibble = pathNibble(path, depth);
+    if (levels !== undefined) levels.push(proofLevel(node.bitmap, nibble, (i) => node.childHash(i)));
+    ref = node.child(nibble);
+    depth++;
+  }
+  return { levels, leaf: undefined };
+}
+
+function proofLevel(bitmap: number, nibble: number, childHash: (index: number) => Uint8Array): StateProofLevel {
+  const siblings: Uint8Array[] = [];
+  let index = 0;
+  for (let n = 0; n < 16; n++) {
+    if (((bitmap >> n) & 1) === 0) continue;
+    if (n !== nibble) siblings.push(childHash(index).slice());
+    index++;
+  }
+  return { bitmap, siblings };
+}
+
+/** The value of `key` in the tree with root `root`, or null. */
+export function readValue(nodes: NodeStore, root: RootRef, key: Uint8Array): Uint8Array | null {
+  const keyHash = sha256(key);
+  const { leaf } = walk(nodes, root, toPathHex(keyHash), false);
+  if (leaf === undefined) return null;
+  const record = readLeaf(leaf);
+  return bytesEqual(record.keyHash, keyHash) ? record.value.slice() : null;
+}
+
+/** A proof of `key`'s value or absence in the tree with root `root`. */
+export function proveKey(nodes: NodeStore, root: RootRef, key: Uint8Array): StateProof {
+  const keyHash = sha256(key);
+  const { levels, leaf } = walk(nodes, root, toPathHex(keyHash), true);
+  if (leaf === undefined) return { levels: levels ?? [], leaf: null };
+  const record = readLeaf(leaf);
+  if (bytesEqual(record.keyHash, keyHash)) return { levels: levels ?? [], leaf: null };
+  return { levels: levels ?? [], leaf: { keyHash: record.keyHash.slice(), valueHash: record.valueHash.slice() } };
+}

@@ -1,0 +1,267 @@
+// The authenticated state: a versioned 16-ary sparse Merkle tree (spec.ts) over LMDB. Each block
+// height is a version; old heights stay readable and provable until pruned.
+//
+// The seam with the block store: prepareBlock() computes a block's new root and nodes without
+// writing; stageBlock() adds them to the caller's WriteBatch, next to the block, its transactions and
+// receipts, so all of it commits in one transaction. Staged heights are readable at once (their
+// nodes stay pinned in memory until the batch commits), so the next block can be prepared while
+// the previous batch is still being written. A staged batch that fails to commit leaves the tree
+// unusable (memory and disk disagree): reopen it, as a node restart does.
+import { decodeUintKey, encodeUintKey, type Store, type WriteBatch } from '../../storage/index.ts';
+import { assert } from '../../util/assert.ts';
+import { TallyError } from '../../util/errors.ts';
+import { LruCache } from './cache.ts';
+import { NodeStore } from './node-store.ts';
+import { decodeRoot, encodeRoot, encodeStaleList, heightMax, type RootRef } from './nodes.ts';
+import type { StateProof } from './proof.ts';
+import { type PruneResult, pruneBelow, type StateTables } from './prune.ts';
+import { proveKey, readValue } from './read.ts';
+import { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+import { BlockWriter, prepareChanges, updateRoot } from './update.ts';
+
+export const stateTableNames = { nodes: 'state.nodes', roots: 'state.roots', stale: 'state.stale' } as const;
+/** Decoded nodes kept in memory: the top three levels (4,369 nodes) and much of the fourth. */
+export const cacheNodesMaxDefault = 100_000;
+const rootCacheMax = 1024;
+
+export type StateTreeOptions = { cacheNodesMax?: number };
+export type StateChange = { readonly key: Uint8Array; readonly value: Uint8Array | null };
+/** A block's writes; a key changed twice keeps its last change. null deletes. */
+export type StateChanges = readonly StateChange[] | ReadonlyMap<Uint8Array, Uint8Array | null>;
+
+/** A block's new root and nodes, computed on top of the tree's latest height, not yet staged. */
+export class PreparedBlock {
+  readonly height: number;
+  readonly root: Uint8Array;
+  readonly parentHeight: number | undefined;
+  readonly rootRef: RootRef;
+  readonly writer: BlockWriter;
+
+  constructor(height: number, parentHeight: number | undefined, rootRef: RootRef, writer: BlockWriter) {
+    this.height = height;
+    this.parentHeight = parentHeight;
+    this.rootRef = rootRef;
+    this.root = rootRef === undefined ? emptyRoot.slice() : rootRef.hash.slice();
+    this.writer = writer;
+  }
+}
+
+export class StateTree {
+  readonly #store: Store;
+  readonly #tables: StateTables;
+  readonly #nodes: NodeStore;
+  readonly #roots = new LruCache<number, RootRef | 'empty'>(rootCacheMax);
+  readonly #pendingRoots = new Map<number, RootRef>();
+  #latest: { height: number; root: RootRef } | undefined;
+  #committedHeight: number | undefined;
+  #oldestHeight: number | undefined;
+  #failed: Error | undefined;
+  #pruning = false;
+
+  constructor(store: Store, options: StateTreeOptions = {}) {
+    const { cacheNodesMax = cacheNodesMaxDefault } = options;
+    if (!Number.isSafeInteger(cacheNodesMax) || cacheNodesMax < 0) {
+      throw new RangeError('cacheNodesMax: expected a non-negative integer');
+    }
+    this.#store = store;
+    this.#tables = {
+      nodes: store.db(stateTableNames.nodes),
+      roots: store.db(stateTableNames.roots),
+      stale: store.db(stateTableNames.stale),
+    };
+    this.#nodes = new NodeStore(this.#tables.nodes, cacheNodesMax);
+    const [last] = this.#tables.roots.range({ reverse: true, limit: 1 });
+    const [first] = this.#tables.roots.range({ limit: 1 });
+    if (last !== undefined && first !== undefined) {
+      const height = decodeHeight(last.key);
+      this.#latest = { height, root: decodeRoot(last.value) };
+      this.#committedHeight = height;
+      this.#oldestHeight = decodeHeight(first.key);
+    }
+  }
+
+  /** The last height staged or committed; undefined before the first block. */
+  get latestHeight(): number | undefined {
+    return this.#latest?.height;
+  }
+
+  /** The last height whose batch has committed. */
+  get committedHeight(): number | undefined {
+    return this.#committedHeight;
+  }
+
+  /** The oldest height still readable (raised by prune). */
+  get oldestHeight(): number | undefined {
+    return this.#oldestHeight;
+  }
+
+  /** The root hash at `height` (default: the latest). */
+  root(height?: number): Uint8Array {
+    const ref = this.#rootAt(this.#checkHeight(height));
+    return ref === undefined ? emptyRoot.slice() : ref.hash.slice();
+  }
+
+  /** The value of `key` at `height` (default: the latest), or null when absent. */
+  get(key: Uint8Array, height?: number): Uint8Array | null {
+    checkStateKey(key, 'key');
+    return readValue(this.#nodes, this.#rootAt(this.#checkHeight(height)), key);
+  }
+
+  /** A proof of `key`'s value, or of its absence, at `height` (default: the latest). */
+  prove(key: Uint8Array, height?: number): StateProof {
+    checkStateKey(key, 'key');
+    return proveKey(this.#nodes, this.#rootAt(this.#checkHeight(height)), key);
+  }
+
+  /** Computes block `height` (the next height) without writing anything. */
+  prepareBlock(height: number, changes: StateChanges): PreparedBlock {
+    this.#checkUsable();
+    this.#checkNextHeight(height);
+    const prepared = prepareChanges(validateChanges(changes));
+    const writer = new BlockWriter(height, this.#nodes);
+    const parent = this.#latest;
+    const rootRef = updateRoot(writer, parent?.root, prepared);
+    return new PreparedBlock(height, parent?.height, rootRef, writer);
+  }
+
+  /** Adds a prepared block's writes to `batch`; the tree moves to its height at once. */
+  stageBlock(block: PreparedBlock, batch: WriteBatch): void {
+    this.#checkUsable();
+    if (!(block instanceof PreparedBlock)) throw new TypeError('block: expected a PreparedBlock');
+    if (block.parentHeight !== this.#latest?.height) {
+      throw new RangeError(
+        `block ${block.height}: prepared on ${describeHeight(block.parentHeight)}, but the tree is now at ${describeHeight(this.#latest?.height)}`,
+      );
+    }
+    const { height, writer } = block;
+    for (const { key, raw } of writer.writes) batch.put(this.#tables.nodes, key, raw);
+    if (writer.stale.length > 0) batch.put(this.#tables.stale, encodeUintKey(height), encodeStaleList(writer.stale));
+    batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
+    this.#nodes.pin(writer.pinned);
+    this.#pendingRoots.set(height, block.rootRef);
+    this.#latest = { height, root: block.rootRef };
+    this.#oldestHeight ??= height;
+    batch.onSettled((error) => this.#onSettled(height, writer, error));
+  }
+
+  /** Prepares, stages and commits block `height` on its own; resolves with the root once durable. */
+  async applyBlock(height: number, changes: StateChanges): Promise<Uint8Array> {
+    const block = this.prepareBlock(height, changes);
+    const batch = this.#store.writeBatch();
+    this.stageBlock(block, batch);
+    await batch.commit();
+    return block.root.slice();
+  }
+
+  /** Drops heights below `belowHeight` and the nodes only they reach. */
+  async prune(belowHeight: number): Promise<PruneResult> {
+    this.#checkUsable();
+    if (!Number.isSafeInteger(belowHeight) || belowHeight < 0) throw new RangeError('belowHeight: expected a height');
+    if (this.#committedHeight === undefined || belowHeight > this.#committedHeight) {
+      throw new RangeError(`belowHeight: ${belowHeight} is past the last committed height ${this.#committedHeight}`);
+    }
+    if (this.#pruning) throw new Error('state tree: a prune is already running');
+    this.#pruning = true;
+    try {
+      if (this.#oldestHeight !== undefined && belowHeight > this.#oldestHeight) this.#oldestHeight = belowHeight;
+      return await pruneBelow(this.#store, this.#tables, belowHeight);
+    } finally {
+      this.#pruning = false;
+    }
+  }
+
+  #onSettled(height: number, writer: BlockWriter, error: Error | undefined): void {
+    if (error !== undefined) {
+      this.#failed = new Error(`state tree: the batch of height ${height} failed; reopen the tree`, { cause: error });
+      return;
+    }
+    const expected = this.#committedHeight === undefined ? height : this.#committedHeight + 1;
+    if (height !== expected) {
+      this.#failed = new Error(`state tree: height ${height} committed before height ${expected}; reopen the tree`);
+      return;
+    }
+    this.#committedHeight = height;
+    this.#nodes.unpin(writer.pinned);
+    this.#pendingRoots.delete(height);
+  }
+
+  #rootAt(height: number): RootRef {
+    const pending = this.#pendingRoots.get(height);
+    if (pending !== undefined || this.#pendingRoots.has(height)) return pending;
+    const cached = this.#roots.get(height);
+    if (cached !== undefined) return cached === 'empty' ? undefined : cached;
+    const raw = this.#tables.roots.get(encodeUintKey(height));
+    assert(raw !== undefined, `state tree: no root stored for retained height ${height}`);
+    const ref = decodeRoot(raw);
+    this.#roots.set(height, ref ?? 'empty');
+    return ref;
+  }
+
+  /** A retained height (default: the latest), or a TallyError naming the retained range. */
+  #checkHeight(height: number | undefined): number {
+    this.#checkUsable();
+    const latest = this.#latest?.height;
+    const oldest = this.#oldestHeight;
+    if (height === undefined) {
+      if (latest === undefined) throw new TallyError('state_height_unavailable', 'the state tree has no blocks yet');
+      return latest;
+    }
+    if (!Number.isSafeInteger(height) || height < 0) throw new RangeError('height: expected a non-negative integer');
+    if (latest === undefined || oldest === undefined || height < oldest || height > latest) {
+      throw new TallyError('state_height_unavailable', `height ${height} is not retained (retained: ${oldest ?? '-'} to ${latest ?? '-'})`, {
+        details: { height, oldest, latest },
+      });
+    }
+    return height;
+  }
+
+  #checkNextHeight(height: number): void {
+    if (!Number.isSafeInteger(height) || height < 0 || height > heightMax) {
+      throw new RangeError('height: expected a non-negative integer below 2^48');
+    }
+    const latest = this.#latest?.height;
+    if (latest !== undefined && height !== latest + 1) {
+      throw new RangeError(`height: expected ${latest + 1}, the height after ${latest}, got ${height}`);
+    }
+  }
+
+  #checkUsable(): void {
+    if (this.#failed !== undefined) throw this.#failed;
+  }
+}
+
+function describeHeight(height: number | undefined): string {
+  return height === undefined ? 'the empty tree' : `height ${height}`;
+}
+
+function decodeHeight(key: Uint8Array): number {
+  assert(key.length === 8, 'state tree: a height key has 8 bytes');
+  return decodeUintKey(key, 0, 'state height');
+}
+
+function checkStateKey(key: unknown, field: string): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array)) throw new TypeError(`${field}: expected a Uint8Array`);
+  if (key.length === 0 || key.length > stateKeyBytesMax) {
+    throw new RangeError(`${field}: a state key has 1 to ${stateKeyBytesMax} bytes, got ${key.length}`);
+  }
+}
+
+function validateChanges(changes: StateChanges): [Uint8Array, Uint8Array | null][] {
+  const entries: [Uint8Array, Uint8Array | null][] = [];
+  const list = changes instanceof Map ? [...changes].map(([key, value]) => ({ key, value })) : changes;
+  if (!Array.isArray(list)) throw new TypeError('changes: expected an array or a Map');
+  list.forEach((change: StateChange, i: number) => {
+    checkStateKey(change.key, `changes[${i}].key`);
+    const { value } = change;
+    if (value !== null && !(value instanceof Uint8Array)) throw new TypeError(`changes[${i}].value: expected a Uint8Array or null`);
+    if (value !== null && value.length > stateValueBytesMax) {
+      throw new RangeError(`changes[${i}].value: ${value.length} bytes exceeds ${stateValueBytesMax}`);
+    }
+    entries.push([change.key, value]);
+  });
+  return entries;
+}
+
+export function openStateTree(store: Store, options: StateTreeOptions = {}): StateTree {
+  return new StateTree(store, options);
+}

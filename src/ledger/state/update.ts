@@ -1,0 +1,260 @@
+// Applies one block's changes to the tree: all changes at once, sorted by key hash, so every node on
+// the touched paths is rebuilt and hashed once per block (not once per change), bottom-up.
+// Nothing is written here: the new nodes and the stale list are collected in a BlockWriter.
+import { assert } from '../../util/assert.ts';
+import { sha256, toPathHex } from './hash.ts';
+import type { NodeStore, PinnedNodes } from './node-store.ts';
+import { cacheKey } from './node-store.ts';
+import {
+  type ChildRef,
+  encodeLeaf,
+  encodeNodeKey,
+  type InternalNode,
+  InternalRecordBuilder,
+  leafHashInput,
+  leafKeyHash,
+  pathNibble,
+  type RootRef,
+} from './nodes.ts';
+import { depthMax } from './spec.ts';
+
+/** One change, with its key hashed; `leaf` is the new leaf record unless the key is deleted. */
+export type PreparedChange = {
+  readonly key: Uint8Array;
+  readonly path: string;
+  readonly leaf: { readonly raw: Uint8Array; readonly hash: Uint8Array } | undefined;
+};
+
+/** Hashes keys and values, keeps the last change of each key, and sorts by key hash. */
+export function prepareChanges(changes: Iterable<readonly [Uint8Array, Uint8Array | null]>): PreparedChange[] {
+  const byPath = new Map<string, PreparedChange>();
+  for (const [key, value] of changes) {
+    const keyHash = sha256(key);
+    const path = toPathHex(keyHash);
+    let leaf: PreparedChange['leaf'];
+    if (value !== null) {
+      const raw = encodeLeaf(keyHash, sha256(value), key, value);
+      leaf = { raw, hash: sha256(leafHashInput(raw)) };
+    }
+    byPath.delete(path);
+    byPath.set(path, { key, path, leaf });
+  }
+  const sorted = [...byPath.values()];
+  sorted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sorted;
+}
+
+/** A leaf on its way to a position: new (raw known) or existing (stored at `at`). */
+type PendingLeaf = {
+  readonly kind: 'leaf';
+  /** The key hash as hex; unknown (empty) for a stored leaf that is only carried to a new place. */
+  readonly path: string;
+  readonly hash: Uint8Array;
+  readonly raw: Uint8Array | undefined;
+  readonly at: { readonly height: number; readonly path: string } | undefined;
+};
+type InternalResult = { readonly kind: 'internal'; readonly ref: ChildRef };
+type Subtree = PendingLeaf | InternalResult | null;
+type Overrides = (Subtree | undefined)[];
+const hexDigits = '0123456789abcdef';
+const unchanged = Symbol('unchanged');
+type Update = Subtree | typeof unchanged;
+
+/** Collects what one block writes: new nodes at (height, path) and the nodes they replace. */
+export class BlockWriter {
+  readonly height: number;
+  readonly nodes: NodeStore;
+  readonly writes: { key: Uint8Array; raw: Uint8Array }[] = [];
+  readonly pinned: PinnedNodes = new Map();
+  readonly stale: Uint8Array[] = [];
+
+  constructor(height: number, nodes: NodeStore) {
+    this.height = height;
+    this.nodes = nodes;
+  }
+
+  writeInternal(path: string, node: InternalNode): void {
+    this.writes.push({ key: encodeNodeKey(this.height, path), raw: node.raw });
+    this.pinned.set(cacheKey(this.height, path), node);
+  }
+
+  writeLeaf(path: string, raw: Uint8Array): void {
+    this.writes.push({ key: encodeNodeKey(this.height, path), raw });
+    this.pinned.set(cacheKey(this.height, path), raw);
+  }
+
+  markStale(height: number, path: string): void {
+    assert(height < this.height, 'state update: a node is replaced by a later height');
+    this.stale.push(encodeNodeKey(height, path));
+  }
+}
+
+/** The new root after `changes` (sorted, one per key); new nodes go to `writer`. */
+export function updateRoot(writer: BlockWriter, root: RootRef, changes: readonly PreparedChange[]): RootRef {
+  const result = updateSubtree(writer, root, 0, '', changes, 0, changes.length);
+  if (result === unchanged) return root;
+  if (result === null) return undefined;
+  if (result.kind === 'internal') return result.ref;
+  return placeLeaf(writer, result, '');
+}
+
+function updateSubtree(
+  writer: BlockWriter,
+  ref: ChildRef | undefined,
+  depth: number,
+  path: string,
+  changes: readonly PreparedChange[],
+  lo: number,
+  hi: number,
+): Update {
+  if (lo === hi) return unchanged;
+  if (ref === undefined) {
+    const leaves = newLeaves(changes, lo, hi);
+    return leaves.length === 0 ? unchanged : build(writer, depth, path, leaves, 0, leaves.length);
+  }
+  if (ref.leaf) return updateLeaf(writer, ref, depth, path, changes, lo, hi);
+  const node = writer.nodes.loadInternal(ref.height, path);
+  const overrides: Overrides = new Array<Subtree | undefined>(16).fill(undefined);
+  let changed = false;
+  let start = lo;
+  while (start < hi) {
+    const nibble = pathNibble(changes[start]!.path, depth);
+    let end = start + 1;
+    while (end < hi && pathNibble(changes[end]!.path, depth) === nibble) end++;
+    const childPath = path + hexDigits[nibble]!;
+    const result = updateSubtree(writer, node.child(nibble), depth + 1, childPath, changes, start, end);
+    if (result !== unchanged) {
+      overrides[nibble] = result;
+      changed = true;
+    }
+    start = end;
+  }
+  if (!changed) return unchanged;
+  writer.markStale(ref.height, path);
+  return assemble(writer, depth, path, node, overrides);
+}
+
+/** The subtree at `path` is one stored leaf: merge it with the changes below it. */
+function updateLeaf(
+  writer: BlockWriter,
+  ref: ChildRef,
+  depth: number,
+  path: string,
+  changes: readonly PreparedChange[],
+  lo: number,
+  hi: number,
+): Update {
+  const raw = writer.nodes.loadLeaf(ref.height, path);
+  const existingPath = toPathHex(leafKeyHash(raw));
+  assert(existingPath.startsWith(path), 'state update: a leaf sits off its key path');
+  const leaves = newLeaves(changes, lo, hi);
+  let touched = false;
+  for (let i = lo; i < hi && !touched; i++) touched = changes[i]!.path === existingPath;
+  if (touched) {
+    writer.markStale(ref.height, path);
+    return build(writer, depth, path, leaves, 0, leaves.length);
+  }
+  if (leaves.length === 0) return unchanged;
+  const existing: PendingLeaf = {
+    kind: 'leaf',
+    path: existingPath,
+    hash: ref.hash,
+    raw,
+    at: { height: ref.height, path },
+  };
+  let index = 0;
+  while (index < leaves.length && leaves[index]!.path < existingPath) index++;
+  leaves.splice(index, 0, existing);
+  return build(writer, depth, path, leaves, 0, leaves.length);
+}
+
+function newLeaves(changes: readonly PreparedChange[], lo: number, hi: number): PendingLeaf[] {
+  const leaves: PendingLeaf[] = [];
+  for (let i = lo; i < hi; i++) {
+    const { leaf, path } = changes[i]!;
+    if (leaf !== undefined) leaves.push({ kind: 'leaf', path, hash: leaf.hash, raw: leaf.raw, at: undefined });
+  }
+  return leaves;
+}
+
+/** The canonical subtree of `leaves[lo..hi)` (sorted, distinct key hashes) rooted at `path`. */
+function build(writer: BlockWriter, depth: number, path: string, leaves: readonly PendingLeaf[], lo: number, hi: number): Subtree {
+  if (hi === lo) return null;
+  if (hi - lo === 1) return leaves[lo]!;
+  assert(depth < depthMax, 'state update: two keys share a full key hash');
+  assert(leaves[lo]!.path.length === depthMax && leaves[hi - 1]!.path.length === depthMax, 'state update: leaves carry paths');
+  const overrides: Overrides = new Array<Subtree | undefined>(16).fill(null);
+  let start = lo;
+  while (start < hi) {
+    const nibble = pathNibble(leaves[start]!.path, depth);
+    let end = start + 1;
+    while (end < hi && pathNibble(leaves[end]!.path, depth) === nibble) end++;
+    overrides[nibble] = build(writer, depth + 1, path + hexDigits[nibble]!, leaves, start, end);
+    start = end;
+  }
+  return assemble(writer, depth, path, undefined, overrides);
+}
+
+/**
+ * The internal node at `path` whose children are `node`'s with `overrides` applied (undefined: as
+ * in `node`; null: none), or what it collapses to: nothing, or its only child if that is a leaf.
+ */
+function assemble(writer: BlockWriter, depth: number, path: string, node: InternalNode | undefined, overrides: Overrides): Subtree {
+  let bitmap = 0;
+  let leafMask = 0;
+  let present = 0;
+  let last = -1;
+  for (let n = 0; n < 16; n++) {
+    const override = overrides[n];
+    if (override === null) continue;
+    if (override === undefined) {
+      if (node === undefined || !node.has(n)) continue;
+      if (node.isLeaf(n)) leafMask |= 1 << n;
+    } else if (override.kind === 'leaf') leafMask |= 1 << n;
+    bitmap |= 1 << n;
+    present++;
+    last = n;
+  }
+  if (present === 0) return null;
+  if (present === 1 && ((leafMask >> last) & 1) === 1) return liftLeaf(node, overrides[last], last, path);
+  const builder = new InternalRecordBuilder(bitmap, leafMask);
+  let index = 0;
+  for (let n = 0; n < 16; n++) {
+    if (((bitmap >> n) & 1) === 0) continue;
+    const override = overrides[n];
+    if (override === undefined || override === null) builder.copyChild(index, node!, node!.indexOf(n));
+    else if (override.kind === 'internal') builder.setChild(index, override.ref);
+    else builder.setChild(index, placeLeaf(writer, override, path + hexDigits[n]!));
+    index++;
+  }
+  const built = builder.finish();
+  assert(path.length === depth, 'state update: path and depth agree');
+  writer.writeInternal(path, built);
+  return { kind: 'internal', ref: { hash: sha256(built.hashInput()), height: writer.height, leaf: false } };
+}
+
+/** The only child left under `path`, a leaf, goes up to take the place of its parent. */
+function liftLeaf(node: InternalNode | undefined, override: Subtree | undefined, nibble: number, path: string): PendingLeaf {
+  if (override !== undefined && override !== null) {
+    assert(override.kind === 'leaf', 'state update: only a leaf is lifted');
+    return override;
+  }
+  const child = node?.child(nibble);
+  assert(child !== undefined && child.leaf, 'state update: the lifted child is a stored leaf');
+  return { kind: 'leaf', path: '', hash: child.hash, raw: undefined, at: { height: child.height, path: path + hexDigits[nibble]! } };
+}
+
+/** Puts a leaf at `path`: where it already is, it stays; elsewhere it is (re)written. */
+function placeLeaf(writer: BlockWriter, leaf: PendingLeaf, path: string): ChildRef {
+  if (leaf.at !== undefined && leaf.at.path === path) {
+    return { hash: leaf.hash, height: leaf.at.height, leaf: true };
+  }
+  let raw = leaf.raw;
+  if (leaf.at !== undefined) {
+    raw ??= writer.nodes.loadLeaf(leaf.at.height, leaf.at.path);
+    writer.markStale(leaf.at.height, leaf.at.path);
+  }
+  assert(raw !== undefined, 'state update: a new leaf carries its record');
+  writer.writeLeaf(path, raw);
+  return { hash: leaf.hash, height: writer.height, leaf: true };
+}

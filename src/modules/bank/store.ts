@@ -1,0 +1,122 @@
+// Where the bank keeps its records inside its key space, and typed access to them. One-letter key
+// prefixes keep keys short: c currency, a account, t transfer; q b m n e are the expiry queue.
+import type { CborValue } from '../../codec/index.ts';
+import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
+import { assert } from '../../util/assert.ts';
+import { utf8 } from '../../util/bytes.ts';
+import { idBytes } from './constants.ts';
+import {
+  type Account,
+  type Currency,
+  decodeAccount,
+  decodeCurrency,
+  decodeTransfer,
+  encodeAccount,
+  encodeCurrency,
+  encodeTransfer,
+  type Transfer,
+} from './records.ts';
+
+function tagged(tag: string, body: Uint8Array): Uint8Array {
+  const key = new Uint8Array(1 + body.length);
+  key[0] = tag.charCodeAt(0);
+  key.set(body, 1);
+  return key;
+}
+
+/** Big-endian, so that byte order is numeric order. */
+export function encodeUintBE(value: number, bytes: 4 | 8): Uint8Array {
+  assert(Number.isSafeInteger(value) && value >= 0, 'a key number is an unsigned safe integer');
+  const out = new Uint8Array(bytes);
+  let rest = value;
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[i] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  assert(rest === 0, 'a key number fits its width');
+  return out;
+}
+
+export const bankKeys = {
+  currency: (code: string) => tagged('c', utf8(code)),
+  account: (id: Uint8Array) => tagged('a', checkId(id)),
+  transfer: (id: Uint8Array) => tagged('t', checkId(id)),
+  queue: () => tagged('q', new Uint8Array(0)),
+  bucket: (sec: number) => tagged('b', encodeUintBE(sec, 8)),
+  level1: (slot: number) => tagged('m', encodeUintBE(slot, 8)),
+  level2: (slot: number) => tagged('n', encodeUintBE(slot, 8)),
+  entry: (sec: number, index: number) => {
+    const body = new Uint8Array(12);
+    body.set(encodeUintBE(sec, 8), 0);
+    body.set(encodeUintBE(index, 4), 8);
+    return tagged('e', body);
+  },
+};
+
+function checkId(id: Uint8Array): Uint8Array {
+  assert(id.length === idBytes, `an id is ${idBytes} bytes`);
+  return id;
+}
+
+/** Reads the bank's records from committed state or from a transaction's state. */
+export class BankReader {
+  constructor(protected readonly state: ModuleStateReader) {}
+
+  currency(code: string): Currency | undefined {
+    const value = this.state.get(bankKeys.currency(code));
+    return value === undefined ? undefined : decodeCurrency(value);
+  }
+
+  account(id: Uint8Array): Account | undefined {
+    const value = this.state.get(bankKeys.account(id));
+    return value === undefined ? undefined : decodeAccount(value);
+  }
+
+  transfer(id: Uint8Array): Transfer | undefined {
+    const value = this.state.get(bankKeys.transfer(id));
+    return value === undefined ? undefined : decodeTransfer(value);
+  }
+
+  hasTransfer(id: Uint8Array): boolean {
+    return this.state.has(bankKeys.transfer(id));
+  }
+
+  hasAccount(id: Uint8Array): boolean {
+    return this.state.has(bankKeys.account(id));
+  }
+
+  raw(key: Uint8Array): CborValue | undefined {
+    return this.state.get(key);
+  }
+}
+
+/** Reads and writes the bank's records within a transaction or hook. */
+export class BankStore extends BankReader {
+  constructor(private readonly writable: ModuleState) {
+    super(writable);
+  }
+
+  putCurrency(currency: Currency): void {
+    assert(currency.supply >= 0n, 'supply is never negative');
+    this.writable.set(bankKeys.currency(currency.code), encodeCurrency(currency));
+  }
+
+  putAccount(account: Account): void {
+    assert(
+      account.debitsPending >= 0n && account.creditsPending >= 0n,
+      'pending totals are not negative',
+    );
+    assert(account.pendingCount >= 0, 'pending count is not negative');
+    this.writable.set(bankKeys.account(account.id), encodeAccount(account));
+  }
+
+  putTransfer(transfer: Transfer): void {
+    assert(transfer.amount > 0n, 'a stored transfer moves a positive amount');
+    this.writable.set(bankKeys.transfer(transfer.id), encodeTransfer(transfer));
+  }
+
+  putRaw(key: Uint8Array, value: CborValue | null): void {
+    if (value === null) this.writable.delete(key);
+    else this.writable.set(key, value);
+  }
+}

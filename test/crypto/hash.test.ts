@@ -1,0 +1,52 @@
+// SHA-256 (FIPS 180-4) in both forms and SM3 (GB/T 32905-2016) against published digests and node:crypto.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { sha256Node } from '../../src/crypto/hash-node.ts';
+import { sha256 } from '../../src/crypto/sha256.ts';
+import { sm3 } from '../../src/crypto/sm3.ts';
+import { concatBytes, toHex, utf8 } from '../../src/util/bytes.ts';
+
+test('sha256 of "abc" and of the empty string (FIPS 180-4 examples)', () => {
+  for (const hash of [sha256, sha256Node]) {
+    assert.equal(
+      toHex(hash(utf8('abc'))),
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    assert.equal(toHex(hash()), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  }
+});
+
+test('sha256 and sha256Node agree and hash the concatenation of their parts', () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 150 }), { maxLength: 4 }), (parts) => {
+      const whole = sha256(concatBytes(...parts));
+      assert.deepEqual(sha256(...parts), whole);
+      assert.deepEqual(sha256Node(...parts), whole);
+      assert.equal(Object.getPrototypeOf(sha256Node(...parts)), Uint8Array.prototype);
+    }),
+  );
+});
+
+test('sm3 of the standard examples (GB/T 32905-2016 appendix A)', () => {
+  assert.equal(
+    toHex(sm3(utf8('abc'))),
+    '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+  );
+  assert.equal(
+    toHex(sm3(utf8('abcd'.repeat(16)))),
+    'debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732',
+  );
+});
+
+test('sm3 agrees with node:crypto across padding boundaries', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(200), (bytes, cut) => {
+      const expected = createHash('sm3').update(bytes).digest('hex');
+      const at = Math.min(cut, bytes.length);
+      assert.equal(toHex(sm3(bytes.subarray(0, at), bytes.subarray(at))), expected);
+    }),
+  );
+});
