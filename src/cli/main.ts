@@ -6,6 +6,7 @@ import { TallyError } from '../util/errors.ts';
 import { registerBenchCommand } from './bench.ts';
 import { registerCodecCommand } from './codec.ts';
 import { registerKeysCommand } from './keys.ts';
+import { registerStartCommand } from './start.ts';
 
 export const version = '0.1.0';
 
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerStartCommand(program);
   registerKeysCommand(program);
   registerCodecCommand(program);
   registerBenchCommand(program);

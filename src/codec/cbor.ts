@@ -2,7 +2,7 @@
 // (shortest integer and length forms, map keys sorted by their encoded bytes, definite lengths only),
 // restricted to the types Tally uses: integers within 64 bits, byte and text strings, arrays, maps
 // with text keys, booleans and null. No floats, tags or undefined. One value has exactly one encoding.
-import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
+import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import { bytesEqual } from '../util/bytes.ts';
 import { CodecError } from './errors.ts';
 
@@ -24,6 +24,14 @@ export const cborDepthMax = 64;
 const uint64Max = (1n << 64n) - 1n;
 const nint64Min = -(1n << 64n);
 
+/**
+ * cborg's default map order sorts keys by the length of their bytes, then bytewise. Tally's map keys
+ * are all text strings, whose encodings begin with a head that grows with the length, so that order
+ * is exactly RFC 8949's bytewise order of the encoded keys; and it is about twice as fast as cborg's
+ * rfc8949 sorter, which encodes every key again to compare. A test pins the two as equal.
+ */
+const encodeOptions = {} as const;
+
 const decodeOptions = {
   strict: true, // refuse integers and lengths not in their shortest form
   allowIndefinite: false,
@@ -38,7 +46,7 @@ const decodeOptions = {
 /** Encodes a value canonically; throws CodecError naming the path of any value Tally cannot encode. */
 export function encode(value: CborValue): Uint8Array {
   checkEncodable(value, 'value', 0);
-  return cborgEncode(value, rfc8949EncodeOptions);
+  return cborgEncode(value, encodeOptions);
 }
 
 export type DecodeOptions = { bytesMax?: number; field?: string };
@@ -68,7 +76,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
     throw classifyDecodeError(error, field);
   }
   checkEncodable(value, field, 0);
-  const again = cborgEncode(value, rfc8949EncodeOptions);
+  const again = cborgEncode(value, encodeOptions);
   if (!bytesEqual(again, bytes)) {
     throw new CodecError('non_canonical', field, describeMismatch(bytes, again));
   }

@@ -22,9 +22,15 @@ describe('tally CLI', () => {
   it('prints help for the program and every subcommand', () => {
     const top = tally(['--help']);
     assert.equal(top.code, 0);
-    for (const command of ['keys', 'codec', 'bench'])
+    for (const command of ['start', 'keys', 'codec', 'bench'])
       assert.match(top.stdout, new RegExp(`\\b${command}\\b`));
-    for (const sub of [['keys', 'generate'], ['keys', 'show'], ['codec', 'decode'], ['bench']]) {
+    for (const sub of [
+      ['start'],
+      ['keys', 'generate'],
+      ['keys', 'show'],
+      ['codec', 'decode'],
+      ['bench'],
+    ]) {
       const result = tally([...sub, '--help']);
       assert.equal(result.code, 0, sub.join(' '));
       assert.match(result.stdout, /^Usage: tally /);
@@ -71,6 +77,37 @@ describe('tally CLI', () => {
     const refused = tally(['codec', 'decode', 'a2616201616101']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /error \[non_canonical\]: value: not the canonical encoding/);
+  });
+
+  it('start runs the ledger demo, verifies a proof, and resumes where it stopped', () => {
+    const dataDir = join(dir, 'chain');
+    const first = tally(['start', '--data-dir', dataDir, '--blocks', '2', '--txs-per-block', '50']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /committed {2}100 signed transfers in 2 blocks \(none refused\)/);
+    assert.match(first.stdout, /proof {6}verified against the state root/);
+    const height = Number(/height {5}(\d+)/.exec(first.stdout)?.[1]);
+    const second = tally([
+      'start',
+      '--data-dir',
+      dataDir,
+      '--blocks',
+      '1',
+      '--txs-per-block',
+      '50',
+    ]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, new RegExp(`resuming at height ${height}\\b`));
+    assert.match(second.stdout, new RegExp(`height {5}${height + 1}\\b`));
+    assert.match(second.stdout, /\(none refused\)/);
+  });
+
+  it('error: a bad option value says what is allowed', () => {
+    const result = tally(['start', '--data-dir', join(dir, 'x'), '--blocks', 'many']);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /error \[bad_option\]: --blocks must be a whole number from 1 to 100000\./,
+    );
   });
 
   it('error: an unknown command is refused with usage help', () => {

@@ -1,6 +1,7 @@
 // Canonical CBOR (RFC 8949 section 4.2): round trips, and every kind of non-canonical input refused.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
 import fc from 'fast-check';
 import { type CborValue, CodecError, decode, encode } from '../../src/codec/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
@@ -82,6 +83,16 @@ describe('canonical CBOR', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('orders map keys exactly as RFC 8949 bytewise order of encoded keys, non-ASCII keys included', () => {
+    const keys = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '€', '𝄞', 'Z', '0'), maxLength: 30 });
+    fc.assert(
+      fc.property(fc.dictionary(keys, fc.integer(), { maxKeys: 12 }), (map) => {
+        assert.equal(toHex(encode(map)), toHex(cborgEncode(map, rfc8949EncodeOptions)));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -17,6 +17,8 @@ export type BankWorkloadOptions = {
   fundingEach?: bigint;
   /** Seed of the deterministic sequence of transfers. */
   seed?: number;
+  /** Written into every transfer id, so that runs resuming one chain never reuse an id. */
+  runId?: number;
   expiresAtMs?: number;
 };
 
@@ -53,6 +55,7 @@ export class BankWorkload {
       currencies: defaultCurrencies,
       fundingEach: 1_000_000_00n,
       seed: 1,
+      runId: 0,
       expiresAtMs: 4_102_444_800_000, // 2100-01-01: the demo's blocks use real time
       ...options,
     };
@@ -122,7 +125,7 @@ export class BankWorkload {
       const to = (from + 1 + (this.#next() % (accounts - 1))) % accounts;
       const amount = BigInt(1 + (this.#next() % 10_000));
       const args = {
-        id: workloadId(0x03, ++this.#transfers),
+        id: this.#transferId(++this.#transfers),
         debitAccountId: this.accountId(c, from),
         creditAccountId: this.accountId(c, to),
         amount,
@@ -145,6 +148,12 @@ export class BankWorkload {
       args,
     };
     return signTransaction(body, getSuite(key.suite), key.secretKey);
+  }
+
+  #transferId(n: number): Uint8Array {
+    const id = workloadId(0x03, n);
+    new DataView(id.buffer).setUint32(4, this.#options.runId);
+    return id;
   }
 
   /** xorshift32: the same seed gives the same transfers on every run. */
