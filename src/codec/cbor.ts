@@ -83,6 +83,18 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
   return value;
 }
 
+/**
+ * Decodes bytes this process itself wrote canonically (its own committed state), skipping the
+ * re-encoding check that input from outside needs. Never use it on bytes from a peer or a client.
+ */
+export function decodeTrusted(bytes: Uint8Array, field = 'value'): CborValue {
+  try {
+    return cborgDecode(bytes, decodeOptions) as CborValue;
+  } catch (error) {
+    throw classifyDecodeError(error, field);
+  }
+}
+
 function classifyDecodeError(error: unknown, field: string): CodecError {
   const message = error instanceof Error ? error.message : String(error);
   if (/more bytes than necessary/.test(message)) {

@@ -5,6 +5,7 @@ export {
   cborDepthMax,
   type DecodeOptions,
   decode,
+  decodeTrusted,
   encode,
 } from './cbor.ts';
 export { CodecError, type CodecErrorCode } from './errors.ts';

@@ -1,6 +1,12 @@
 // The contexts a module sees: its own key space (module name, 0x00, key), events, the block, and for
 // a transaction the signer and txId. One frame per transaction holds the overlay that is current.
-import { type CborValue, CodecError, cborDepthMax, decode, encode } from '../codec/index.ts';
+import {
+  type CborValue,
+  CodecError,
+  cborDepthMax,
+  decodeTrusted,
+  encode,
+} from '../codec/index.ts';
 import { AssertionError, assert } from '../util/assert.ts';
 import { concatBytes, utf8 } from '../util/bytes.ts';
 import {
@@ -48,10 +54,13 @@ export function moduleKey(module: string, key: Uint8Array): Uint8Array {
   return concatBytes(modulePrefix(module), key);
 }
 
-/** Stored values were written canonically by this runtime; failing to decode one is a bug. */
+/**
+ * Stored values were written canonically by this runtime and committed by this node, so they are
+ * decoded without the canonical re-encoding check; failing to decode one is a bug.
+ */
 export function decodeStored(bytes: Uint8Array, module: string): CborValue {
   try {
-    return decode(bytes, { field: `${module} state` });
+    return decodeTrusted(bytes, `${module} state`);
   } catch (error) {
     if (error instanceof CodecError) throw new AssertionError(`stored value: ${error.message}`);
     throw error;

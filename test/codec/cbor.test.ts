@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
 import fc from 'fast-check';
-import { type CborValue, CodecError, decode, encode } from '../../src/codec/index.ts';
+import { type CborValue, CodecError, decode, decodeTrusted, encode } from '../../src/codec/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 
 /** CBOR cannot tell a JS number from a bigint; compare values with every integer as bigint. */
@@ -53,6 +53,17 @@ describe('canonical CBOR', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('decodeTrusted gives what decode gives for canonical bytes, and still refuses malformed ones', () => {
+    fc.assert(
+      fc.property(cborValue, (value) => {
+        const bytes = encode(value);
+        assert.deepEqual(normalise(decodeTrusted(bytes)), normalise(decode(bytes)));
+      }),
+      { numRuns: 500 },
+    );
+    assert.throws(() => decodeTrusted(fromHex('82'), 'bank state'), /bank state: /);
   });
 
   it('every accepted byte string re-encodes to itself', () => {
