@@ -8,7 +8,12 @@ export const keyBytesMax = 1978;
 export const valueBytesMax = 64 * 1024 * 1024;
 
 export type StoreOp =
-  | { readonly type: 'put'; readonly table: Table; readonly key: Uint8Array; readonly value: Uint8Array }
+  | {
+      readonly type: 'put';
+      readonly table: Table;
+      readonly key: Uint8Array;
+      readonly value: Uint8Array;
+    }
   | { readonly type: 'del'; readonly table: Table; readonly key: Uint8Array };
 
 export type CommitOptions = {
@@ -95,7 +100,18 @@ export class WriteBatch {
   async commit(options: CommitOptions = {}): Promise<void> {
     this.#checkOpen();
     this.#committing = true;
-    await this.#commitOps(this.#ops, options, (error) => this.#runSettled(error));
+    let settled = false;
+    const onVisible: SettledCallback = (error) => {
+      if (settled) return;
+      settled = true;
+      this.#runSettled(error);
+    };
+    try {
+      await this.#commitOps(this.#ops, options, onVisible);
+    } catch (error) {
+      onVisible(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
   }
 
   #runSettled(error: Error | undefined): void {

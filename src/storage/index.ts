@@ -10,5 +10,11 @@ export {
   WriteBatch,
 } from './batch.ts';
 export { decodeUintKey, encodePrefixedUintKey, encodeUintKey, prefixEnd } from './keys.ts';
-export { openStore, Store, type StoreOptions, tableNameLengthMax, tablesMaxDefault } from './store.ts';
+export {
+  openStore,
+  Store,
+  type StoreOptions,
+  tableNameLengthMax,
+  tablesMaxDefault,
+} from './store.ts';
 export { type Entry, type RangeOptions, Table, type TableStats } from './table.ts';

@@ -20,7 +20,11 @@ export function decodeUintKey(bytes: Uint8Array, offset = 0, field = 'key'): num
 }
 
 /** `prefix` followed by the 8-byte big-endian `value`: one row of a per-prefix ordered index. */
-export function encodePrefixedUintKey(prefix: Uint8Array, value: number, field = 'key'): Uint8Array {
+export function encodePrefixedUintKey(
+  prefix: Uint8Array,
+  value: number,
+  field = 'key',
+): Uint8Array {
   const out = new Uint8Array(prefix.length + 8);
   out.set(prefix, 0);
   out.set(encodeUintKey(value, field), prefix.length);

@@ -42,7 +42,8 @@ export class Store {
 
   constructor(options: StoreOptions) {
     const { path, mapSizeBytes, tablesMax = tablesMaxDefault } = options;
-    if (typeof path !== 'string' || path.length === 0) throw new TypeError('path: expected a directory');
+    if (typeof path !== 'string' || path.length === 0)
+      throw new TypeError('path: expected a directory');
     if (mapSizeBytes !== undefined && !(Number.isSafeInteger(mapSizeBytes) && mapSizeBytes > 0)) {
       throw new RangeError('mapSizeBytes: expected a positive integer');
     }
@@ -71,8 +72,14 @@ export class Store {
     this.#checkOpen();
     const known = this.#tables.get(name);
     if (known !== undefined) return known;
-    if (typeof name !== 'string' || name.length > tableNameLengthMax || !tableNamePattern.test(name)) {
-      throw new TypeError(`table name: expected lowercase letters, digits, '.', '_' or '-' (got ${String(name)})`);
+    if (
+      typeof name !== 'string' ||
+      name.length > tableNameLengthMax ||
+      !tableNamePattern.test(name)
+    ) {
+      throw new TypeError(
+        `table name: expected lowercase letters, digits, '.', '_' or '-' (got ${String(name)})`,
+      );
     }
     if (this.#tables.size >= this.#tablesMax) {
       throw new RangeError(`table ${name}: the store holds at most ${this.#tablesMax} tables`);
@@ -119,10 +126,17 @@ export class Store {
     await this.#root.close();
   }
 
-  async #commit(ops: readonly StoreOp[], options: CommitOptions, onVisible: SettledCallback): Promise<void> {
+  async #commit(
+    ops: readonly StoreOp[],
+    options: CommitOptions,
+    onVisible: SettledCallback,
+  ): Promise<void> {
     this.#checkOpen();
     for (const op of ops) {
-      assert(this.#tables.get(op.table.name) === op.table, `table ${op.table.name} belongs to another store`);
+      assert(
+        this.#tables.get(op.table.name) === op.table,
+        `table ${op.table.name} belongs to another store`,
+      );
     }
     if (ops.length === 0) {
       onVisible(undefined);
@@ -138,7 +152,10 @@ export class Store {
     }
     onVisible(undefined);
     if (options.durable !== false) {
-      assert(written.flushed !== undefined, 'lmdb-js gave no flushed promise (separateFlushed off?)');
+      assert(
+        written.flushed !== undefined,
+        'lmdb-js gave no flushed promise (separateFlushed off?)',
+      );
       await written.flushed;
     }
   }

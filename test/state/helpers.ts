@@ -30,7 +30,10 @@ export function keyOf(i: number): Uint8Array {
 /** The model: the state as a Map from hex key to value. */
 export type Model = Map<string, Uint8Array>;
 
-export function applyToModel(model: Model, changes: readonly { key: Uint8Array; value: Uint8Array | null }[]): Model {
+export function applyToModel(
+  model: Model,
+  changes: readonly { key: Uint8Array; value: Uint8Array | null }[],
+): Model {
   const next = new Map(model);
   for (const { key, value } of changes) {
     if (value === null) next.delete(toHex(key));

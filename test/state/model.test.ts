@@ -32,7 +32,10 @@ function checkHeight(tree: StateTree, height: number, model: Model): void {
     const value = tree.get(key, height);
     assert.deepEqual(value, expected, `key ${i} at height ${height}`);
     const proof = tree.prove(key, height);
-    assert.ok(verifyStateProof(root, key, expected, proof), `proof of key ${i} at height ${height}`);
+    assert.ok(
+      verifyStateProof(root, key, expected, proof),
+      `proof of key ${i} at height ${height}`,
+    );
     const wrong = expected === null ? Uint8Array.of(1) : null;
     assert.ok(!verifyStateProof(root, key, wrong, proof), `no proof of a wrong value for key ${i}`);
     if (expected !== null) {
@@ -41,7 +44,10 @@ function checkHeight(tree: StateTree, height: number, model: Model): void {
     }
     const otherRoot = root.slice();
     otherRoot[i % 32]! ^= 1;
-    assert.ok(!verifyStateProof(otherRoot, key, expected, proof), `no proof against a wrong root (key ${i})`);
+    assert.ok(
+      !verifyStateProof(otherRoot, key, expected, proof),
+      `no proof against a wrong root (key ${i})`,
+    );
   }
 }
 
@@ -80,7 +86,10 @@ test('the root depends only on the final map, not on the blocks or their order',
           model = applyToModel(model, blocks[h]!);
           await stepwise.applyBlock(h, blocks[h]!);
         }
-        const finalEntries: StateChange[] = [...model].map(([hex, value]) => ({ key: Buffer.from(hex, 'hex'), value }));
+        const finalEntries: StateChange[] = [...model].map(([hex, value]) => ({
+          key: Buffer.from(hex, 'hex'),
+          value,
+        }));
         shuffle(finalEntries, seed);
         const direct = openStateTree(second);
         const root = await direct.applyBlock(0, finalEntries);
@@ -111,14 +120,18 @@ test('pruning keeps the retained heights readable and provable', async () => {
         await tree.prune(below);
         assert.equal(tree.oldestHeight, below);
         for (let h = below; h < blocks.length; h++) checkHeight(tree, h, models[h]!);
-        if (below > 0) assert.throws(() => tree.get(keyOf(0), below - 1), { code: 'state_height_unavailable' });
+        if (below > 0)
+          assert.throws(() => tree.get(keyOf(0), below - 1), { code: 'state_height_unavailable' });
         // Pruned down to the last height, the tree holds exactly the nodes of that height's tree:
         // as many as a fresh tree built from the final map in one block.
         await tree.prune(blocks.length - 1);
         checkHeight(tree, blocks.length - 1, models[blocks.length - 1]!);
         const fresh = stores.open();
         try {
-          const entries = [...model].map(([hex, value]) => ({ key: Buffer.from(hex, 'hex'), value }));
+          const entries = [...model].map(([hex, value]) => ({
+            key: Buffer.from(hex, 'hex'),
+            value,
+          }));
           await openStateTree(fresh).applyBlock(0, entries);
           assert.equal(nodeCount(store), nodeCount(fresh));
           assert.equal(store.db(stateTableNames.stale).stats().entries, 0);

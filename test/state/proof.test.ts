@@ -29,7 +29,10 @@ const valueAt = (i: number) => utf8(`balance ${i}`);
 before(async () => {
   store = stores.open();
   tree = openStateTree(store);
-  root = await tree.applyBlock(0, Array.from({ length: keyCount }, (_, i) => ({ key: keyAt(i), value: valueAt(i) })));
+  root = await tree.applyBlock(
+    0,
+    Array.from({ length: keyCount }, (_, i) => ({ key: keyAt(i), value: valueAt(i) })),
+  );
 });
 after(async () => {
   await store.close();
@@ -38,7 +41,7 @@ after(async () => {
 
 /** Keys 0..keyCount-1 are present; higher ones are absent. */
 const keyIndexArb = fc.nat(2 * keyCount);
-const valueOf = (i: number) => (i < keyCount ? valueAt(i) : null);
+const expectedValue = (i: number) => (i < keyCount ? valueAt(i) : null);
 
 test('proofs round-trip through canonical bytes and still verify', () => {
   fc.assert(
@@ -48,7 +51,7 @@ test('proofs round-trip through canonical bytes and still verify', () => {
       const decoded = decodeStateProof(bytes);
       assert.deepEqual(decoded, proof);
       assert.deepEqual(encodeStateProof(decoded), bytes);
-      assert.ok(verifyStateProof(root, keyAt(i), valueOf(i), decoded));
+      assert.ok(verifyStateProof(root, keyAt(i), expectedValue(i), decoded));
     }),
     { numRuns: 200 },
   );
@@ -64,7 +67,10 @@ test('absence proofs cover both endings: an empty slot and another key’s leaf'
     assert.ok(verifyStateProof(root, keyAt(i), null, proof));
     assert.ok(!verifyStateProof(root, keyAt(i), utf8('anything'), proof));
   }
-  assert.ok(emptySlot > 0 && otherLeaf > 0, `${emptySlot} empty-slot and ${otherLeaf} other-leaf proofs`);
+  assert.ok(
+    emptySlot > 0 && otherLeaf > 0,
+    `${emptySlot} empty-slot and ${otherLeaf} other-leaf proofs`,
+  );
 });
 
 test('a tampered proof never verifies', () => {
@@ -72,7 +78,7 @@ test('a tampered proof never verifies', () => {
     fc.property(keyIndexArb, fc.nat(), fc.nat(), (i, where, bit) => {
       const proof = tree.prove(keyAt(i));
       for (const tampered of tamperings(proof, where, bit)) {
-        assert.ok(!verifyStateProof(root, keyAt(i), valueOf(i), tampered));
+        assert.ok(!verifyStateProof(root, keyAt(i), expectedValue(i), tampered));
       }
     }),
     { numRuns: 200 },
@@ -96,13 +102,18 @@ function tamperings(proof: StateProof, where: number, bit: number): StateProof[]
     const level = levels[at]!;
     const withLevel = (replacement: StateProof['levels'][number] | undefined) => ({
       ...proof,
-      levels: replacement === undefined ? levels.filter((_, j) => j !== at) : levels.map((l, j) => (j === at ? replacement : l)),
+      levels:
+        replacement === undefined
+          ? levels.filter((_, j) => j !== at)
+          : levels.map((l, j) => (j === at ? replacement : l)),
     });
     if (level.siblings.length > 0) {
       const s = where % level.siblings.length;
       const flipped = level.siblings[s]!.slice();
       flipped[bit % 32]! ^= 1 << (bit % 8);
-      out.push(withLevel({ ...level, siblings: level.siblings.map((h, j) => (j === s ? flipped : h)) }));
+      out.push(
+        withLevel({ ...level, siblings: level.siblings.map((h, j) => (j === s ? flipped : h)) }),
+      );
       out.push(withLevel({ ...level, siblings: level.siblings.slice(1) }));
     }
     out.push(withLevel({ ...level, bitmap: level.bitmap ^ (1 << (bit % 16)) }));
@@ -137,9 +148,12 @@ test('error: malformed proof bytes are refused with the field named', () => {
 });
 
 test('error: verify refuses a root that is not 32 bytes', () => {
-  assert.throws(() => verifyStateProof(new Uint8Array(31), utf8('a'), null, { levels: [], leaf: null }), {
-    message: 'root: expected 32 bytes',
-  });
+  assert.throws(
+    () => verifyStateProof(new Uint8Array(31), utf8('a'), null, { levels: [], leaf: null }),
+    {
+      message: 'root: expected 32 bytes',
+    },
+  );
 });
 
 test('the verifier and proof codec import nothing from node: (they run in a browser)', () => {

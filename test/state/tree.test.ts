@@ -113,7 +113,9 @@ test('reopens with the same roots and values', async () => {
   const roots: Uint8Array[] = [];
   const tree = openStateTree(store);
   for (let h = 0; h < 4; h++) {
-    const changes = Array.from({ length: 50 }, (_, i) => put(`key/${(i * 7 + h) % 90}`, `value ${h}/${i}`));
+    const changes = Array.from({ length: 50 }, (_, i) =>
+      put(`key/${(i * 7 + h) % 90}`, `value ${h}/${i}`),
+    );
     roots.push(await tree.applyBlock(h, changes));
   }
   await store.close();
@@ -134,7 +136,8 @@ test('prune drops old heights and their stale nodes', async () => {
   const store = stores.open();
   try {
     const tree = openStateTree(store);
-    for (let h = 0; h < 6; h++) await tree.applyBlock(h, [put('hot', `${h}`), put(`cold${h}`, 'x')]);
+    for (let h = 0; h < 6; h++)
+      await tree.applyBlock(h, [put('hot', `${h}`), put(`cold${h}`, 'x')]);
     const result = await tree.prune(4);
     assert.equal(result.heightsRemoved, 4);
     assert.ok(result.nodesRemoved > 0);
@@ -152,7 +155,10 @@ test('error: heights out of range name the retained range', async () => {
   const store = stores.open();
   try {
     const tree = openStateTree(store);
-    assert.throws(() => tree.root(), { code: 'state_height_unavailable', message: 'the state tree has no blocks yet' });
+    assert.throws(() => tree.root(), {
+      code: 'state_height_unavailable',
+      message: 'the state tree has no blocks yet',
+    });
     await tree.applyBlock(3, [put('a', '1')]);
     await tree.applyBlock(4, [put('a', '2')]);
     assert.throws(() => tree.get(utf8('a'), 5), {
@@ -160,7 +166,9 @@ test('error: heights out of range name the retained range', async () => {
       message: 'height 5 is not retained (retained: 3 to 4)',
     });
     assert.throws(() => tree.prove(utf8('a'), 2), { code: 'state_height_unavailable' });
-    assert.throws(() => tree.prepareBlock(6, []), { message: 'height: expected 5, the height after 4, got 6' });
+    assert.throws(() => tree.prepareBlock(6, []), {
+      message: 'height: expected 5, the height after 4, got 6',
+    });
     await assert.rejects(tree.prune(9), /belowHeight: 9 is past the last committed height 4/);
   } finally {
     await store.close();
@@ -174,10 +182,19 @@ test('error: invalid keys and values name the change', async () => {
     assert.throws(() => tree.prepareBlock(0, [{ key: new Uint8Array(0), value: null }]), {
       message: `changes[0].key: a state key has 1 to ${stateKeyBytesMax} bytes, got 0`,
     });
-    assert.throws(() => tree.prepareBlock(0, [put('a', '1'), { key: utf8('b'), value: 'x' as unknown as Uint8Array }]), {
-      message: 'changes[1].value: expected a Uint8Array or null',
+    assert.throws(
+      () =>
+        tree.prepareBlock(0, [
+          put('a', '1'),
+          { key: utf8('b'), value: 'x' as unknown as Uint8Array },
+        ]),
+      {
+        message: 'changes[1].value: expected a Uint8Array or null',
+      },
+    );
+    assert.throws(() => tree.get('a' as unknown as Uint8Array), {
+      message: 'key: expected a Uint8Array',
     });
-    assert.throws(() => tree.get('a' as unknown as Uint8Array), { message: 'key: expected a Uint8Array' });
   } finally {
     await store.close();
   }
@@ -194,5 +211,24 @@ test('error: a block prepared on an older height is refused', async () => {
     });
   } finally {
     await store.close();
+  }
+});
+
+test('error: a staged batch that fails to commit makes the tree refuse further use', async () => {
+  const store = stores.open();
+  const tree = openStateTree(store);
+  await tree.applyBlock(0, [put('a', '1')]);
+  const batch = store.writeBatch();
+  tree.stageBlock(tree.prepareBlock(1, [put('a', '2')]), batch);
+  await store.close();
+  await assert.rejects(batch.commit(), /closed/);
+  assert.throws(() => tree.get(utf8('a')), /the batch of height 1 failed; reopen the tree/);
+  const reopened = stores.reopen();
+  try {
+    const again = openStateTree(reopened);
+    assert.equal(again.latestHeight, 0);
+    assert.deepEqual(again.get(utf8('a')), utf8('1'));
+  } finally {
+    await reopened.close();
   }
 });

@@ -19,14 +19,20 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the writer until it reports `batchesBeforeKill` batches, waits `delayMs`, kills it. */
-async function runAndKill(path: string, batchesBeforeKill: number, delayMs: number): Promise<number> {
+async function runAndKill(
+  path: string,
+  batchesBeforeKill: number,
+  delayMs: number,
+): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', writer, path], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let reported = 0;
   let buffered = '';
   let killScheduled = false;
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
     buffered += chunk;
@@ -50,8 +56,15 @@ async function checkPrefix(path: string, reported: number): Promise<number> {
     const data = store.db('data');
     const tmp = store.db('tmp');
     const last = decodeUintKey(meta.get(utf8('last'))!);
-    assert.ok(last >= reported, `batch ${reported} was reported committed but the store ends at ${last}`);
-    assert.equal(decodeUintKey(meta.get(utf8('sum'))!), (last * (last + 1)) / 2, 'the counter agrees');
+    assert.ok(
+      last >= reported,
+      `batch ${reported} was reported committed but the store ends at ${last}`,
+    );
+    assert.equal(
+      decodeUintKey(meta.get(utf8('sum'))!),
+      (last * (last + 1)) / 2,
+      'the counter agrees',
+    );
     assert.equal(data.stats().entries, last * keysPerBatch, 'no key of a later batch is there');
     for (let n = 1; n <= last; n++) {
       for (let i = 0; i < keysPerBatch; i++) {

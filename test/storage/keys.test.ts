@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeUintKey, encodePrefixedUintKey, encodeUintKey, prefixEnd } from '../../src/storage/index.ts';
+import {
+  decodeUintKey,
+  encodePrefixedUintKey,
+  encodeUintKey,
+  prefixEnd,
+} from '../../src/storage/index.ts';
 import { compareBytes } from '../../src/util/bytes.ts';
 
 test('integer keys round-trip and sort in numeric order', () => {

@@ -55,7 +55,9 @@ describe('store', () => {
 
   test('ranges: start inclusive, end exclusive, in either direction, with a limit', async () => {
     const t = store.db('ranges');
-    await store.batch([1, 2, 3, 4, 5, 6].map((n) => ({ type: 'put', table: t, key: k(n), value: k(n) })));
+    await store.batch(
+      [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'put', table: t, key: k(n), value: k(n) })),
+    );
     const keys = (o: Parameters<typeof t.range>[0]) => [...t.range(o)].map((e) => e.key[0]);
     assert.deepEqual(keys({}), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(keys({ start: k(2), end: k(5) }), [2, 3, 4]);
@@ -64,7 +66,10 @@ describe('store', () => {
     assert.deepEqual(keys({ start: k(4), reverse: true }), [6, 5, 4]);
     assert.deepEqual(keys({ reverse: true, limit: 2 }), [6, 5]);
     assert.deepEqual(keys({ start: k(3), limit: 1 }), [3]);
-    assert.deepEqual([...t.keys({ start: k(5) })].map((key) => key[0]), [5, 6]);
+    assert.deepEqual(
+      [...t.keys({ start: k(5) })].map((key) => key[0]),
+      [5, 6],
+    );
     assert.equal(t.stats().entries, 6);
   });
 
@@ -101,10 +106,19 @@ describe('store', () => {
   test('error: invalid keys and values name the field', () => {
     const t = store.db('a');
     const batch = store.writeBatch();
-    assert.throws(() => batch.put(t, new Uint8Array(0), k(1)), /a\.put key: a key may not be empty/);
+    assert.throws(
+      () => batch.put(t, new Uint8Array(0), k(1)),
+      /a\.put key: a key may not be empty/,
+    );
     assert.throws(() => batch.put(t, new Uint8Array(keyBytesMax + 1), k(1)), /exceeds 1978/);
-    assert.throws(() => batch.put(t, 'x' as unknown as Uint8Array, k(1)), /a\.put key: expected a Uint8Array/);
-    assert.throws(() => batch.put(t, k(1), null as unknown as Uint8Array), /a\.put value: expected/);
+    assert.throws(
+      () => batch.put(t, 'x' as unknown as Uint8Array, k(1)),
+      /a\.put key: expected a Uint8Array/,
+    );
+    assert.throws(
+      () => batch.put(t, k(1), null as unknown as Uint8Array),
+      /a\.put value: expected/,
+    );
     assert.throws(() => t.get(new Uint8Array(0)), /a\.get key/);
     assert.throws(() => t.range({ limit: -1 }), /a\.range limit/);
     assert.throws(() => store.db('Bad Name'), /table name/);
@@ -114,10 +128,24 @@ describe('store', () => {
     const other = openStore({ path: join(dir, 'other') });
     try {
       const foreign = other.db('a');
-      await assert.rejects(store.batch([{ type: 'put', table: foreign, key: k(1), value: k(1) }]), /another store/);
+      await assert.rejects(
+        store.batch([{ type: 'put', table: foreign, key: k(1), value: k(1) }]),
+        /another store/,
+      );
     } finally {
       await other.close();
     }
+  });
+
+  test('error: committing on a closed store fails and runs the settled callbacks with the error', async () => {
+    const other = openStore({ path: join(dir, 'closing') });
+    const batch = other.writeBatch().put(other.db('t'), k(1), k(1));
+    const seen: (Error | undefined)[] = [];
+    batch.onSettled((error) => seen.push(error));
+    await other.close();
+    await assert.rejects(batch.commit(), /store .*closing: closed/);
+    assert.equal(seen.length, 1);
+    assert.match(String(seen[0]?.message), /closed/);
   });
 
   test('keeps data across close and reopen', async () => {

@@ -12,7 +12,10 @@ export class LruCache<K, V> {
 
   /** Holds at most `sizeMax` entries, and at least the `sizeMax / 2` most recently used. */
   constructor(sizeMax: number) {
-    assert(Number.isSafeInteger(sizeMax) && sizeMax >= 0, 'lru: size must be a non-negative integer');
+    assert(
+      Number.isSafeInteger(sizeMax) && sizeMax >= 0,
+      'lru: size must be a non-negative integer',
+    );
     this.#generationMax = Math.floor(sizeMax / 2);
   }
 
@@ -53,6 +56,9 @@ export class LruCache<K, V> {
       this.#old = this.#young;
       this.#young = new Map();
     }
-    assert(this.#young.size < this.#generationMax && this.#old.size <= this.#generationMax, 'lru: over its bound');
+    assert(
+      this.#young.size < this.#generationMax && this.#old.size <= this.#generationMax,
+      'lru: over its bound',
+    );
   }
 }

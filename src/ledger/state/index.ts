@@ -1,6 +1,6 @@
 // The authenticated state tree: versioned by height, with inclusion and non-inclusion proofs.
 // verify.ts, proof.ts and spec.ts are browser-safe; the rest needs Node (LMDB, node:crypto).
-export { type PruneResult, pruneBatchOpsMax } from './prune.ts';
+
 export {
   decodeStateProof,
   encodeStateProof,
@@ -8,6 +8,7 @@ export {
   type StateProofLevel,
   stateProofBytesMax,
 } from './proof.ts';
+export { type PruneResult, pruneBatchOpsMax } from './prune.ts';
 export { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
 export {
   cacheNodesMaxDefault,

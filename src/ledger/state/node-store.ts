@@ -56,7 +56,10 @@ export class NodeStore {
       if (node !== undefined) return node;
     }
     const raw = this.table.get(encodeNodeKey(height, path));
-    assert(raw !== undefined, `state node ${path}@${height}: missing (pruned, or the store is damaged)`);
+    assert(
+      raw !== undefined,
+      `state node ${path}@${height}: missing (pruned, or the store is damaged)`,
+    );
     // Leaves are not cached: a block reads each one once, and caching them costs more in garbage
     // collection than it saves in LMDB reads (measured). Internal nodes are read by every path.
     if (raw[0] === 0) return raw;

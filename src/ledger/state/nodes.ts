@@ -16,7 +16,11 @@ import { hashBytes, internalPrefix, leafPrefix, popcount16 } from './spec.ts';
 export const heightMax = 2 ** 48 - 1;
 
 /** Where a child lives: its hash, the height that wrote it, and whether it is a leaf. */
-export type ChildRef = { readonly hash: Uint8Array; readonly height: number; readonly leaf: boolean };
+export type ChildRef = {
+  readonly hash: Uint8Array;
+  readonly height: number;
+  readonly leaf: boolean;
+};
 
 export class InternalNode {
   readonly raw: Uint8Array;
@@ -142,7 +146,12 @@ export function encodeInternal(children: readonly (ChildRef | undefined)[]): Int
 }
 
 /** A new leaf record; `keyHash` and `valueHash` are sha256 of `key` and `value`. */
-export function encodeLeaf(keyHash: Uint8Array, valueHash: Uint8Array, key: Uint8Array, value: Uint8Array): Uint8Array {
+export function encodeLeaf(
+  keyHash: Uint8Array,
+  valueHash: Uint8Array,
+  key: Uint8Array,
+  value: Uint8Array,
+): Uint8Array {
   assert(keyHash.length === hashBytes && valueHash.length === hashBytes, 'state leaf: hash length');
   assert(key.length <= 0xffff, 'state leaf: key length');
   const raw = allocRecord(67 + key.length + value.length);
@@ -157,7 +166,12 @@ export function encodeLeaf(keyHash: Uint8Array, valueHash: Uint8Array, key: Uint
 }
 
 /** Views into a leaf record (no copies). */
-export function readLeaf(raw: Uint8Array): { keyHash: Uint8Array; valueHash: Uint8Array; key: Uint8Array; value: Uint8Array } {
+export function readLeaf(raw: Uint8Array): {
+  keyHash: Uint8Array;
+  valueHash: Uint8Array;
+  key: Uint8Array;
+  value: Uint8Array;
+} {
   assert(raw.length >= 67 && raw[0] === leafPrefix, 'state node: not a leaf record');
   const keyLength = (raw[65]! << 8) | raw[66]!;
   assert(raw.length >= 67 + keyLength, 'state node: leaf record length');
@@ -204,7 +218,11 @@ export function encodeRoot(root: RootRef): Uint8Array {
 export function decodeRoot(raw: Uint8Array): RootRef {
   if (raw.length === 1 && raw[0] === 0) return undefined;
   assert(raw.length === 1 + hashBytes + 6 && (raw[0] === 1 || raw[0] === 2), 'state root record');
-  return { leaf: raw[0] === 1, hash: raw.subarray(1, 1 + hashBytes), height: readUint48(raw, 1 + hashBytes) };
+  return {
+    leaf: raw[0] === 1,
+    hash: raw.subarray(1, 1 + hashBytes),
+    height: readUint48(raw, 1 + hashBytes),
+  };
 }
 
 /** The stale list of one height: node keys, each behind a one-byte length. */
@@ -254,7 +272,10 @@ export function pathNibble(pathHex: string, depth: number): number {
 }
 
 function writeUint48(out: Uint8Array, at: number, value: number): void {
-  assert(Number.isSafeInteger(value) && value >= 0 && value <= heightMax, 'state node: height range');
+  assert(
+    Number.isSafeInteger(value) && value >= 0 && value <= heightMax,
+    'state node: height range',
+  );
   const high = Math.floor(value / 2 ** 32);
   out[at] = high >> 8;
   out[at + 1] = high & 0xff;

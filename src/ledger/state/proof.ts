@@ -4,7 +4,16 @@
 //   proof = [levels, leaf]
 //   levels = [[bitmap, [sibling hash, ...]], ...]   one per internal node on the key's path, root first
 //   leaf = null | [key hash, value hash]             the other key found where this key would be
-import { type CborValue, CodecError, decode, encode, readArray, readBytes, readTuple, readUint } from '../../codec/index.ts';
+import {
+  type CborValue,
+  CodecError,
+  decode,
+  encode,
+  readArray,
+  readBytes,
+  readTuple,
+  readUint,
+} from '../../codec/index.ts';
 import { childrenMax, depthMax, hashBytes, popcount16 } from './spec.ts';
 
 /** One internal node on the path: which children it has, and the hashes of all but the path's. */
@@ -21,7 +30,8 @@ export type StateProof = {
 };
 
 /** The largest encoded proof: 64 levels of 16 hashes, plus the leaf. */
-export const stateProofBytesMax = depthMax * (8 + childrenMax * (hashBytes + 2)) + 2 * (hashBytes + 2) + 8;
+export const stateProofBytesMax =
+  depthMax * (8 + childrenMax * (hashBytes + 2)) + 2 * (hashBytes + 2) + 8;
 
 export function encodeStateProof(proof: StateProof): Uint8Array {
   const levels: CborValue[] = proof.levels.map((level) => [level.bitmap, [...level.siblings]]);
@@ -31,7 +41,11 @@ export function encodeStateProof(proof: StateProof): Uint8Array {
 
 /** Decodes and checks the shape of a proof; whether it proves anything is verifyStateProof's job. */
 export function decodeStateProof(bytes: Uint8Array): StateProof {
-  const [levelsValue, leafValue] = readTuple(decode(bytes, { bytesMax: stateProofBytesMax, field: 'proof' }), 'proof', 2);
+  const [levelsValue, leafValue] = readTuple(
+    decode(bytes, { bytesMax: stateProofBytesMax, field: 'proof' }),
+    'proof',
+    2,
+  );
   const levels = readArray(levelsValue, 'proof.levels', depthMax).map((levelValue, i) => {
     const field = `proof.levels[${i}]`;
     const [bitmapValue, siblingsValue] = readTuple(levelValue, field, 2);
@@ -41,7 +55,11 @@ export function decodeStateProof(bytes: Uint8Array): StateProof {
     );
     const children = popcount16(bitmap);
     if (siblings.length !== children && siblings.length !== children - 1) {
-      throw new CodecError('out_of_range', `${field}.siblings`, `${siblings.length} hashes for ${children} children`);
+      throw new CodecError(
+        'out_of_range',
+        `${field}.siblings`,
+        `${siblings.length} hashes for ${children} children`,
+      );
     }
     return { bitmap, siblings };
   });
@@ -49,6 +67,9 @@ export function decodeStateProof(bytes: Uint8Array): StateProof {
   const [keyHash, valueHash] = readTuple(leafValue, 'proof.leaf', 2);
   return {
     levels,
-    leaf: { keyHash: readBytes(keyHash, 'proof.leaf.keyHash', hashBytes), valueHash: readBytes(valueHash, 'proof.leaf.valueHash', hashBytes) },
+    leaf: {
+      keyHash: readBytes(keyHash, 'proof.leaf.keyHash', hashBytes),
+      valueHash: readBytes(valueHash, 'proof.leaf.valueHash', hashBytes),
+    },
   };
 }

@@ -1,7 +1,14 @@
 // Removes what no retained height can reach. Each height that replaced nodes lists them (its stale
 // list, as Jellyfish keeps a stale-node index); a node listed at height h is in no tree from h on,
 // so once every height below H is dropped, the lists of heights <= H can be deleted with their nodes.
-import { decodeUintKey, encodeUintKey, type Store, type Table, type WriteBatch } from '../../storage/index.ts';
+// A list is stored in chunks keyed (height u64, chunk u16): a range up to height H + 1 takes them all.
+import {
+  decodeUintKey,
+  encodeUintKey,
+  type Store,
+  type Table,
+  type WriteBatch,
+} from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { decodeStaleList } from './nodes.ts';
 
@@ -16,7 +23,11 @@ export type PruneResult = { readonly nodesRemoved: number; readonly heightsRemov
  * height order and each drops the roots below its last stale list along with those nodes, so a
  * crash between batches leaves every remaining root whole; the next prune carries on.
  */
-export async function pruneBelow(store: Store, tables: StateTables, belowHeight: number): Promise<PruneResult> {
+export async function pruneBelow(
+  store: Store,
+  tables: StateTables,
+  belowHeight: number,
+): Promise<PruneResult> {
   let nodesRemoved = 0;
   let heightsRemoved = 0;
   const end = encodeUintKey(belowHeight + 1);

@@ -2,7 +2,7 @@
 import { bytesEqual } from '../../util/bytes.ts';
 import { sha256, toPathHex } from './hash.ts';
 import type { NodeStore } from './node-store.ts';
-import { pathNibble, readLeaf, type RootRef } from './nodes.ts';
+import { pathNibble, type RootRef, readLeaf } from './nodes.ts';
 import type { StateProof, StateProofLevel } from './proof.ts';
 
 type Walk = {
@@ -20,14 +20,19 @@ function walk(nodes: NodeStore, root: RootRef, path: string, collect: boolean): 
     if (ref.leaf) return { levels, leaf: nodes.loadLeaf(ref.height, prefix) };
     const node = nodes.loadInternal(ref.height, prefix);
     const nibble = pathNibble(path, depth);
-    if (levels !== undefined) levels.push(proofLevel(node.bitmap, nibble, (i) => node.childHash(i)));
+    if (levels !== undefined)
+      levels.push(proofLevel(node.bitmap, nibble, (i) => node.childHash(i)));
     ref = node.child(nibble);
     depth++;
   }
   return { levels, leaf: undefined };
 }
 
-function proofLevel(bitmap: number, nibble: number, childHash: (index: number) => Uint8Array): StateProofLevel {
+function proofLevel(
+  bitmap: number,
+  nibble: number,
+  childHash: (index: number) => Uint8Array,
+): StateProofLevel {
   const siblings: Uint8Array[] = [];
   let index = 0;
   for (let n = 0; n < 16; n++) {
@@ -54,5 +59,8 @@ export function proveKey(nodes: NodeStore, root: RootRef, key: Uint8Array): Stat
   if (leaf === undefined) return { levels: levels ?? [], leaf: null };
   const record = readLeaf(leaf);
   if (bytesEqual(record.keyHash, keyHash)) return { levels: levels ?? [], leaf: null };
-  return { levels: levels ?? [], leaf: { keyHash: record.keyHash.slice(), valueHash: record.valueHash.slice() } };
+  return {
+    levels: levels ?? [],
+    leaf: { keyHash: record.keyHash.slice(), valueHash: record.valueHash.slice() },
+  };
 }

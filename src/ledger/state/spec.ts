@@ -9,6 +9,13 @@
 // The distinct first bytes keep a leaf's preimage from ever parsing as an internal node's (and the
 // reverse), so a proof cannot pass one off as the other. Each key sits at the shallowest node
 // where no other key shares its path, so the tree, and its root, depend only on the set of entries.
+//
+// Why 16 children hashed flat, not a binary tree (Jellyfish hashes each 16-ary node as 4 binary
+// levels): on the server a sha256 call costs about 1 us whatever its input up to ~500 bytes, so one
+// call per node instead of up to 15 cuts a block's hashing about fourfold, and a 16-ary node per
+// 4 levels cuts LMDB writes alike (depth ~5 at 1M keys, against ~21 binary levels). The price is
+// proof size: up to 15 sibling hashes per level, about 2.5 KB at 1M keys instead of ~0.7 KB, which
+// still verifies in well under 0.1 ms in a browser.
 import { sha256 } from '@noble/hashes/sha2.js';
 
 export const leafPrefix = 0x00;

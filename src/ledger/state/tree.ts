@@ -19,10 +19,16 @@ import { proveKey, readValue } from './read.ts';
 import { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
 import { BlockWriter, prepareChanges, updateRoot } from './update.ts';
 
-export const stateTableNames = { nodes: 'state.nodes', roots: 'state.roots', stale: 'state.stale' } as const;
-/** Decoded nodes kept in memory: the top three levels (4,369 nodes) and much of the fourth. */
+export const stateTableNames = {
+  nodes: 'state.nodes',
+  roots: 'state.roots',
+  stale: 'state.stale',
+} as const;
+/** Decoded internal nodes kept in memory: the top four levels (4,369 nodes) and much of the fifth. */
 export const cacheNodesMaxDefault = 100_000;
 const rootCacheMax = 1024;
+/** Node keys per stale-list record: about 2 KB, half a page. */
+const staleChunkKeysMax = 150;
 
 export type StateTreeOptions = { cacheNodesMax?: number };
 export type StateChange = { readonly key: Uint8Array; readonly value: Uint8Array | null };
@@ -37,7 +43,12 @@ export class PreparedBlock {
   readonly rootRef: RootRef;
   readonly writer: BlockWriter;
 
-  constructor(height: number, parentHeight: number | undefined, rootRef: RootRef, writer: BlockWriter) {
+  constructor(
+    height: number,
+    parentHeight: number | undefined,
+    rootRef: RootRef,
+    writer: BlockWriter,
+  ) {
     this.height = height;
     this.parentHeight = parentHeight;
     this.rootRef = rootRef;
@@ -52,6 +63,8 @@ export class StateTree {
   readonly #nodes: NodeStore;
   readonly #roots = new LruCache<number, RootRef | 'empty'>(rootCacheMax);
   readonly #pendingRoots = new Map<number, RootRef>();
+  /** Staged heights whose batch has settled while a lower one has not yet. */
+  readonly #settled = new Map<number, BlockWriter>();
   #latest: { height: number; root: RootRef } | undefined;
   #committedHeight: number | undefined;
   #oldestHeight: number | undefined;
@@ -135,7 +148,8 @@ export class StateTree {
     }
     const { height, writer } = block;
     for (const { key, raw } of writer.writes) batch.put(this.#tables.nodes, key, raw);
-    if (writer.stale.length > 0) batch.put(this.#tables.stale, encodeUintKey(height), encodeStaleList(writer.stale));
+    for (const [key, list] of staleChunks(height, writer.stale))
+      batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
     this.#nodes.pin(writer.pinned);
     this.#pendingRoots.set(height, block.rootRef);
@@ -156,33 +170,58 @@ export class StateTree {
   /** Drops heights below `belowHeight` and the nodes only they reach. */
   async prune(belowHeight: number): Promise<PruneResult> {
     this.#checkUsable();
-    if (!Number.isSafeInteger(belowHeight) || belowHeight < 0) throw new RangeError('belowHeight: expected a height');
+    if (!Number.isSafeInteger(belowHeight) || belowHeight < 0)
+      throw new RangeError('belowHeight: expected a height');
     if (this.#committedHeight === undefined || belowHeight > this.#committedHeight) {
-      throw new RangeError(`belowHeight: ${belowHeight} is past the last committed height ${this.#committedHeight}`);
+      throw new RangeError(
+        `belowHeight: ${belowHeight} is past the last committed height ${this.#committedHeight}`,
+      );
     }
     if (this.#pruning) throw new Error('state tree: a prune is already running');
     this.#pruning = true;
     try {
-      if (this.#oldestHeight !== undefined && belowHeight > this.#oldestHeight) this.#oldestHeight = belowHeight;
+      if (this.#oldestHeight !== undefined && belowHeight > this.#oldestHeight)
+        this.#oldestHeight = belowHeight;
       return await pruneBelow(this.#store, this.#tables, belowHeight);
     } finally {
       this.#pruning = false;
     }
   }
 
+  /**
+   * lmdb-js writes batches in the order they commit, but may settle the promises of batches that
+   * share a transaction in another order: a height counts as committed once all below it are.
+   */
   #onSettled(height: number, writer: BlockWriter, error: Error | undefined): void {
     if (error !== undefined) {
-      this.#failed = new Error(`state tree: the batch of height ${height} failed; reopen the tree`, { cause: error });
+      this.#failed = new Error(
+        `state tree: the batch of height ${height} failed; reopen the tree`,
+        {
+          cause: error,
+        },
+      );
       return;
     }
-    const expected = this.#committedHeight === undefined ? height : this.#committedHeight + 1;
-    if (height !== expected) {
-      this.#failed = new Error(`state tree: height ${height} committed before height ${expected}; reopen the tree`);
-      return;
+    this.#settled.set(height, writer);
+    let next =
+      this.#committedHeight === undefined
+        ? Math.min(...this.#pendingRoots.keys())
+        : this.#committedHeight + 1;
+    for (
+      let settled = this.#settled.get(next);
+      settled !== undefined;
+      settled = this.#settled.get(next)
+    ) {
+      this.#settled.delete(next);
+      this.#nodes.unpin(settled.pinned);
+      this.#pendingRoots.delete(next);
+      this.#committedHeight = next;
+      next++;
     }
-    this.#committedHeight = height;
-    this.#nodes.unpin(writer.pinned);
-    this.#pendingRoots.delete(height);
+    assert(
+      this.#settled.size <= this.#pendingRoots.size,
+      'state tree: settled heights are staged heights',
+    );
   }
 
   #rootAt(height: number): RootRef {
@@ -203,14 +242,20 @@ export class StateTree {
     const latest = this.#latest?.height;
     const oldest = this.#oldestHeight;
     if (height === undefined) {
-      if (latest === undefined) throw new TallyError('state_height_unavailable', 'the state tree has no blocks yet');
+      if (latest === undefined)
+        throw new TallyError('state_height_unavailable', 'the state tree has no blocks yet');
       return latest;
     }
-    if (!Number.isSafeInteger(height) || height < 0) throw new RangeError('height: expected a non-negative integer');
+    if (!Number.isSafeInteger(height) || height < 0)
+      throw new RangeError('height: expected a non-negative integer');
     if (latest === undefined || oldest === undefined || height < oldest || height > latest) {
-      throw new TallyError('state_height_unavailable', `height ${height} is not retained (retained: ${oldest ?? '-'} to ${latest ?? '-'})`, {
-        details: { height, oldest, latest },
-      });
+      throw new TallyError(
+        'state_height_unavailable',
+        `height ${height} is not retained (retained: ${oldest ?? '-'} to ${latest ?? '-'})`,
+        {
+          details: { height, oldest, latest },
+        },
+      );
     }
     return height;
   }
@@ -221,12 +266,35 @@ export class StateTree {
     }
     const latest = this.#latest?.height;
     if (latest !== undefined && height !== latest + 1) {
-      throw new RangeError(`height: expected ${latest + 1}, the height after ${latest}, got ${height}`);
+      throw new RangeError(
+        `height: expected ${latest + 1}, the height after ${latest}, got ${height}`,
+      );
     }
   }
 
   #checkUsable(): void {
     if (this.#failed !== undefined) throw this.#failed;
+  }
+}
+
+/**
+ * A height's stale list, cut into records that fit an LMDB page: larger values take runs of
+ * contiguous pages, and finding such runs in a freelist that pruning keeps large is slow.
+ */
+function* staleChunks(
+  height: number,
+  stale: readonly Uint8Array[],
+): Iterable<[Uint8Array, Uint8Array]> {
+  for (let chunk = 0; chunk * staleChunkKeysMax < stale.length; chunk++) {
+    const key = new Uint8Array(10);
+    key.set(encodeUintKey(height), 0);
+    key[8] = chunk >> 8;
+    key[9] = chunk & 0xff;
+    assert(chunk <= 0xffff, 'state tree: stale chunk index');
+    yield [
+      key,
+      encodeStaleList(stale.slice(chunk * staleChunkKeysMax, (chunk + 1) * staleChunkKeysMax)),
+    ];
   }
 }
 
@@ -242,20 +310,26 @@ function decodeHeight(key: Uint8Array): number {
 function checkStateKey(key: unknown, field: string): asserts key is Uint8Array {
   if (!(key instanceof Uint8Array)) throw new TypeError(`${field}: expected a Uint8Array`);
   if (key.length === 0 || key.length > stateKeyBytesMax) {
-    throw new RangeError(`${field}: a state key has 1 to ${stateKeyBytesMax} bytes, got ${key.length}`);
+    throw new RangeError(
+      `${field}: a state key has 1 to ${stateKeyBytesMax} bytes, got ${key.length}`,
+    );
   }
 }
 
 function validateChanges(changes: StateChanges): [Uint8Array, Uint8Array | null][] {
   const entries: [Uint8Array, Uint8Array | null][] = [];
-  const list = changes instanceof Map ? [...changes].map(([key, value]) => ({ key, value })) : changes;
+  const list =
+    changes instanceof Map ? [...changes].map(([key, value]) => ({ key, value })) : changes;
   if (!Array.isArray(list)) throw new TypeError('changes: expected an array or a Map');
   list.forEach((change: StateChange, i: number) => {
     checkStateKey(change.key, `changes[${i}].key`);
     const { value } = change;
-    if (value !== null && !(value instanceof Uint8Array)) throw new TypeError(`changes[${i}].value: expected a Uint8Array or null`);
+    if (value !== null && !(value instanceof Uint8Array))
+      throw new TypeError(`changes[${i}].value: expected a Uint8Array or null`);
     if (value !== null && value.length > stateValueBytesMax) {
-      throw new RangeError(`changes[${i}].value: ${value.length} bytes exceeds ${stateValueBytesMax}`);
+      throw new RangeError(
+        `changes[${i}].value: ${value.length} bytes exceeds ${stateValueBytesMax}`,
+      );
     }
     entries.push([change.key, value]);
   });

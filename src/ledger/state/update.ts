@@ -26,7 +26,9 @@ export type PreparedChange = {
 };
 
 /** Hashes keys and values, keeps the last change of each key, and sorts by key hash. */
-export function prepareChanges(changes: Iterable<readonly [Uint8Array, Uint8Array | null]>): PreparedChange[] {
+export function prepareChanges(
+  changes: Iterable<readonly [Uint8Array, Uint8Array | null]>,
+): PreparedChange[] {
   const byPath = new Map<string, PreparedChange>();
   for (const [key, value] of changes) {
     const keyHash = sha256(key);
@@ -90,7 +92,11 @@ export class BlockWriter {
 }
 
 /** The new root after `changes` (sorted, one per key); new nodes go to `writer`. */
-export function updateRoot(writer: BlockWriter, root: RootRef, changes: readonly PreparedChange[]): RootRef {
+export function updateRoot(
+  writer: BlockWriter,
+  root: RootRef,
+  changes: readonly PreparedChange[],
+): RootRef {
   const result = updateSubtree(writer, root, 0, '', changes, 0, changes.length);
   if (result === unchanged) return root;
   if (result === null) return undefined;
@@ -122,7 +128,15 @@ function updateSubtree(
     let end = start + 1;
     while (end < hi && pathNibble(changes[end]!.path, depth) === nibble) end++;
     const childPath = path + hexDigits[nibble]!;
-    const result = updateSubtree(writer, node.child(nibble), depth + 1, childPath, changes, start, end);
+    const result = updateSubtree(
+      writer,
+      node.child(nibble),
+      depth + 1,
+      childPath,
+      changes,
+      start,
+      end,
+    );
     if (result !== unchanged) {
       overrides[nibble] = result;
       changed = true;
@@ -172,17 +186,28 @@ function newLeaves(changes: readonly PreparedChange[], lo: number, hi: number): 
   const leaves: PendingLeaf[] = [];
   for (let i = lo; i < hi; i++) {
     const { leaf, path } = changes[i]!;
-    if (leaf !== undefined) leaves.push({ kind: 'leaf', path, hash: leaf.hash, raw: leaf.raw, at: undefined });
+    if (leaf !== undefined)
+      leaves.push({ kind: 'leaf', path, hash: leaf.hash, raw: leaf.raw, at: undefined });
   }
   return leaves;
 }
 
 /** The canonical subtree of `leaves[lo..hi)` (sorted, distinct key hashes) rooted at `path`. */
-function build(writer: BlockWriter, depth: number, path: string, leaves: readonly PendingLeaf[], lo: number, hi: number): Subtree {
+function build(
+  writer: BlockWriter,
+  depth: number,
+  path: string,
+  leaves: readonly PendingLeaf[],
+  lo: number,
+  hi: number,
+): Subtree {
   if (hi === lo) return null;
   if (hi - lo === 1) return leaves[lo]!;
   assert(depth < depthMax, 'state update: two keys share a full key hash');
-  assert(leaves[lo]!.path.length === depthMax && leaves[hi - 1]!.path.length === depthMax, 'state update: leaves carry paths');
+  assert(
+    leaves[lo]!.path.length === depthMax && leaves[hi - 1]!.path.length === depthMax,
+    'state update: leaves carry paths',
+  );
   const overrides: Overrides = new Array<Subtree | undefined>(16).fill(null);
   let start = lo;
   while (start < hi) {
@@ -199,7 +224,13 @@ function build(writer: BlockWriter, depth: number, path: string, leaves: readonl
  * The internal node at `path` whose children are `node`'s with `overrides` applied (undefined: as
  * in `node`; null: none), or what it collapses to: nothing, or its only child if that is a leaf.
  */
-function assemble(writer: BlockWriter, depth: number, path: string, node: InternalNode | undefined, overrides: Overrides): Subtree {
+function assemble(
+  writer: BlockWriter,
+  depth: number,
+  path: string,
+  node: InternalNode | undefined,
+  overrides: Overrides,
+): Subtree {
   let bitmap = 0;
   let leafMask = 0;
   let present = 0;
@@ -216,13 +247,15 @@ function assemble(writer: BlockWriter, depth: number, path: string, node: Intern
     last = n;
   }
   if (present === 0) return null;
-  if (present === 1 && ((leafMask >> last) & 1) === 1) return liftLeaf(node, overrides[last], last, path);
+  if (present === 1 && ((leafMask >> last) & 1) === 1)
+    return liftLeaf(node, overrides[last], last, path);
   const builder = new InternalRecordBuilder(bitmap, leafMask);
   let index = 0;
   for (let n = 0; n < 16; n++) {
     if (((bitmap >> n) & 1) === 0) continue;
     const override = overrides[n];
-    if (override === undefined || override === null) builder.copyChild(index, node!, node!.indexOf(n));
+    if (override === undefined || override === null)
+      builder.copyChild(index, node!, node!.indexOf(n));
     else if (override.kind === 'internal') builder.setChild(index, override.ref);
     else builder.setChild(index, placeLeaf(writer, override, path + hexDigits[n]!));
     index++;
@@ -230,18 +263,32 @@ function assemble(writer: BlockWriter, depth: number, path: string, node: Intern
   const built = builder.finish();
   assert(path.length === depth, 'state update: path and depth agree');
   writer.writeInternal(path, built);
-  return { kind: 'internal', ref: { hash: sha256(built.hashInput()), height: writer.height, leaf: false } };
+  return {
+    kind: 'internal',
+    ref: { hash: sha256(built.hashInput()), height: writer.height, leaf: false },
+  };
 }
 
 /** The only child left under `path`, a leaf, goes up to take the place of its parent. */
-function liftLeaf(node: InternalNode | undefined, override: Subtree | undefined, nibble: number, path: string): PendingLeaf {
+function liftLeaf(
+  node: InternalNode | undefined,
+  override: Subtree | undefined,
+  nibble: number,
+  path: string,
+): PendingLeaf {
   if (override !== undefined && override !== null) {
     assert(override.kind === 'leaf', 'state update: only a leaf is lifted');
     return override;
   }
   const child = node?.child(nibble);
-  assert(child !== undefined && child.leaf, 'state update: the lifted child is a stored leaf');
-  return { kind: 'leaf', path: '', hash: child.hash, raw: undefined, at: { height: child.height, path: path + hexDigits[nibble]! } };
+  assert(child?.leaf, 'state update: the lifted child is a stored leaf');
+  return {
+    kind: 'leaf',
+    path: '',
+    hash: child.hash,
+    raw: undefined,
+    at: { height: child.height, path: path + hexDigits[nibble]! },
+  };
 }
 
 /** Puts a leaf at `path`: where it already is, it stays; elsewhere it is (re)written. */

@@ -3,16 +3,31 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual } from '../../util/bytes.ts';
 import type { StateProof } from './proof.ts';
-import { depthMax, emptyRoot, hashBytes, internalPrefix, leafPrefix, nibbleAt, popcount16 } from './spec.ts';
+import {
+  depthMax,
+  emptyRoot,
+  hashBytes,
+  internalPrefix,
+  leafPrefix,
+  nibbleAt,
+  popcount16,
+} from './spec.ts';
 
 /**
  * True when `proof` shows that, in the tree with root `root`, `key` holds `value` (or, with
  * `value` null, that `key` is absent). A malformed proof is simply not a proof: false.
  */
-export function verifyStateProof(root: Uint8Array, key: Uint8Array, value: Uint8Array | null, proof: StateProof): boolean {
-  if (!(root instanceof Uint8Array) || root.length !== hashBytes) throw new TypeError('root: expected 32 bytes');
+export function verifyStateProof(
+  root: Uint8Array,
+  key: Uint8Array,
+  value: Uint8Array | null,
+  proof: StateProof,
+): boolean {
+  if (!(root instanceof Uint8Array) || root.length !== hashBytes)
+    throw new TypeError('root: expected 32 bytes');
   if (!(key instanceof Uint8Array)) throw new TypeError('key: expected a Uint8Array');
-  if (value !== null && !(value instanceof Uint8Array)) throw new TypeError('value: expected a Uint8Array or null');
+  if (value !== null && !(value instanceof Uint8Array))
+    throw new TypeError('value: expected a Uint8Array or null');
   const levels = proof.levels;
   if (!Array.isArray(levels) || levels.length > depthMax) return false;
   const keyHash = sha256(key);
@@ -27,7 +42,11 @@ export function verifyStateProof(root: Uint8Array, key: Uint8Array, value: Uint8
 }
 
 /** The hash at the bottom of the path: the key's own leaf, another key's leaf, or nothing (null). */
-function bottomHash(keyHash: Uint8Array, value: Uint8Array | null, proof: StateProof): Uint8Array | null | false {
+function bottomHash(
+  keyHash: Uint8Array,
+  value: Uint8Array | null,
+  proof: StateProof,
+): Uint8Array | null | false {
   const other = proof.leaf;
   if (value !== null) return other === null ? leafHash(keyHash, sha256(value)) : false;
   if (other === null) return null;
@@ -41,9 +60,14 @@ function bottomHash(keyHash: Uint8Array, value: Uint8Array | null, proof: StateP
 }
 
 /** The hash of one internal node on the path, with `below` at `nibble` (null: no child there). */
-function internalHash(level: StateProof['levels'][number], nibble: number, below: Uint8Array | null): Uint8Array | null {
+function internalHash(
+  level: StateProof['levels'][number],
+  nibble: number,
+  below: Uint8Array | null,
+): Uint8Array | null {
   const { bitmap, siblings } = level;
-  if (!Number.isInteger(bitmap) || bitmap <= 0 || bitmap > 0xffff || !Array.isArray(siblings)) return null;
+  if (!Number.isInteger(bitmap) || bitmap <= 0 || bitmap > 0xffff || !Array.isArray(siblings))
+    return null;
   const present = ((bitmap >> nibble) & 1) === 1;
   if (present !== (below !== null)) return null;
   const children = popcount16(bitmap);
