@@ -21,13 +21,7 @@ import type { Action, PeerId } from './types.ts';
 export function checkVoteSignature(s: ConsensusState, vote: Vote): boolean {
   const validator = s.validators.validators[vote.voter];
   if (validator === undefined) return false;
-  const message = voteDigest(
-    s.config.chainId,
-    vote.epoch,
-    vote.round,
-    vote.height,
-    vote.blockHash,
-  );
+  const message = voteDigest(s.config.chainId, vote.epoch, vote.round, vote.height, vote.blockHash);
   return s.config.verify(validator.suite, message, vote.signature, validator.publicKey);
 }
 

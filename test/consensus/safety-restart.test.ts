@@ -17,8 +17,8 @@ import {
   step,
 } from '../../src/consensus/index.ts';
 import { blockHash } from '../../src/consensus/state.ts';
-import { getSuite } from '../../src/crypto/suites.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
+import { getSuite } from '../../src/crypto/suites.ts';
 import type { BlockHeader } from '../../src/ledger/block.ts';
 import {
   type QuorumCertificate,
@@ -93,7 +93,11 @@ function boot(log: readonly PersistRecord[]): Validator {
 
 /** Delivers a message from validator `from` through its canonical bytes, as the network would. */
 function deliver(v: Validator, from: number, message: Message): Action[] {
-  return feed(v, { type: 'message', from: peer(from), message: decodeMessage(encodeMessage(message)) });
+  return feed(v, {
+    type: 'message',
+    from: peer(from),
+    message: decodeMessage(encodeMessage(message)),
+  });
 }
 
 /** A block on genesis for `round`, built and signed by the round's leader; `tag` tells blocks apart. */
@@ -135,7 +139,9 @@ function timeoutCertificate(round: number): TimeoutCertificate {
 }
 
 function votesIn(actions: readonly Action[]): Vote[] {
-  return actions.flatMap((a) => (a.type === 'send' && a.message.type === 'vote' ? [a.message.vote] : []));
+  return actions.flatMap((a) =>
+    a.type === 'send' && a.message.type === 'vote' ? [a.message.vote] : [],
+  );
 }
 
 function timeoutsIn(actions: readonly Action[]): number[] {

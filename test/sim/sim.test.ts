@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { verifyEvidence } from '../../src/consensus/index.ts';
-import { simVerify } from './lib/keys.ts';
+import { createSimKey, simVerify } from './lib/keys.ts';
+import { Prng } from './lib/prng.ts';
 import { calmScenario, randomScenario } from './lib/scenario.ts';
 import { chainId, runSeed, Simulator } from './lib/simulator.ts';
 
@@ -126,4 +127,16 @@ test('invalid proposals from a Byzantine leader never commit', () => {
   };
   const result = runSeed(scenario);
   assert.equal(result.failure, null);
+});
+
+test('error: the simulator refuses a remembered signature once its bytes are altered', () => {
+  const key = createSimKey(new Prng(1));
+  const message = new Uint8Array(32).fill(9);
+  const signature = key.sign(message);
+  assert.equal(simVerify('ed25519', message, signature, key.publicKey), true);
+  signature[0]! ^= 1;
+  assert.equal(simVerify('ed25519', message, signature, key.publicKey), false);
+  signature[0]! ^= 1;
+  message[0]! ^= 1;
+  assert.equal(simVerify('ed25519', message, signature, key.publicKey), false);
 });

@@ -1,8 +1,9 @@
 // The simulator's checkers: agreement (one block per height among honest validators), validity
 // (only proposed, valid blocks commit, each on its parent), no honest double signature across
 // restarts, and liveness after the heal (every honest validator commits new blocks).
-import type { Evidence, Message } from '../../../src/consensus/index.ts';
+
 import { blockHash, hashHex } from '../../../src/consensus/digest.ts';
+import type { Evidence, Message } from '../../../src/consensus/index.ts';
 import type { Block, BlockHeader } from '../../../src/ledger/block.ts';
 import type { ValidatorSet } from '../../../src/ledger/validator-set.ts';
 import { bytesEqual } from '../../../src/util/bytes.ts';

@@ -29,34 +29,94 @@ export function createSimKey(prng: Prng): SimKey {
       const signature = new Uint8Array(sign(null, message, privateKey));
       // This key just made this signature: Ed25519 verifies it, so remember that instead of redoing it.
       // Anything altered or forged is a different triple and goes through node:crypto.
-      if (memoSignatures) remember(tripleKey(signature, message, publicKey), true);
+      if (memoSignatures) remember(signature, message, publicKey, true);
       return signature;
     },
   };
 }
 
 const publicKeys = new Map<string, KeyObject>();
-const verified = new Map<string, boolean>();
+
+/**
+ * A remembered check, with a copy of (signature || message || public key) in one array, so that a
+ * later change to the caller's arrays is seen and the memo holds one buffer, not three.
+ */
+type Verdict = {
+  readonly triple: Uint8Array;
+  readonly messageLength: number;
+  readonly ok: boolean;
+};
+/** By the signature's bytes (one char per byte), and by the array itself for the common case. */
+const verified = new Map<string, Verdict>();
+let verifiedByArray = new WeakMap<Uint8Array, Verdict>();
 let memoSignatures = true;
 
 /** Turns off remembering fresh signatures as valid, so every signature is verified once (bench). */
 export function setSignatureMemo(enabled: boolean): void {
   memoSignatures = enabled;
-  verified.clear();
+  forgetVerified();
 }
 
-/** One string per (signature, message, key): latin1 keeps it one char per byte, built natively. */
-function tripleKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): string {
-  return latin1(signature) + latin1(message) + latin1(publicKey);
+/**
+ * Forgets every remembered check. A seed's keys and signatures are the same on every run, so a
+ * benchmark that repeats a run calls this first, or its verifications would all be remembered.
+ */
+export function forgetVerified(): void {
+  verified.clear();
+  verifiedByArray = new WeakMap();
 }
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
-function remember(key: string, ok: boolean): void {
+function equalAt(copy: Uint8Array, offset: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (copy[offset + i] !== bytes[i]) return false;
+  return true;
+}
+
+function matches(
+  v: Verdict | undefined,
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): v is Verdict {
+  if (v === undefined || v.messageLength !== message.length) return false;
+  const t = v.triple;
+  return (
+    t.length === signature.length + message.length + publicKey.length &&
+    equalAt(t, 0, signature) &&
+    equalAt(t, signature.length, message) &&
+    equalAt(t, signature.length + message.length, publicKey)
+  );
+}
+
+function recall(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean | undefined {
+  const byArray = verifiedByArray.get(signature);
+  if (matches(byArray, signature, message, publicKey)) return byArray.ok;
+  const byBytes = verified.get(latin1(signature));
+  if (matches(byBytes, signature, message, publicKey)) return byBytes.ok;
+  return undefined;
+}
+
+function remember(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+  ok: boolean,
+): void {
   if (verified.size >= verifiedMax) verified.clear();
-  verified.set(key, ok);
+  const triple = new Uint8Array(signature.length + message.length + publicKey.length);
+  triple.set(signature, 0);
+  triple.set(message, signature.length);
+  triple.set(publicKey, signature.length + message.length);
+  const verdict: Verdict = { triple, messageLength: message.length, ok };
+  verified.set(latin1(signature), verdict);
+  verifiedByArray.set(signature, verdict);
 }
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
@@ -76,10 +136,9 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 /** Ed25519 verification through node:crypto, each (key, message, signature) checked once. */
 export const simVerify: VerifyFn = (suite, message, signature, publicKey) => {
   if (suite !== 'ed25519' || signature.length !== 64 || publicKey.length !== 32) return false;
-  const key = tripleKey(signature, message, publicKey);
-  const known = verified.get(key);
+  const known = recall(signature, message, publicKey);
   if (known !== undefined) return known;
   const ok = verify(null, message, publicKeyObject(publicKey), signature);
-  remember(key, ok);
+  remember(signature, message, publicKey, ok);
   return ok;
 };

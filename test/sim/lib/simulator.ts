@@ -71,6 +71,7 @@ export class Simulator {
   private pendingSet: ValidatorSet | null = null;
   private events = 0;
   private healed = false;
+  private readonly encoded = new WeakMap<Message, Uint8Array>();
   /** Sees every message as it is sent (tests collect samples through it). */
   tap: ((message: Message) => void) | null = null;
 
@@ -305,13 +306,23 @@ export class Simulator {
       if (this.partitioned(from, to, now)) return;
       if (sc.lossRate > 0 && this.prng.chance(sc.lossRate)) return;
     }
-    const payload = sc.wire ? encodeMessage(message) : message;
+    const payload = sc.wire ? this.encodeOnce(message) : message;
     const copies =
       !this.healed && sc.duplicateRate > 0 && this.prng.chance(sc.duplicateRate) ? 2 : 1;
     for (let k = 0; k < copies; k++) {
       const delay = sc.delayMsMax === 0 ? 0 : this.prng.int(sc.delayMsMin, sc.delayMsMax);
       this.queue.push(now + delay + extraDelayMs, { kind: 'deliver', to, from, message: payload });
     }
+  }
+
+  /** A broadcast is encoded once, as a node sends the same bytes to every peer. */
+  private encodeOnce(message: Message): Uint8Array {
+    let bytes = this.encoded.get(message);
+    if (bytes === undefined) {
+      bytes = encodeMessage(message);
+      this.encoded.set(message, bytes);
+    }
+    return bytes;
   }
 
   private partitioned(a: number, b: number, now: number): boolean {
