@@ -7,11 +7,12 @@ import { type Block, hashHeader } from '../ledger/block.ts';
 import { BlockStore } from '../ledger/block-store.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
 import { hashReceipt, type Receipt } from '../ledger/receipt.ts';
+import { LruCache } from '../ledger/state/cache.ts';
 import { openStateTree, type StateTree } from '../ledger/state/index.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import type { Store } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
-import { toHex } from '../util/bytes.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
 import { type ExecuteOptions, executeBlock } from './execute.ts';
 import type { Registry } from './registry.ts';
 import type { BlockOutput, Event, TxCall } from './types.ts';
@@ -26,7 +27,15 @@ export const chainCodes = {
 /** The block-level receipt (begin/end-block events) sits after the transactions, with this id. */
 export const blockReceiptTxId = new Uint8Array(32);
 
-export type BlockExecutorOptions = { chainId: string; execute?: ExecuteOptions };
+export type BlockExecutorOptions = {
+  chainId: string;
+  execute?: ExecuteOptions;
+  /** Latest-state values kept in memory; the tree is walked only on a miss. */
+  stateValuesCachedMax?: number;
+};
+
+/** Enough for every account of a busy consortium's working set; about 200 bytes an entry. */
+export const stateValuesCachedMaxDefault = 200_000;
 
 export type CommittedBlock = {
   readonly height: number;
@@ -42,6 +51,11 @@ export class BlockExecutor {
   readonly #store: Store;
   readonly #registry: Registry;
   readonly #options: BlockExecutorOptions;
+  /**
+   * Values at the latest height by key (null: absent). This executor is the tree's only writer, so
+   * it updates the cache with each block's changes as it stages them, and a hit is always current.
+   */
+  readonly #values: LruCache<string, Uint8Array | null>;
 
   constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
     this.#options = options;
@@ -49,6 +63,7 @@ export class BlockExecutor {
     this.#registry = deps.registry;
     this.blocks = new BlockStore(deps.store);
     this.state = openStateTree(deps.store);
+    this.#values = new LruCache(options.stateValuesCachedMax ?? stateValuesCachedMaxDefault);
     const executed = this.blocks.executed()?.height;
     assert(
       executed === this.state.committedHeight,
@@ -61,12 +76,26 @@ export class BlockExecutor {
     return this.blocks.executed()?.height;
   }
 
-  /** Executes `block` (the next height) and commits it; resolves once it is durable. */
-  async commit(block: Block, certificate?: QuorumCertificate): Promise<CommittedBlock> {
+  /**
+   * Executes `block` (the next height) and commits it; resolves once it is durable. `decoded` may
+   * hand over the transactions already decoded when the block was checked, in block order.
+   */
+  async commit(
+    block: Block,
+    certificate?: QuorumCertificate,
+    decoded?: readonly Transaction[],
+  ): Promise<CommittedBlock> {
     const { header } = block;
     const expected = (this.height ?? -1) + 1;
     assert(header.height === expected, `commit: block ${header.height}, expected ${expected}`);
-    const txs = block.txs.map((bytes) => decodeTransaction(bytes));
+    const txs = decoded ?? block.txs.map((bytes) => decodeTransaction(bytes));
+    assert(txs.length === block.txs.length, 'commit: one decoded transaction per transaction');
+    txs.forEach((tx, i) => {
+      assert(
+        tx.bytes === block.txs[i] || bytesEqual(tx.bytes, block.txs[i]!),
+        'commit: decoded transactions match the block',
+      );
+    });
     const blockHash = hashHeader(header);
     const refusals = this.#precheck(txs, header.timeMs);
     const calls: TxCall[] = txs.filter((_, i) => !refusals.has(i)).map(toCall);
@@ -98,13 +127,20 @@ export class BlockExecutor {
     );
     if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
     this.state.stageBlock(prepared, batch);
+    for (const change of output.changes) this.#values.set(valueKey(change.key), change.value);
     await batch.commit();
     return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };
   }
 
   #readCommitted(key: Uint8Array): Uint8Array | undefined {
     if (this.state.latestHeight === undefined) return undefined;
-    return this.state.get(key) ?? undefined;
+    const id = valueKey(key);
+    let value = this.#values.get(id);
+    if (value === undefined) {
+      value = this.state.get(key);
+      this.#values.set(id, value);
+    }
+    return value ?? undefined;
   }
 
   /** Transactions that never reach a module: replays (here or earlier in the block), expired, foreign. */
@@ -133,6 +169,11 @@ export class BlockExecutor {
     });
     return refusals;
   }
+}
+
+/** A cheap, exact string for a key: one character per byte. */
+function valueKey(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
 
 function toCall(tx: Transaction): TxCall {
