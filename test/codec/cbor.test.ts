@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
 import fc from 'fast-check';
-import { type CborValue, CodecError, decode, decodeTrusted, encode } from '../../src/codec/index.ts';
+import {
+  type CborValue,
+  CodecError,
+  decode,
+  decodeTrusted,
+  encode,
+} from '../../src/codec/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 
 /** CBOR cannot tell a JS number from a bigint; compare values with every integer as bigint. */
@@ -98,7 +104,10 @@ describe('canonical CBOR', () => {
   });
 
   it('orders map keys exactly as RFC 8949 bytewise order of encoded keys, non-ASCII keys included', () => {
-    const keys = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '€', '𝄞', 'Z', '0'), maxLength: 30 });
+    const keys = fc.string({
+      unit: fc.constantFrom('a', 'b', 'é', '€', '𝄞', 'Z', '0'),
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(fc.dictionary(keys, fc.integer(), { maxKeys: 12 }), (map) => {
         assert.equal(toHex(encode(map)), toHex(cborgEncode(map, rfc8949EncodeOptions)));
