@@ -3,7 +3,7 @@
 // never in tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { BenchResult, Report } from './lib/report.ts';
@@ -14,6 +14,14 @@ type Group = { name: string; steps: () => Promise<Step[]> };
 const groups: Group[] = [
   { name: 'ledger', steps: async () => (await import('./ledger/index.ts')).ledgerSteps() },
   { name: 'consensus', steps: async () => (await import('./consensus-steps.ts')).consensusSteps() },
+  {
+    name: 'mempool',
+    steps: async () => [{ label: 'admission', run: (await import('./mempool.ts')).benchMempool }],
+  },
+  {
+    name: 'p2p',
+    steps: async () => [{ label: 'mutual-TLS frames', run: (await import('./p2p.ts')).benchP2p }],
+  },
 ];
 
 const usage = `usage: npm run bench [-- --only GROUP]
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
       file,
       `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2)}\n`,
     );
-    console.log(`  -> ${file}`);
+    console.log(`  -> ${relative(process.cwd(), file)}`);
   }
 }
 
