@@ -1,12 +1,6 @@
 // The contexts a module sees: its own key space (module name, 0x00, key), events, the block, and for
 // a transaction the signer and txId. One frame per transaction holds the overlay that is current.
-import {
-  type CborValue,
-  CodecError,
-  cborDepthMax,
-  decodeTrusted,
-  encode,
-} from '../codec/index.ts';
+import { type CborValue, CodecError, cborDepthMax, decodeTrusted, encode } from '../codec/index.ts';
 import { AssertionError, assert } from '../util/assert.ts';
 import { concatBytes, utf8 } from '../util/bytes.ts';
 import {
@@ -49,9 +43,18 @@ export function modulePrefix(module: string): Uint8Array {
 }
 
 export function moduleKey(module: string, key: Uint8Array): Uint8Array {
+  return prefixedKey(modulePrefix(module), key);
+}
+
+/** A module's key in the state tree: one allocation, as this runs for every read and write. */
+function prefixedKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
   assert(key instanceof Uint8Array, 'a state key is bytes');
   assert(key.length <= stateKeyBytesMax, `a state key is at most ${stateKeyBytesMax} bytes`);
-  return concatBytes(modulePrefix(module), key);
+  const out = new Uint8Array(prefix.length + key.length);
+  // Byte loops: for keys this short they beat two calls to set().
+  for (let i = 0; i < prefix.length; i++) out[i] = prefix[i]!;
+  for (let i = 0; i < key.length; i++) out[prefix.length + i] = key[i]!;
+  return out;
 }
 
 /**
@@ -84,26 +87,30 @@ function encodeStored(value: CborValue, module: string): Uint8Array {
 }
 
 class ModuleStateView implements ModuleState {
+  private readonly prefix: Uint8Array;
+
   constructor(
     private readonly frame: Frame,
     private readonly module: string,
-  ) {}
+  ) {
+    this.prefix = modulePrefix(module);
+  }
 
   get(key: Uint8Array): CborValue | undefined {
-    const bytes = this.frame.overlay.get(moduleKey(this.module, key));
+    const bytes = this.frame.overlay.get(prefixedKey(this.prefix, key));
     return bytes === undefined ? undefined : decodeStored(bytes, this.module);
   }
 
   has(key: Uint8Array): boolean {
-    return this.frame.overlay.get(moduleKey(this.module, key)) !== undefined;
+    return this.frame.overlay.get(prefixedKey(this.prefix, key)) !== undefined;
   }
 
   set(key: Uint8Array, value: CborValue): void {
-    this.frame.overlay.put(moduleKey(this.module, key), encodeStored(value, this.module));
+    this.frame.overlay.put(prefixedKey(this.prefix, key), encodeStored(value, this.module));
   }
 
   delete(key: Uint8Array): void {
-    this.frame.overlay.put(moduleKey(this.module, key), null);
+    this.frame.overlay.put(prefixedKey(this.prefix, key), null);
   }
 }
 
@@ -132,10 +139,17 @@ function isEncodable(value: unknown, depth: number): boolean {
       return value <= uint64Max && value >= nint64Min;
     case 'object': {
       if (value === null || value instanceof Uint8Array) return true;
-      if (Array.isArray(value)) return value.every((item) => isEncodable(item, depth + 1));
+      // Loops rather than every(): no closure per call. Holes are skipped, as every() skips them.
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (i in value && !isEncodable(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
-      return Object.values(value).every((item) => isEncodable(item, depth + 1));
+      for (const item of Object.values(value)) if (!isEncodable(item, depth + 1)) return false;
+      return true;
     }
     default:
       return false;
@@ -152,15 +166,22 @@ function runAtomically(frame: Frame, fn: () => MethodResult): MethodResult {
   const child = parent.child();
   const eventsLeft = frame.eventsLeft;
   frame.overlay = child;
+  let result: MethodResult;
   try {
-    const result = fn();
+    result = fn();
     assert(typeof result?.code === 'string', 'an atomic scope returns a result with a code');
-    if (result.code === 'ok') child.mergeIntoParent();
-    else frame.eventsLeft = eventsLeft; // dropped events do not count against the receipt's budget
-    return result;
+  } catch (error) {
+    child.discard(); // the writes share the block's map: a scope that throws must take them back
+    throw error;
   } finally {
     frame.overlay = parent;
   }
+  if (result.code === 'ok') child.mergeIntoParent();
+  else {
+    child.discard();
+    frame.eventsLeft = eventsLeft; // dropped events do not count against the receipt's budget
+  }
+  return result;
 }
 
 // Classes rather than closures: a context is made for every transaction, and methods on a

@@ -119,7 +119,10 @@ function executeTx(
   } finally {
     frame.overlay = parent;
   }
-  if (result.code !== runtimeCodes.ok) return failed(tx, result.code, result.message);
+  if (result.code !== runtimeCodes.ok) {
+    overlay.discard();
+    return failed(tx, result.code, result.message);
+  }
   const events = [...overlay.events];
   overlay.mergeIntoParent();
   return result.message === undefined
@@ -172,6 +175,7 @@ function runHooks(
       overlay.mergeIntoParent();
     } catch (error) {
       if (isFatalError(error)) throw error;
+      overlay.discard();
       options.onInternalError?.(error, `${module.name}.${hook}`);
       blockEvents.push({
         module: module.name,

@@ -11,20 +11,32 @@ export type MemoryState = StateReader & {
   entries(): Array<{ key: Uint8Array; value: Uint8Array }>;
 };
 
+/** The bytes a key id stands for (keyId gives one UTF-16 unit per byte). */
+function keyOfId(id: string): Uint8Array {
+  const key = new Uint8Array(id.length);
+  for (let i = 0; i < id.length; i++) key[i] = id.charCodeAt(i);
+  return key;
+}
+
 export function createMemoryState(): MemoryState {
-  const map = new Map<string, { key: Uint8Array; value: Uint8Array }>();
+  // Values by key id only: a read is one lookup with nothing more to follow, and the key bytes
+  // can be rebuilt from the id when entries() needs them.
+  const map = new Map<string, Uint8Array>();
   return {
-    get: (key) => map.get(keyId(key))?.value,
+    get: (key) => map.get(keyId(key)),
     apply(changes) {
       for (const change of changes) {
         const id = keyId(change.key);
         if (change.value === null) map.delete(id);
-        else map.set(id, { key: change.key, value: change.value });
+        else map.set(id, change.value);
       }
     },
     get size() {
       return map.size;
     },
-    entries: () => [...map.values()].sort((a, b) => compareBytes(a.key, b.key)),
+    entries: () =>
+      [...map]
+        .map(([id, value]) => ({ key: keyOfId(id), value }))
+        .sort((a, b) => compareBytes(a.key, b.key)),
   };
 }

@@ -1,7 +1,7 @@
-// Write sets layered over the committed state: one for the block, one per transaction, one per
-// `atomically` scope. A child is merged into its parent on success and dropped on failure.
+// Write scopes layered over the committed state: one for the block, one per transaction, one per
+// `atomically` scope. A child is merged into its parent on success and discarded on failure.
 import { assert } from '../util/assert.ts';
-import { bytesEqual, compareBytes } from '../util/bytes.ts';
+import { bytesEqual } from '../util/bytes.ts';
 import type { Event, StateChange, StateReader } from './types.ts';
 
 /** Thrown when the committed state cannot be read: the environment failed, not the module. */
@@ -9,101 +9,181 @@ export class StateReadError extends Error {
   override name = 'StateReadError';
 }
 
-type Entry = { readonly key: Uint8Array; readonly value: Uint8Array | null };
-
 /** A byte string as a Map key: one UTF-16 unit per byte, so equal bytes give equal strings. */
 export function keyId(key: Uint8Array): string {
   // fromCharCode takes any array-like of numbers; keys are short (state keys are at most 256 + 33 bytes).
+  // It gives a flat string: ids built by concatenation sort and compare about twice as slowly.
   return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
-/** The committed state, read once per key and block (reads are deterministic, so caching is safe). */
-class CommittedView {
-  private readonly cache = new Map<string, Uint8Array | undefined>();
+/**
+ * One key the block has touched. The committed value is read once per key and block (reads are
+ * deterministic, so caching is safe); the block's own value sits beside it, so that a read or a
+ * write is one Map lookup.
+ */
+type Slot = {
+  readonly key: Uint8Array;
+  /** What the committed state holds: null when it holds nothing, undefined until read. */
+  committed: Uint8Array | null | undefined;
+  written: boolean;
+  /** The value the block wrote (null deletes); meaningful only when `written`. */
+  value: Uint8Array | null;
+};
 
-  constructor(private readonly reader: StateReader) {}
-
-  get(id: string, key: Uint8Array): Uint8Array | undefined {
-    if (this.cache.has(id)) return this.cache.get(id);
-    let value: Uint8Array | undefined;
-    try {
-      value = this.reader.get(key);
-    } catch (error) {
-      throw new StateReadError('the committed state could not be read', { cause: error });
-    }
-    if (value !== undefined && !(value instanceof Uint8Array)) {
-      throw new StateReadError('the state reader returned a value that is not bytes');
-    }
-    this.cache.set(id, value);
-    return value;
+function readCommitted(reader: StateReader, slot: Slot): Uint8Array | null {
+  if (slot.committed !== undefined) return slot.committed;
+  let value: Uint8Array | undefined;
+  try {
+    value = reader.get(slot.key);
+  } catch (error) {
+    throw new StateReadError('the committed state could not be read', { cause: error });
   }
+  if (value !== undefined && !(value instanceof Uint8Array)) {
+    throw new StateReadError('the state reader returned a value that is not bytes');
+  }
+  slot.committed = value ?? null;
+  return slot.committed;
+}
+
+/**
+ * The one map of a block, shared by all its scopes, and an undo log for the scopes still open: a
+ * write goes straight into the map, with what it replaced kept so that a failed scope can put it
+ * back. A read is one lookup (not one per scope), and a scope that succeeds copies nothing.
+ */
+class Journal {
+  readonly slots = new Map<string, Slot>();
+  /** Parallel arrays, one item per write made inside an open scope: the slot and what it held. */
+  readonly undoSlots: Slot[] = [];
+  readonly undoWritten: boolean[] = [];
+  readonly undoValues: Array<Uint8Array | null> = [];
+  /** The innermost open scope: the only one that may read, write or open a child. */
+  current: Overlay | null = null;
+
+  constructor(readonly reader: StateReader) {}
 }
 
 export class Overlay {
-  private readonly writes = new Map<string, Entry>();
   readonly events: Event[] = [];
   readonly depth: number;
+  /** Length of the undo log when this scope opened: undoing back to it drops this scope's writes. */
+  private readonly mark: number;
 
   private constructor(
     private readonly parent: Overlay | null,
-    private readonly committed: CommittedView,
+    private readonly journal: Journal,
   ) {
     this.depth = parent === null ? 0 : parent.depth + 1;
+    this.mark = journal.undoSlots.length;
+    journal.current = this;
   }
 
   static root(reader: StateReader): Overlay {
-    return new Overlay(null, new CommittedView(reader));
+    return new Overlay(null, new Journal(reader));
   }
 
+  /** Opens a nested scope; it must be merged or discarded before this one is used again. */
   child(): Overlay {
-    return new Overlay(this, this.committed);
+    assert(this.journal.current === this, 'a child opens from the innermost scope');
+    return new Overlay(this, this.journal);
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
+    const journal = this.journal;
+    assert(journal.current === this, 'reads go through the innermost scope');
     const id = keyId(key);
-    for (let o: Overlay | null = this; o !== null; o = o.parent) {
-      const entry = o.writes.get(id);
-      if (entry !== undefined) return entry.value ?? undefined;
+    let slot = journal.slots.get(id);
+    if (slot === undefined) {
+      slot = { key, committed: undefined, written: false, value: null };
+      journal.slots.set(id, slot);
     }
-    return this.committed.get(id, key);
+    const value = slot.written ? slot.value : readCommitted(journal.reader, slot);
+    return value ?? undefined;
   }
 
-  /** `value` null deletes. The key is copied so a caller reusing its buffer cannot change it. */
+  /**
+   * `value` null deletes. The overlay keeps `key` and `value` as they are, without a copy: the
+   * caller (the module's state view) builds a fresh key and fresh value bytes for every write.
+   */
   put(key: Uint8Array, value: Uint8Array | null): void {
-    this.writes.set(keyId(key), { key: key.slice(), value });
+    const journal = this.journal;
+    assert(journal.current === this, 'writes go through the innermost scope');
+    const id = keyId(key);
+    let slot = journal.slots.get(id);
+    if (slot === undefined) {
+      slot = { key, committed: undefined, written: false, value: null };
+      journal.slots.set(id, slot);
+    }
+    if (this.parent !== null) {
+      journal.undoSlots.push(slot);
+      journal.undoWritten.push(slot.written);
+      journal.undoValues.push(slot.value);
+    }
+    slot.written = true;
+    slot.value = value;
   }
 
-  /** Moves this overlay's writes and events into its parent. */
+  /** Keeps this scope's writes and moves its events into its parent, which becomes current. */
   mergeIntoParent(): void {
     const parent = this.parent;
     assert(parent !== null, 'the root overlay has no parent to merge into');
-    for (const [id, entry] of this.writes) parent.writes.set(id, entry);
+    assert(this.journal.current === this, 'only the innermost scope merges');
     for (const event of this.events) parent.events.push(event);
-    this.writes.clear();
     this.events.length = 0;
+    // The root is never undone: once writes reach it, their undo entries can go.
+    if (parent.parent === null) this.truncateUndo();
+    this.journal.current = parent;
+  }
+
+  /** Drops this scope's writes and events, putting back what they replaced; its parent is current. */
+  discard(): void {
+    const parent = this.parent;
+    assert(parent !== null, 'the root overlay is never discarded');
+    assert(this.journal.current === this, 'only the innermost scope is discarded');
+    const { undoSlots, undoWritten, undoValues } = this.journal;
+    for (let i = undoSlots.length - 1; i >= this.mark; i--) {
+      const slot = undoSlots[i]!;
+      slot.written = undoWritten[i]!;
+      slot.value = undoValues[i]!;
+    }
+    this.truncateUndo();
+    this.events.length = 0;
+    this.journal.current = parent;
+  }
+
+  private truncateUndo(): void {
+    this.journal.undoSlots.length = this.mark;
+    this.journal.undoWritten.length = this.mark;
+    this.journal.undoValues.length = this.mark;
   }
 
   /** The root's writes as state-tree changes: sorted by key, without writes that change nothing. */
   changes(): StateChange[] {
     assert(this.parent === null, 'changes are taken from the block overlay only');
-    const out: StateChange[] = [];
-    for (const [id, entry] of this.writes) {
-      const before = this.committed.get(id, entry.key);
+    assert(this.journal.current === this, 'every scope of the block is closed');
+    const { slots, reader } = this.journal;
+    const ids: string[] = [];
+    for (const [id, slot] of slots) {
+      if (!slot.written) continue;
+      const before = readCommitted(reader, slot);
       if (
-        entry.value === null
-          ? before === undefined
-          : before !== undefined && bytesEqual(before, entry.value)
+        slot.value === null ? before === null : before !== null && bytesEqual(before, slot.value)
       ) {
         continue;
       }
-      out.push({ key: entry.key, value: entry.value });
+      ids.push(id);
     }
-    out.sort((a, b) => compareBytes(a.key, b.key));
-    for (let i = 1; i < out.length; i++) {
-      assert(
-        compareBytes(out[i - 1]!.key, out[i]!.key) < 0,
-        'changes hold each key once, in order',
-      );
+    // A key id has one UTF-16 unit per byte, so the default string order is the keys' byte order,
+    // and comparing strings is far cheaper than comparing the byte arrays.
+    ids.sort();
+    const out: StateChange[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const slot = slots.get(ids[i]!)!;
+      out[i] = { key: slot.key, value: slot.value };
+    }
+    // Checked on the ids, which are cheap to compare: byte order by the construction of keyId,
+    // which a test pins (comparing the keys' bytes here took as long as the sort itself).
+    for (let i = 1; i < ids.length; i++) {
+      assert(ids[i - 1]! < ids[i]!, 'changes hold each key once, in order');
     }
     return out;
   }

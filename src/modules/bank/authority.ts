@@ -19,10 +19,21 @@ export type TransferAuthority = {
  */
 export function signerAuthority(ctx: TxContext): TransferAuthority {
   const key = ctx.signer.publicKey;
-  const owns = (account: Account) => bytesEqual(account.owner, key);
-  return {
-    mayDebit: owns,
-    mayResolve: (debit, credit) => owns(debit) || owns(credit),
-    isIssuer: (currency) => bytesEqual(currency.issuer, key),
-  };
+  const owns = ownedBy(key);
+  return { mayDebit: owns, mayResolve: eitherOwned(owns), isIssuer: issuedBy(key) };
+}
+
+// The closures come from these makers rather than being written inline: this object is made for
+// every transaction, and tsx (esbuild's keepNames) wraps each inline named closure in a
+// defineProperty call that cost more than the checks themselves.
+function ownedBy(key: Uint8Array): (account: Account) => boolean {
+  return (account) => bytesEqual(account.owner, key);
+}
+
+function eitherOwned(owns: (account: Account) => boolean): TransferAuthority['mayResolve'] {
+  return (debit, credit) => owns(debit) || owns(credit);
+}
+
+function issuedBy(key: Uint8Array): (currency: Currency) => boolean {
+  return (currency) => bytesEqual(currency.issuer, key);
 }

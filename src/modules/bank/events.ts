@@ -3,10 +3,17 @@ import type { BlockContext, EventAttributes } from '../../execution/index.ts';
 import { accountFlags, transferFlags } from './constants.ts';
 import type { Account, Currency, Transfer } from './records.ts';
 
-function flagNames(flags: number, bits: { readonly [name: string]: number }): string[] {
-  return Object.entries(bits)
-    .filter(([, bit]) => (flags & bit) !== 0)
-    .map(([name]) => name);
+type FlagBits = ReadonlyArray<readonly [string, number]>;
+
+// Listed once: an event is emitted for every transfer.
+const transferFlagBits: FlagBits = Object.entries(transferFlags);
+const accountFlagBits: FlagBits = Object.entries(accountFlags);
+
+/** The names of the bits set in `flags`, in the order the flag table lists them. */
+function flagNames(flags: number, bits: FlagBits): string[] {
+  const names: string[] = [];
+  for (const [name, bit] of bits) if ((flags & bit) !== 0) names.push(name);
+  return names;
 }
 
 function transferAttributes(t: Transfer): EventAttributes {
@@ -16,7 +23,7 @@ function transferAttributes(t: Transfer): EventAttributes {
     creditAccountId: t.creditAccountId,
     amount: t.amount,
     currency: t.currency,
-    flags: flagNames(t.flags, transferFlags),
+    flags: flagNames(t.flags, transferFlagBits),
   };
   if (t.pendingId !== null) attributes.pendingId = t.pendingId;
   if (t.expiresAtMs !== 0) attributes.expiresAtMs = t.expiresAtMs;
@@ -45,7 +52,7 @@ export function emitAccountCreated(ctx: BlockContext, a: Account): void {
     id: a.id,
     currency: a.currency,
     owner: a.owner,
-    flags: flagNames(a.flags, accountFlags),
+    flags: flagNames(a.flags, accountFlagBits),
   });
 }
 
