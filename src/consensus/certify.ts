@@ -88,11 +88,20 @@ function isVerifiedVote(
 
 export function checkTc(s: ConsensusState, tc: TimeoutCertificate): boolean {
   if (tc.epoch !== s.epoch) return false;
-  const key = `tc:${tc.round}:${tc.highQcRounds.join(',')}:${toHex(tc.signers)}`;
+  const key = tcKey(tc);
   if (s.verifiedQcs.has(key)) return true;
   const check = verifyTimeoutCertificate(tc, s.validators, s.config.chainId, s.config.verify);
   if (check.ok) rememberVerified(s, key);
   return check.ok;
+}
+
+function tcKey(tc: TimeoutCertificate): string {
+  return `tc:${tc.round}:${tc.highQcRounds.join(',')}:${toHex(tc.signers)}`;
+}
+
+/** Marks a TC this node assembled from timeouts it verified itself (or read back from its log). */
+export function markTcVerified(s: ConsensusState, tc: TimeoutCertificate): void {
+  rememberVerified(s, tcKey(tc));
 }
 
 /** Marks a QC this node assembled from votes it verified itself. */

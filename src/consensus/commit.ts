@@ -119,7 +119,7 @@ export function enterEpoch(s: ConsensusState, out: Action[], set: ValidatorSet):
   s.pendingProposal = null;
   out.push({
     type: 'persist',
-    record: { kind: 'safety', epoch: s.epoch, lastVotedRound: 0, highQc: s.highQc },
+    record: { kind: 'safety', epoch: s.epoch, lastVotedRound: 0, highQc: s.highQc, highTc: null },
   });
   advanceRound(s, out);
 }

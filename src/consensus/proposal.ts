@@ -49,7 +49,7 @@ export function onPayload(
   const verdict = s.config.validateBlock(block, parent.block.header);
   assert(verdict.ok, 'propose: the driver built a payload its own predicate refuses');
   const hash = blockHash(header);
-  const vote = signVote(s, out, header, hash, tc);
+  const vote = signVote(s, out, block, hash, tc);
   if (vote === null) return;
   const entry = createEntry(block, round, verdict.nextValidators);
   insertBlock(s, entry);
@@ -123,7 +123,7 @@ function acceptProposal(
   insertBlock(s, entry);
   if (leaderIndex(s, h.round + 1) === s.myIndex) addVote(s, out, vote, 'double-proposal');
   if (h.round !== s.round) return;
-  const mine = signVote(s, out, h, hash, p.tc);
+  const mine = signVote(s, out, p.block, hash, p.tc);
   if (mine === null) return;
   const leader = leaderIndex(s, h.round + 1);
   if (leader === s.myIndex) addVote(s, out, mine, 'double-vote');

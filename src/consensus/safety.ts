@@ -1,7 +1,7 @@
 // Safety rules for 2-chain HotStuff (after Aptos safety_rules_2chain and Jolteon section 4): never
 // sign twice in a round, vote only for a block that extends the previous round's QC or a TC's
 // highest QC, and time out only naming the highest QC seen. State is persisted before signing.
-import type { BlockHeader } from '../ledger/block.ts';
+import type { Block } from '../ledger/block.ts';
 import type { TimeoutCertificate, TimeoutVote, Vote } from '../ledger/certificate.ts';
 import { assert } from '../util/assert.ts';
 import { timeoutDigest, voteDigest } from './digest.ts';
@@ -19,25 +19,35 @@ export function safeToVote(round: number, qcRound: number, tc: TimeoutCertificat
 function persistSafety(s: ConsensusState, out: Action[]): void {
   out.push({
     type: 'persist',
-    record: { kind: 'safety', epoch: s.epoch, lastVotedRound: s.lastVotedRound, highQc: s.highQc },
+    record: {
+      kind: 'safety',
+      epoch: s.epoch,
+      lastVotedRound: s.lastVotedRound,
+      highQc: s.highQc,
+      highTc: s.highTc,
+    },
   });
 }
 
 /**
- * Signs a vote for `header` (hash `blockHash`) if the rules allow it; the persist action that
- * records the new last-voted round comes before anything that carries the signature.
+ * Signs a vote for `block` (hash `blockHash`) if the rules allow it; the persist actions that
+ * record the block and the new last-voted round come before anything that carries the signature.
+ * The block is kept so that a certified block survives even if every validator restarts: the next
+ * leader must extend it, and only its voters hold it.
  */
 export function signVote(
   s: ConsensusState,
   out: Action[],
-  header: BlockHeader,
+  block: Block,
   blockHash: Uint8Array,
   tc: TimeoutCertificate | null,
 ): Vote | null {
+  const header = block.header;
   if (s.myIndex < 0 || header.epoch !== s.epoch) return null;
   if (header.round <= s.lastVotedRound) return null;
   if (!safeToVote(header.round, header.justify.round, tc)) return null;
   s.lastVotedRound = header.round;
+  out.push({ type: 'persist', record: { kind: 'block', block } });
   persistSafety(s, out);
   const message = voteDigest(s.config.chainId, s.epoch, header.round, header.height, blockHash);
   const vote: Vote = Object.freeze({

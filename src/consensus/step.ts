@@ -1,14 +1,15 @@
 // The engine's one entry point: step(state, input) -> { state, actions }. Deterministic: no clock,
 // I/O or randomness; the same inputs from the same initial state give the same actions.
+import type { Block } from '../ledger/block.ts';
 import { unreachable } from '../util/assert.ts';
-import { markQcVerified } from './certify.ts';
+import { markQcVerified, markTcVerified } from './certify.ts';
 import { enterEpoch, recordCommitted } from './commit.ts';
 import type { Message } from './messages.ts';
 import { onStart, onTimer } from './pacemaker.ts';
 import { onPayload, onProposal } from './proposal.ts';
 import { type ConsensusState, createEntry } from './state.ts';
 import { onSyncRequest, onSyncResponse } from './sync.ts';
-import { pruneTree } from './tree.ts';
+import { findBlock, insertBlock, pruneTree } from './tree.ts';
 import type { Action, Input, PeerId, PersistRecord, StepResult } from './types.ts';
 import { onTimeoutMessage, onVote } from './votes.ts';
 
@@ -73,6 +74,10 @@ function onMessage(s: ConsensusState, out: Action[], from: PeerId, m: Message): 
  * commit records, the last voted round and the lock (highest QC) from safety records.
  */
 function replay(s: ConsensusState, record: PersistRecord): void {
+  if (record.kind === 'block') {
+    replayBlock(s, record.block);
+    return;
+  }
   if (record.kind === 'commit') {
     const ends = record.validators.epoch !== s.epoch;
     recordCommitted(s, record.block, record.qc, ends, record.witness);
@@ -91,5 +96,21 @@ function replay(s: ConsensusState, record: PersistRecord): void {
     s.highQc = record.highQc;
     markQcVerified(s, record.highQc);
   }
+  const tc = record.highTc;
+  if (tc !== null && tc.round > (s.highTc?.round ?? 0)) {
+    s.highTc = tc;
+    markTcVerified(s, tc);
+  }
   s.round = 0;
+}
+
+/** Puts back a block this validator voted for, if it still extends the committed tip. */
+function replayBlock(s: ConsensusState, block: Block): void {
+  const h = block.header;
+  const parent = findBlock(s, h.parentHash);
+  if (h.epoch !== s.epoch || parent === undefined) return;
+  if (h.height !== parent.block.header.height + 1) return;
+  const verdict = s.config.validateBlock(block, parent.block.header);
+  if (!verdict.ok) return;
+  insertBlock(s, createEntry(block, h.round, verdict.nextValidators));
 }

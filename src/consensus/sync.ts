@@ -55,9 +55,13 @@ export function onSyncRequest(
   const reachesTip = req.fromHeight > tip || segment.blocks.at(-1)?.header.height === tip;
   let tail: Block[] = [];
   if (reachesTip) {
+    // Only what the requester lacks: it may have committed blocks this node still holds uncommitted.
     const top = findBlock(s, s.highQc.blockHash);
     const path = top === undefined ? undefined : pathFromRoot(s, top);
-    tail = (path ?? []).slice(0, syncListLengthMax).map((e) => e.block);
+    tail = (path ?? [])
+      .filter((e) => e.block.header.height >= req.fromHeight)
+      .slice(0, syncListLengthMax)
+      .map((e) => e.block);
   }
   const message: SyncResponse = {
     type: 'sync-response',
@@ -80,7 +84,11 @@ export function onSyncResponse(
   if (r.blocks.length > 0 && r.witness !== null) commitSegment(s, out, r.blocks, r.witness);
   const epoch = s.epoch;
   if (r.highQc.epoch === epoch) {
-    for (const block of r.tail) if (!insertCertified(s, out, block, from)) break;
+    for (const block of r.tail) {
+      // Blocks at or below the committed tip are already decided here (an older responder's tail).
+      if (block.header.height <= s.root.block.header.height) continue;
+      if (!insertCertified(s, out, block, from)) break;
+    }
     processQc(s, out, r.highQc, from);
     if (r.highTc !== null) processTc(s, out, r.highTc);
   }

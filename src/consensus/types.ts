@@ -1,7 +1,7 @@
 // The consensus engine's public vocabulary: its configuration, the inputs step() takes and the
 // actions it returns (DESIGN decision 3; CONVENTIONS rule 1: pure core, I/O at the edge).
 import type { Block, BlockHeader } from '../ledger/block.ts';
-import type { QuorumCertificate, VerifyFn } from '../ledger/certificate.ts';
+import type { QuorumCertificate, TimeoutCertificate, VerifyFn } from '../ledger/certificate.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
 import type { Evidence } from './evidence.ts';
 import type { CommitWitness, Message } from './messages.ts';
@@ -60,7 +60,15 @@ export type PersistRecord =
       readonly lastVotedRound: number;
       /** Highest QC observed when the last signature was made: the 2-chain lock. */
       readonly highQc: QuorumCertificate;
+      /**
+       * Highest TC observed then: with the QC it puts a restarted validator back in the round it
+       * signed in, where it can repeat its timeout (without it, a validator below its last voted
+       * round can neither vote nor time out until a peer's certificate reaches it).
+       */
+      readonly highTc: TimeoutCertificate | null;
     }
+  /** A block this validator voted for (or proposed), logged before the vote. */
+  | { readonly kind: 'block'; readonly block: Block }
   | {
       readonly kind: 'commit';
       readonly block: Block;

@@ -9,13 +9,14 @@ import {
 } from '../ledger/certificate.ts';
 import { quorumSize } from '../ledger/validator-set.ts';
 import { assert } from '../util/assert.ts';
-import { bytesEqual, toHex } from '../util/bytes.ts';
-import { markQcVerified, processQc, processTc } from './certify.ts';
+import { bytesEqual } from '../util/bytes.ts';
+import { markQcVerified, markTcVerified, processQc, processTc } from './certify.ts';
 import { timeoutDigest, voteDigest } from './digest.ts';
 import { detectConflict, type Evidence, type EvidenceKind } from './evidence.ts';
 import type { TimeoutMessage, VoteMessage } from './messages.ts';
 import { leaderIndex, maybeJoinTimeout } from './pacemaker.ts';
 import type { ConsensusState } from './state.ts';
+import { requestSync } from './sync.ts';
 import type { Action, PeerId } from './types.ts';
 
 export function checkVoteSignature(s: ConsensusState, vote: Vote): boolean {
@@ -103,6 +104,9 @@ export function onTimeoutMessage(
   if (!s.config.verify(validator.suite, message, t.signature, validator.publicKey)) return;
   addTimeoutVote(s, out, t);
   maybeJoinTimeout(s, out, t);
+  // The sender is in a later round, so a certificate this node lacks exists (a TC after a restart
+  // that lost it, or one formed while this node was cut off): ask the sender for it.
+  if (t.round > s.round) requestSync(s, out, from);
 }
 
 /** Tells a peer stuck in an older round which certificates moved this node on. */
@@ -138,6 +142,6 @@ export function addTimeoutVote(s: ConsensusState, out: Action[], t: TimeoutVote)
     signatures: Object.freeze(votes.map((v) => v.signature)),
   });
   assert(tc.highQcRounds.length === tc.signatures.length, 'tc: one round per signature');
-  s.verifiedQcs.add(`tc:${tc.round}:${tc.highQcRounds.join(',')}:${toHex(tc.signers)}`);
+  markTcVerified(s, tc);
   processTc(s, out, tc);
 }

@@ -156,6 +156,14 @@ function safetyRecords(actions: readonly Action[]): number[] {
   );
 }
 
+/**
+ * The log with the TC left out of its safety records: the node then restarts in a round below its
+ * last vote, where only the lastVotedRound checks stand between it and a second signature.
+ */
+function withoutTc(log: readonly PersistRecord[]): PersistRecord[] {
+  return log.map((r) => (r.kind === 'safety' ? { ...r, highTc: null } : r));
+}
+
 /** Votes for `p` and checks that the safety record is persisted before the vote leaves. */
 function voteFor(v: Validator, p: Proposal): Vote {
   const actions = deliver(v, p.block.header.proposer, p);
@@ -192,7 +200,7 @@ test('a restarted validator refuses a second block in the round it voted in', ()
   const restarted = boot(first.log);
   assert.equal(restarted.state.round, 1);
   assert.equal(restarted.state.lastVotedRound, 1);
-  assert.equal(restarted.state.blocks.size, 0, 'the restarted node holds no block, only its log');
+  assert.equal(restarted.state.blocks.size, 1, 'the restarted node holds the block it voted for');
   assertRefused(restarted, conflicting);
   assertRefused(restarted, b);
 });
@@ -202,10 +210,12 @@ test('a restarted validator refuses a block of a round below its last vote', () 
   voteFor(boot([]), low);
 
   // A TC of round 4 lets the leader of round 5 extend genesis directly: the vote for it persists
-  // lastVotedRound 5 with the genesis QC, so after a restart the node is back in round 1.
+  // lastVotedRound 5 with the genesis QC and the TC, so a restart resumes in round 5; without the
+  // TC the node is back in round 1.
   const first = boot([]);
   voteFor(first, propose(5, 4, timeoutCertificate(4)));
-  const restarted = boot(first.log);
+  assert.equal(boot(first.log).state.round, 5, 'the logged TC restores the round');
+  const restarted = boot(withoutTc(first.log));
   assert.equal(restarted.state.round, 1);
   assert.equal(restarted.state.lastVotedRound, 5);
   assertRefused(restarted, low);
@@ -217,12 +227,22 @@ test('a restarted validator does not time out a round below its last vote', () =
 
   const first = boot([]);
   voteFor(first, propose(5, 5, timeoutCertificate(4)));
-  const restarted = boot(first.log);
+  const restarted = boot(withoutTc(first.log));
   assert.equal(restarted.state.round, 1);
   const actions = feed(restarted, { type: 'timer-fired', epoch: 0, round: 1 });
   assert.deepEqual(timeoutsIn(actions), [], 'no timeout signed for round 1');
   assert.deepEqual(safetyRecords(actions), []);
   assert.equal(restarted.state.lastVotedRound, 5);
+});
+
+test('a restarted validator resumes in the round of its logged TC and times it out', () => {
+  const first = boot([]);
+  voteFor(first, propose(5, 7, timeoutCertificate(4)));
+  const restarted = boot(first.log);
+  assert.equal(restarted.state.round, 5);
+  const actions = feed(restarted, { type: 'timer-fired', epoch: 0, round: 5 });
+  assert.deepEqual(timeoutsIn(actions), [5]);
+  assert.deepEqual(safetyRecords(actions), [5]);
 });
 
 test('a restarted validator may still time out the round it voted in', () => {
