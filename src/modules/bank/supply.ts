@@ -10,25 +10,14 @@ import { transferFlags } from './constants.ts';
 import type { BankStore } from './store.ts';
 import { executeTransfer } from './transfer.ts';
 
+/** Issue credits a holder from the issuer account; redeem returns money to it. Issuer only. */
 export function issue(
   ctx: TxContext,
   store: BankStore,
   input: SupplyInput,
   authority: TransferAuthority,
 ): TransferCode {
-  const currency = store.currency(input.currency);
-  if (currency === undefined) return 'currency_not_found';
-  if (!authority.isIssuer(currency)) return 'not_issuer';
-  const request = toTransferRequest({
-    id: input.id,
-    debitAccountId: currency.issuerAccountId,
-    creditAccountId: input.accountId,
-    amount: input.amount,
-    currency: input.currency,
-    flags: transferFlags.issue,
-    userData: input.userData,
-  });
-  return executeTransfer(ctx, store, request, authority);
+  return moveSupply(ctx, store, input, authority, 'issue');
 }
 
 export function redeem(
@@ -37,16 +26,27 @@ export function redeem(
   input: SupplyInput,
   authority: TransferAuthority,
 ): TransferCode {
+  return moveSupply(ctx, store, input, authority, 'redeem');
+}
+
+function moveSupply(
+  ctx: TxContext,
+  store: BankStore,
+  input: SupplyInput,
+  authority: TransferAuthority,
+  direction: 'issue' | 'redeem',
+): TransferCode {
   const currency = store.currency(input.currency);
   if (currency === undefined) return 'currency_not_found';
   if (!authority.isIssuer(currency)) return 'not_issuer';
+  const issuing = direction === 'issue';
   const request = toTransferRequest({
     id: input.id,
-    debitAccountId: input.accountId,
-    creditAccountId: currency.issuerAccountId,
+    debitAccountId: issuing ? currency.issuerAccountId : input.accountId,
+    creditAccountId: issuing ? input.accountId : currency.issuerAccountId,
     amount: input.amount,
     currency: input.currency,
-    flags: transferFlags.redeem,
+    flags: transferFlags[direction],
     userData: input.userData,
   });
   return executeTransfer(ctx, store, request, authority);

@@ -251,13 +251,7 @@ function resolvePending(
     if (credit.creditsPosted + amount > amountMax) return 'overflows_credits_posted';
   }
   // Posting part releases the rest: the whole pending amount leaves the pending totals.
-  assert(
-    debit.debitsPending >= p.amount && credit.creditsPending >= p.amount,
-    'pending totals hold p',
-  );
-  debit.debitsPending -= p.amount;
-  credit.creditsPending -= p.amount;
-  debit.pendingCount -= 1;
+  releasePending(debit, credit, p);
   if (posting) {
     debit.debitsPosted += amount;
     credit.creditsPosted += amount;
@@ -272,6 +266,17 @@ function resolvePending(
   return 'ok';
 }
 
+/** Takes pending transfer `p` out of both accounts' pending totals (post, void and expiry alike). */
+function releasePending(debit: Account, credit: Account, p: Transfer): void {
+  assert(
+    debit.debitsPending >= p.amount && credit.creditsPending >= p.amount,
+    'pending totals hold p',
+  );
+  debit.debitsPending -= p.amount;
+  credit.creditsPending -= p.amount;
+  debit.pendingCount -= 1;
+}
+
 /** Releases a pending transfer whose timeout has passed (called by the endBlock sweep). */
 export function expireTransfer(ctx: BlockContext, store: BankStore, p: Transfer): void {
   assert(
@@ -281,13 +286,7 @@ export function expireTransfer(ctx: BlockContext, store: BankStore, p: Transfer)
   const debit = store.account(p.debitAccountId);
   const credit = store.account(p.creditAccountId);
   assert(debit !== undefined && credit !== undefined, 'a pending transfer keeps its accounts');
-  assert(
-    debit.debitsPending >= p.amount && credit.creditsPending >= p.amount,
-    'pending totals hold p',
-  );
-  debit.debitsPending -= p.amount;
-  credit.creditsPending -= p.amount;
-  debit.pendingCount -= 1;
+  releasePending(debit, credit, p);
   const expired: Transfer = { ...p, state: 'expired' };
   store.putAccount(debit);
   store.putAccount(credit);
