@@ -10,8 +10,18 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     first: { type: 'string', default: '1' },
     n: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+
+if (values.help) {
+  console.log(`usage: npm run test:sim -- [--seeds N] [--first K] [--seed S] [--n 4|7|10]
+  --seeds N   run N random scenarios (default 100), seeds K..K+N-1
+  --first K   first seed of the range (default 1)
+  --seed S    run exactly seed S (what a failure's "reproduce with" line gives)
+  --n SIZE    fix the number of validators instead of drawing it from the seed`);
+  process.exit(0);
+}
 
 const n = values.n === undefined ? undefined : Number(values.n);
 if (n !== undefined && ![4, 7, 10].includes(n)) {
