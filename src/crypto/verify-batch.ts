@@ -2,12 +2,14 @@
 // mempool entry). Prototypes of both designs on the quiet 2-core machine, Ed25519, 2000-4000 items:
 // worker threads ~14.5-14.9k/s and async crypto.verify on libuv's thread pool ~14.3-14.7k/s, against
 // ~7.8k/s on one thread (93-95% efficiency each); bench/ledger/crypto.ts measures both on this code.
-// Equal here, so the tie-break is scaling: libuv's pool has 4 threads unless UV_THREADPOOL_SIZE is
-// set before the process starts (setting it from code is too late: checked), so batches of
-// poolBatchItemsMin or more go to a worker pool sized to the cores, and small batches, where a worker
-// round trip costs more than it saves, go to the thread pool.
+// libuv's pool has 4 threads unless UV_THREADPOOL_SIZE is set before the process starts (setting it
+// from code is too late: checked). So where the pool covers every core it does the work (it measured
+// ahead of the workers on 2 cores), and on larger machines batches of poolBatchItemsMin or more go
+// to a worker pool sized to the cores; small batches, where a worker round trip costs more than it
+// saves, always go to the thread pool.
 
 import { verify } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { assert } from '../util/assert.ts';
 import type { PreparedVerify } from './node-suite.ts';
 import type { SuiteId } from './suite.ts';
@@ -39,9 +41,18 @@ export function verifyPool(): VerifyPool {
   return sharedPool;
 }
 
+/**
+ * libuv's thread pool size: 4 unless UV_THREADPOOL_SIZE was set before the process started. Where it
+ * covers every core, async crypto.verify already uses them all, and measured faster than workers on
+ * 2 cores (87% against 72% of the single-thread rate times cores, `npm run bench -- --only ledger`).
+ */
+const threadPoolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const threadPoolCoversCores = availableParallelism() <= threadPoolThreads;
+
 /** One boolean per item, in order: true only for a valid signature; never rejects on bad input. */
 export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
-  if (items.length < poolBatchItemsMin) return verifyBatchOnThreadPool(items);
+  if (threadPoolCoversCores || items.length < poolBatchItemsMin)
+    return verifyBatchOnThreadPool(items);
   return verifyBatchOnWorkers(items, verifyPool());
 }
 
