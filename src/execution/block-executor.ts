@@ -6,7 +6,7 @@ import { merkleRoot } from '../crypto/merkle.ts';
 import { type Block, hashHeader } from '../ledger/block.ts';
 import { BlockStore } from '../ledger/block-store.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
-import { hashReceipt, type Receipt } from '../ledger/receipt.ts';
+import { encodeReceipt, hashReceiptBytes, type Receipt } from '../ledger/receipt.ts';
 import { LruCache } from '../ledger/state/cache.ts';
 import { openStateTree, type StateTree } from '../ledger/state/index.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
@@ -108,7 +108,8 @@ export class BlockExecutor {
       this.#options.execute,
     );
     const receipts = buildReceipts(header.height, txs, refusals, output);
-    const resultsRoot = merkleRoot(receipts.map(hashReceipt));
+    const encodedReceipts = receipts.map(encodeReceipt);
+    const resultsRoot = merkleRoot(encodedReceipts.map(hashReceiptBytes));
     const prepared = this.state.prepareBlock(header.height, output.changes);
     const batch = this.#store.writeBatch();
     const replays = new Set(
@@ -124,6 +125,7 @@ export class BlockExecutor {
       batch,
       { height: header.height, stateRoot: prepared.root, resultsRoot },
       receipts,
+      encodedReceipts,
     );
     if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
     this.state.stageBlock(prepared, batch);

@@ -73,17 +73,33 @@ export class BlockStore {
     return hash;
   }
 
-  /** Records the receipts of executing the block at `height` and the roots that result. */
-  addExecution(batch: WriteBatch, info: ExecutedInfo, receipts: readonly Receipt[]): void {
+  /**
+   * Records the receipts of executing the block at `height` and the roots that result; `encoded`
+   * may carry the receipts' canonical bytes when the caller already has them.
+   */
+  addExecution(
+    batch: WriteBatch,
+    info: ExecutedInfo,
+    receipts: readonly Receipt[],
+    encoded?: readonly Uint8Array[],
+  ): void {
     const executed = this.executed();
     assert(
       executed === undefined || info.height === executed.height + 1,
       `block store: execution of ${info.height} out of order`,
     );
-    for (const receipt of receipts) {
+    assert(
+      encoded === undefined || encoded.length === receipts.length,
+      'block store: one encoding per receipt',
+    );
+    receipts.forEach((receipt, i) => {
       assert(receipt.height === info.height, 'block store: receipt of another height');
-      batch.put(this.#receipts, receiptKey(receipt.height, receipt.index), encodeReceipt(receipt));
-    }
+      batch.put(
+        this.#receipts,
+        receiptKey(receipt.height, receipt.index),
+        encoded?.[i] ?? encodeReceipt(receipt),
+      );
+    });
     batch.put(
       this.#meta,
       metaKeys.executed,

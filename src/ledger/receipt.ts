@@ -75,5 +75,10 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
 }
 
 export function hashReceipt(r: Receipt): Uint8Array {
-  return hashEncoded('receipt', encodeReceipt(r));
+  return hashReceiptBytes(encodeReceipt(r));
+}
+
+/** The hash of a receipt already encoded (a commit encodes each receipt once, to hash and to store). */
+export function hashReceiptBytes(encoded: Uint8Array): Uint8Array {
+  return hashEncoded('receipt', encoded);
 }

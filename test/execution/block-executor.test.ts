@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { merkleRoot } from '../../src/crypto/merkle.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { blockReceiptTxId } from '../../src/execution/block-executor.ts';
+import { hashReceipt } from '../../src/ledger/receipt.ts';
 import { verifyStateProof } from '../../src/ledger/state/index.ts';
 import { signTransaction } from '../../src/ledger/tx.ts';
 import { toHex } from '../../src/util/bytes.ts';
@@ -138,6 +140,12 @@ describe('block executor', () => {
     assert.equal(
       reopened.chain.executor.blocks.receiptsAt(committed.height).length,
       committed.receipts.length,
+    );
+    const stored = reopened.chain.executor.blocks.receiptsAt(committed.height);
+    assert.equal(
+      toHex(merkleRoot(stored.map(hashReceipt))),
+      toHex(committed.resultsRoot),
+      'stored receipts hash to the results root',
     );
     const more = await reopened.chain.commitBlock(w.transfers(10), next());
     assert.equal(more.height, committed.height + 1);
