@@ -3,7 +3,7 @@ import type { CborValue } from '../codec/index.ts';
 import { CodecError, readBytes, readEnum } from '../codec/index.ts';
 import { type SuiteId, suiteIds } from '../crypto/suite.ts';
 
-const publicKeyBytesBySuite: Record<SuiteId, number> = { ed25519: 32, p256: 33, sm2: 33 };
+export const publicKeyBytesBySuite: Record<SuiteId, number> = { ed25519: 32, p256: 33, sm2: 33 };
 export const signatureBytes = 64;
 
 export function readSuite(value: CborValue | undefined, field: string): SuiteId {

@@ -1,0 +1,63 @@
+// What the API server needs from a node, as one interface: the node (src/node) builds it from its
+// parts; the API never reaches into storage, consensus or the network by itself.
+import type { Registry } from 'prom-client';
+import type { StateReader } from '../execution/types.ts';
+import type { BlockStore } from '../ledger/block-store.ts';
+import type { StateTree } from '../ledger/state/index.ts';
+import type { ValidatorSet } from '../ledger/validator-set.ts';
+import type { AdmitResult } from '../mempool/results.ts';
+
+/** A caller's key as the genesis registers it. */
+export type ApiCaller = {
+  readonly orgId: string;
+  readonly name: string;
+  /** 'submit' (send transactions), 'read' (private reads: accounts, receipts, state, events), 'operator'. */
+  readonly roles: readonly string[];
+};
+
+export type PeerStatus = { readonly nodeId: string; readonly orgId: string };
+
+export type NodeStatus = {
+  readonly chainId: string;
+  readonly nodeId: string;
+  readonly orgId: string;
+  readonly kind: 'validator' | 'observer';
+  /** Highest committed (final) block. */
+  readonly height: number;
+  /** Highest executed block (state and receipts are known up to here). */
+  readonly executedHeight: number;
+  readonly stateRoot: Uint8Array;
+  readonly epoch: number;
+  readonly round: number;
+  readonly peers: readonly PeerStatus[];
+  readonly mempoolTxs: number;
+  readonly mempoolBytes: number;
+  /** True while the node is fetching blocks or a state snapshot to catch up with its peers. */
+  readonly syncing: boolean;
+  readonly version: string;
+};
+
+export type ApiServices = {
+  readonly chainId: string;
+  /** Admits signed transactions (canonical bytes); one result per input, in order. */
+  submit(txs: readonly Uint8Array[]): Promise<AdmitResult[]>;
+  /** True while the transaction waits in this node's mempool. */
+  isPending(txId: Uint8Array): boolean;
+  status(): NodeStatus;
+  /** Ready to serve: started, not catching up, and connected to enough validators to make progress. */
+  readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string };
+  /** Committed blocks, their certificates, transactions and receipts (read-only use). */
+  readonly blocks: BlockStore;
+  /** The authenticated state: values and proofs by height (read-only use). */
+  readonly state: StateTree;
+  /** Reads the latest executed state (what module queries such as the bank's take). */
+  readonly latest: StateReader;
+  /** The validator set in force for the block at `height` (latest when omitted). */
+  validators(height?: number): ValidatorSet;
+  /** Called after each block is executed and durable, in height order. Returns unsubscribe. */
+  onExecuted(listener: (height: number) => void): () => void;
+  /** The caller that owns a registered public key (lower-case hex), or undefined. */
+  caller(publicKeyHex: string): (ApiCaller & { readonly suite: string }) | undefined;
+  /** Prometheus registry the node's metrics live in; the API adds its own to it. */
+  readonly metrics: Registry;
+};

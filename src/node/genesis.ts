@@ -1,0 +1,350 @@
+// The genesis file: the consortium's founding document. It names the chain, each member organisation
+// (its CA certificate and roles), each node (validators sign blocks; observers only follow) with its
+// addresses, and the keys registered to each organisation (for API calls and for signing
+// transactions). Every node derives the same genesis block and validator set from it.
+import { readFileSync } from 'node:fs';
+import { merkleRoot } from '../crypto/merkle.ts';
+import type { SuiteId } from '../crypto/suite.ts';
+import { isSuiteId } from '../crypto/suites.ts';
+import type { Block } from '../ledger/block.ts';
+import { publicKeyBytesBySuite } from '../ledger/keys.ts';
+import { chainIdLengthMax, orgIdLengthMax, validatorsMax } from '../ledger/limits.ts';
+import { emptyRoot } from '../ledger/state/index.ts';
+import {
+  createValidatorSet,
+  hashValidatorSet,
+  type ValidatorSet,
+} from '../ledger/validator-set.ts';
+import { fromHex, toHex } from '../util/bytes.ts';
+import { TallyError } from '../util/errors.ts';
+
+export const genesisVersion = 1;
+export const genesisBytesMax = 4 * 1024 * 1024;
+export const organizationsMax = 256;
+export const registeredKeysMax = 4096;
+
+/** What an organisation may do on the network (DESIGN decision 6). */
+export const orgRoles = [
+  'validator',
+  'observer',
+  'issuer',
+  'fx-provider',
+  'regulator',
+  'identity-provider',
+  'wallet',
+  'bank',
+] as const;
+export type OrgRole = (typeof orgRoles)[number];
+
+/** What a registered key may do: sign transactions, read private data over the API, operate nodes. */
+export const keyRoles = ['submit', 'read', 'operator'] as const;
+export type KeyRole = (typeof keyRoles)[number];
+
+export type Address = { readonly host: string; readonly port: number };
+
+export type GenesisOrganization = {
+  readonly id: string;
+  readonly name: string;
+  readonly caCertPem: string;
+  readonly roles: readonly OrgRole[];
+};
+
+export type GenesisNode = {
+  readonly nodeId: string;
+  readonly orgId: string;
+  readonly kind: 'validator' | 'observer';
+  /** The consensus key (validators); observers carry one too, to sign nothing but be named. */
+  readonly suite: SuiteId;
+  readonly publicKey: Uint8Array;
+  readonly p2p: Address;
+  readonly api: Address;
+};
+
+export type RegisteredKey = {
+  readonly orgId: string;
+  readonly name: string;
+  readonly suite: SuiteId;
+  readonly publicKey: Uint8Array;
+  readonly roles: readonly KeyRole[];
+};
+
+export type ConsensusParams = {
+  readonly roundTimeoutMs: number;
+  readonly roundTimeoutDoublingsMax: number;
+  /** Most transactions a leader puts in one block. */
+  readonly blockTxsMax: number;
+  /** A leader with an empty mempool waits this long before proposing an empty block. */
+  readonly emptyBlockDelayMs: number;
+};
+
+export type Genesis = {
+  readonly version: number;
+  readonly chainId: string;
+  readonly genesisTimeMs: number;
+  readonly organizations: readonly GenesisOrganization[];
+  readonly nodes: readonly GenesisNode[];
+  readonly keys: readonly RegisteredKey[];
+  readonly consensus: ConsensusParams;
+};
+
+export const consensusDefaults: ConsensusParams = Object.freeze({
+  roundTimeoutMs: 1000,
+  roundTimeoutDoublingsMax: 5,
+  blockTxsMax: 5000,
+  emptyBlockDelayMs: 500,
+});
+
+function fail(field: string, message: string): never {
+  throw new TallyError('genesis_invalid', `genesis ${field}: ${message}`, { details: { field } });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readRecordField(v: unknown, field: string): Record<string, unknown> {
+  if (!isRecord(v)) fail(field, 'expected an object');
+  return v;
+}
+
+function readText(v: unknown, field: string, lengthMax: number, pattern?: RegExp): string {
+  if (typeof v !== 'string' || v.length === 0) fail(field, 'expected a non-empty string');
+  if (v.length > lengthMax) fail(field, `longer than ${lengthMax} characters`);
+  if (pattern !== undefined && !pattern.test(v)) fail(field, `does not match ${pattern}`);
+  return v;
+}
+
+function readInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(field, 'expected an integer');
+  if (v < min || v > max) fail(field, `expected ${min}..${max}`);
+  return v;
+}
+
+function readList(v: unknown, field: string, lengthMax: number): unknown[] {
+  if (!Array.isArray(v)) fail(field, 'expected an array');
+  if (v.length > lengthMax) fail(field, `more than ${lengthMax} entries`);
+  return v;
+}
+
+function readEnumList<T extends string>(
+  v: unknown,
+  field: string,
+  allowed: readonly T[],
+): readonly T[] {
+  const list = readList(v, field, allowed.length);
+  const out = list.map((item, i) => {
+    if (!allowed.includes(item as T))
+      fail(`${field}[${i}]`, `expected one of ${allowed.join(', ')}`);
+    return item as T;
+  });
+  if (new Set(out).size !== out.length) fail(field, 'duplicate entry');
+  return Object.freeze(out);
+}
+
+function readKey(v: unknown, suiteValue: unknown, field: string) {
+  if (!isSuiteId(suiteValue)) fail(`${field}.suite`, 'expected ed25519, p256 or sm2');
+  const suite: SuiteId = suiteValue;
+  const hex = readText(v, `${field}.publicKey`, 256, /^[0-9a-f]+$/);
+  const publicKey = fromHex(hex);
+  if (publicKey.length !== publicKeyBytesBySuite[suite])
+    fail(`${field}.publicKey`, `a ${suite} public key has ${publicKeyBytesBySuite[suite]} bytes`);
+  return { suite, publicKey };
+}
+
+function readAddress(v: unknown, field: string): Address {
+  const r = readRecordField(v, field);
+  return Object.freeze({
+    host: readText(r.host, `${field}.host`, 255),
+    port: readInt(r.port, `${field}.port`, 1, 65_535),
+  });
+}
+
+const idPattern = /^[a-z0-9][a-z0-9-]*$/;
+
+function readOrganization(v: unknown, field: string): GenesisOrganization {
+  const r = readRecordField(v, field);
+  const caCertPem = readText(r.caCertPem, `${field}.caCertPem`, 16_384);
+  if (!caCertPem.includes('BEGIN CERTIFICATE'))
+    fail(`${field}.caCertPem`, 'expected a PEM certificate');
+  return Object.freeze({
+    id: readText(r.id, `${field}.id`, orgIdLengthMax, idPattern),
+    name: readText(r.name, `${field}.name`, 128),
+    caCertPem,
+    roles: readEnumList(r.roles, `${field}.roles`, orgRoles),
+  });
+}
+
+function readNode(v: unknown, field: string): GenesisNode {
+  const r = readRecordField(v, field);
+  if (r.kind !== 'validator' && r.kind !== 'observer')
+    fail(`${field}.kind`, 'expected validator or observer');
+  return Object.freeze({
+    nodeId: readText(r.nodeId, `${field}.nodeId`, 64, idPattern),
+    orgId: readText(r.orgId, `${field}.orgId`, orgIdLengthMax, idPattern),
+    kind: r.kind,
+    ...readKey(r.publicKey, r.suite, field),
+    p2p: readAddress(r.p2p, `${field}.p2p`),
+    api: readAddress(r.api, `${field}.api`),
+  });
+}
+
+function readRegisteredKey(v: unknown, field: string): RegisteredKey {
+  const r = readRecordField(v, field);
+  return Object.freeze({
+    orgId: readText(r.orgId, `${field}.orgId`, orgIdLengthMax, idPattern),
+    name: readText(r.name, `${field}.name`, 128),
+    ...readKey(r.publicKey, r.suite, field),
+    roles: readEnumList(r.roles, `${field}.roles`, keyRoles),
+  });
+}
+
+function readConsensus(v: unknown): ConsensusParams {
+  if (v === undefined) return consensusDefaults;
+  const r = readRecordField(v, 'consensus');
+  const d = consensusDefaults;
+  const int = (name: keyof ConsensusParams, min: number, max: number) =>
+    r[name] === undefined ? d[name] : readInt(r[name], `consensus.${name}`, min, max);
+  return Object.freeze({
+    roundTimeoutMs: int('roundTimeoutMs', 50, 60_000),
+    roundTimeoutDoublingsMax: int('roundTimeoutDoublingsMax', 0, 10),
+    blockTxsMax: int('blockTxsMax', 1, 10_000),
+    emptyBlockDelayMs: int('emptyBlockDelayMs', 0, 60_000),
+  });
+}
+
+/** Parses and checks a genesis document (already JSON-decoded); errors name the bad field. */
+export function parseGenesis(value: unknown): Genesis {
+  const r = readRecordField(value, 'document');
+  if (r.version !== genesisVersion) fail('version', `expected ${genesisVersion}`);
+  const organizations = readList(r.organizations, 'organizations', organizationsMax).map((o, i) =>
+    readOrganization(o, `organizations[${i}]`),
+  );
+  const nodes = readList(r.nodes, 'nodes', validatorsMax * 2).map((n, i) =>
+    readNode(n, `nodes[${i}]`),
+  );
+  const keys = readList(r.keys ?? [], 'keys', registeredKeysMax).map((k, i) =>
+    readRegisteredKey(k, `keys[${i}]`),
+  );
+  const genesis: Genesis = Object.freeze({
+    version: genesisVersion,
+    chainId: readText(r.chainId, 'chainId', chainIdLengthMax, idPattern),
+    genesisTimeMs: readInt(r.genesisTimeMs, 'genesisTimeMs', 0, Number.MAX_SAFE_INTEGER),
+    organizations: Object.freeze(organizations),
+    nodes: Object.freeze(nodes),
+    keys: Object.freeze(keys),
+    consensus: readConsensus(r.consensus),
+  });
+  checkReferences(genesis);
+  return genesis;
+}
+
+function checkUnique(values: readonly string[], field: string): void {
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) fail(`${field}[${i}]`, `duplicate ${v}`);
+    seen.add(v);
+  });
+}
+
+function checkReferences(g: Genesis): void {
+  checkUnique(
+    g.organizations.map((o) => o.id),
+    'organizations',
+  );
+  checkUnique(
+    g.nodes.map((n) => n.nodeId),
+    'nodes',
+  );
+  checkUnique(
+    [...g.nodes, ...g.keys].map((k) => toHex(k.publicKey)),
+    'nodes and keys: public keys',
+  );
+  const orgs = new Set(g.organizations.map((o) => o.id));
+  g.nodes.forEach((n, i) => {
+    if (!orgs.has(n.orgId)) fail(`nodes[${i}].orgId`, `no organisation ${n.orgId}`);
+  });
+  g.keys.forEach((k, i) => {
+    if (!orgs.has(k.orgId)) fail(`keys[${i}].orgId`, `no organisation ${k.orgId}`);
+  });
+  if (!g.nodes.some((n) => n.kind === 'validator'))
+    fail('nodes', 'at least one validator is required');
+}
+
+/** Reads, parses and checks a genesis file. */
+export function loadGenesis(path: string): Genesis {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new TallyError('genesis_unreadable', `cannot read genesis file ${path}`, {
+      details: { path },
+      cause,
+    });
+  }
+  if (text.length > genesisBytesMax) fail('document', `larger than ${genesisBytesMax} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new TallyError('genesis_invalid', `genesis file ${path} is not JSON`, {
+      details: { path },
+      cause,
+    });
+  }
+  return parseGenesis(value);
+}
+
+/** The JSON form of a genesis (keys as lower-case hex), as `loadGenesis` reads it. */
+export function genesisToJson(g: Genesis): unknown {
+  return {
+    version: g.version,
+    chainId: g.chainId,
+    genesisTimeMs: g.genesisTimeMs,
+    organizations: g.organizations,
+    nodes: g.nodes.map((n) => ({ ...n, publicKey: toHex(n.publicKey) })),
+    keys: g.keys.map((k) => ({ ...k, publicKey: toHex(k.publicKey) })),
+    consensus: g.consensus,
+  };
+}
+
+/** The validators of epoch 1, in the order the genesis lists them (which fixes leader rotation). */
+export function genesisValidatorSet(g: Genesis): ValidatorSet {
+  return createValidatorSet({
+    epoch: 1,
+    validators: g.nodes
+      .filter((n) => n.kind === 'validator')
+      .map((n) => ({ suite: n.suite, publicKey: n.publicKey, orgId: n.orgId })),
+  });
+}
+
+/** Block 0: no transactions, empty state, certified by the root QC of round 0 (like every epoch's). */
+export function createGenesisBlock(g: Genesis): Block {
+  const set = genesisValidatorSet(g);
+  const zero = new Uint8Array(32);
+  return Object.freeze({
+    header: Object.freeze({
+      chainId: g.chainId,
+      height: 0,
+      epoch: set.epoch,
+      round: 0,
+      parentHash: zero,
+      timeMs: g.genesisTimeMs,
+      proposer: 0,
+      txRoot: merkleRoot([]),
+      txCount: 0,
+      stateHeight: 0,
+      stateRoot: emptyRoot,
+      resultsRoot: merkleRoot([]),
+      validatorSetHash: hashValidatorSet(set),
+      justify: Object.freeze({
+        epoch: set.epoch,
+        round: 0,
+        height: 0,
+        blockHash: zero,
+        signers: new Uint8Array(Math.ceil(set.validators.length / 8)),
+        signatures: Object.freeze([]),
+      }),
+    }),
+    txs: Object.freeze([]),
+  });
+}
