@@ -1,0 +1,117 @@
+// The node's verdict on a proposed block (the consensus engine's `validateBlock`), and the work done
+// before it: transactions are decoded once per block and their signatures checked once per
+// transaction (at mempool entry, or here for one this node never saw), off the consensus loop, so the
+// synchronous check that consensus calls only looks things up (DESIGN decision 3).
+import type { BlockVerdict } from '../consensus/index.ts';
+import { merkleRoot } from '../crypto/merkle.ts';
+import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
+import type { Block, BlockHeader } from '../ledger/block.ts';
+import { LruCache } from '../ledger/state/cache.ts';
+import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
+import { assert } from '../util/assert.ts';
+import { bytesEqual, toHex } from '../util/bytes.ts';
+import type { KeyRegistry } from './permissions.ts';
+
+/** Signature checks remembered; a block's worth many times over. */
+export const verifiedTxsCachedMax = 200_000;
+
+export type ExecutedRoots = { readonly stateRoot: Uint8Array; readonly resultsRoot: Uint8Array };
+
+export type BlockCheckDeps = {
+  readonly chainId: string;
+  readonly registry: KeyRegistry;
+  /** True for a transaction whose signature the mempool checked (it is pending there). */
+  readonly isPending: (txId: Uint8Array) => boolean;
+  /** The roots after executing `height`, if this node has executed it. */
+  readonly rootsAt: (height: number) => ExecutedRoots | undefined;
+  readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
+};
+
+type Decoded = { readonly txs: readonly Transaction[] } | { readonly error: string };
+
+export class BlockChecker {
+  readonly #deps: BlockCheckDeps;
+  readonly #decoded = new WeakMap<Block, Decoded>();
+  readonly #verified = new LruCache<string, true>(verifiedTxsCachedMax);
+
+  constructor(deps: BlockCheckDeps) {
+    this.#deps = deps;
+  }
+
+  /** Remembers transactions whose signatures were checked elsewhere (the mempool). */
+  markVerified(txs: readonly Transaction[]): void {
+    for (const tx of txs) this.#verified.set(toHex(tx.id), true);
+  }
+
+  /** The block's transactions, decoded once; undefined if one of them does not decode. */
+  transactions(block: Block): readonly Transaction[] | undefined {
+    const d = this.#decode(block);
+    return 'txs' in d ? d.txs : undefined;
+  }
+
+  /** Decodes the block and checks the signatures this node has not checked yet, in parallel. */
+  async prepare(block: Block): Promise<void> {
+    const d = this.#decode(block);
+    if (!('txs' in d)) return;
+    const unchecked = d.txs.filter((tx) => !this.#isVerified(tx));
+    if (unchecked.length === 0) return;
+    const items = unchecked.map((tx) => ({
+      suite: tx.suite,
+      message: tx.id,
+      signature: tx.signature,
+      publicKey: tx.signer,
+    }));
+    const results = await (this.#deps.verify ?? verifyBatch)(items);
+    assert(results.length === unchecked.length, 'block check: one verdict per signature');
+    unchecked.forEach((tx, i) => {
+      if (results[i] === true) this.#verified.set(toHex(tx.id), true);
+    });
+  }
+
+  /** Consensus's predicate: pure lookups over what prepare() and execution have established. */
+  validate(block: Block, parent: BlockHeader): BlockVerdict {
+    const h = block.header;
+    if (block.txs.length !== h.txCount) return refuse('txCount does not match the transactions');
+    if (h.timeMs < parent.timeMs) return refuse('block time goes back');
+    if (h.stateHeight < parent.stateHeight || h.stateHeight >= h.height)
+      return refuse(`stateHeight ${h.stateHeight} is outside [${parent.stateHeight}, ${h.height})`);
+    const roots = this.#deps.rootsAt(h.stateHeight);
+    if (roots !== undefined) {
+      if (!bytesEqual(roots.stateRoot, h.stateRoot)) return refuse('stateRoot differs from ours');
+      if (!bytesEqual(roots.resultsRoot, h.resultsRoot))
+        return refuse('resultsRoot differs from ours');
+    }
+    const d = this.#decode(block);
+    if (!('txs' in d)) return refuse(d.error);
+    if (!bytesEqual(merkleRoot(d.txs.map((t) => t.id)), h.txRoot))
+      return refuse('txRoot does not match the transactions');
+    for (const tx of d.txs) {
+      if (tx.chainId !== this.#deps.chainId) return refuse('transaction for another chain');
+      if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${toHex(tx.id)}`);
+      const permission = this.#deps.registry.checkTransaction(tx);
+      if (!permission.ok) return refuse(`${permission.code} on ${toHex(tx.id)}`);
+    }
+    return { ok: true };
+  }
+
+  #isVerified(tx: Transaction): boolean {
+    return this.#deps.isPending(tx.id) || this.#verified.get(toHex(tx.id)) !== undefined;
+  }
+
+  #decode(block: Block): Decoded {
+    let d = this.#decoded.get(block);
+    if (d === undefined) {
+      try {
+        d = { txs: Object.freeze(block.txs.map((bytes) => decodeTransaction(bytes))) };
+      } catch (error) {
+        d = { error: `transaction does not decode: ${(error as Error).message}` };
+      }
+      this.#decoded.set(block, d);
+    }
+    return d;
+  }
+}
+
+function refuse(reason: string): BlockVerdict {
+  return { ok: false, reason };
+}

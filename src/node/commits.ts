@@ -1,0 +1,117 @@
+// The execution pipeline: committed blocks are executed and made durable strictly in height order,
+// behind the consensus loop. Listeners (mempool cleanup, the API's event stream, metrics) hear of a
+// block only once it is on disk, so nothing reported final can be lost by a crash.
+import type { CommitAction } from '../consensus/index.ts';
+import { merkleRoot } from '../crypto/merkle.ts';
+import type { BlockExecutor, CommittedBlock } from '../execution/block-executor.ts';
+import type { Block } from '../ledger/block.ts';
+import type { QuorumCertificate } from '../ledger/certificate.ts';
+import { hashReceipt } from '../ledger/receipt.ts';
+import type { Transaction } from '../ledger/tx.ts';
+import { assert } from '../util/assert.ts';
+import type { ExecutedRoots } from './block-check.ts';
+
+/** Roots of recent heights kept in memory for checking proposals' state roots. */
+const rootsCachedMax = 4096;
+
+export type ExecutedListener = (committed: CommittedBlock, block: Block) => void;
+
+export type CommitPipelineDeps = {
+  readonly executor: BlockExecutor;
+  /** The block's transactions if already decoded (when it was checked), else undefined. */
+  readonly decoded: (block: Block) => readonly Transaction[] | undefined;
+  /** A failure to execute a committed block is a broken invariant: the node must stop. */
+  readonly onFatal: (error: unknown) => void;
+};
+
+export class CommitPipeline {
+  readonly #deps: CommitPipelineDeps;
+  readonly #listeners = new Set<ExecutedListener>();
+  readonly #roots = new Map<number, ExecutedRoots>();
+  readonly #waiters = new Set<{ height: number; resolve: (ok: boolean) => void }>();
+  #chain: Promise<void> = Promise.resolve();
+  #queued = 0;
+
+  constructor(deps: CommitPipelineDeps) {
+    this.#deps = deps;
+  }
+
+  /** Blocks committed by consensus and not yet executed. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  get height(): number {
+    return this.#deps.executor.height ?? -1;
+  }
+
+  onExecuted(listener: ExecutedListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  push(commit: CommitAction): void {
+    assert(commit.nextValidators === undefined, 'commit: validator-set changes are not wired yet');
+    this.enqueue(commit.block, commit.qc);
+  }
+
+  /** Queues a certified block for execution; a height already executed is skipped. */
+  enqueue(block: Block, qc: QuorumCertificate): Promise<void> {
+    this.#queued++;
+    this.#chain = this.#chain
+      .then(() => this.#execute(block, qc))
+      .catch((error: unknown) => this.#deps.onFatal(error))
+      .finally(() => {
+        this.#queued--;
+      });
+    return this.#chain;
+  }
+
+  /** Resolves when every queued block is executed. */
+  drained(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** Resolves true once `height` is executed, false after `timeoutMs`. */
+  waitExecuted(height: number, timeoutMs: number): Promise<boolean> {
+    if (this.height >= height) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        height,
+        resolve: (ok: boolean) => {
+          clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /** The roots after executing `height`, if executed (recent heights from memory, older from disk). */
+  rootsAt(height: number): ExecutedRoots | undefined {
+    if (height > this.height) return undefined;
+    const cached = this.#roots.get(height);
+    if (cached !== undefined) return cached;
+    const { blocks, state } = this.#deps.executor;
+    let stateRoot: Uint8Array;
+    try {
+      stateRoot = state.root(height);
+    } catch {
+      return undefined; // pruned
+    }
+    const resultsRoot = merkleRoot(blocks.receiptsAt(height).map(hashReceipt));
+    return { stateRoot, resultsRoot };
+  }
+
+  async #execute(block: Block, qc: QuorumCertificate): Promise<void> {
+    const height = block.header.height;
+    if (height <= this.height) return;
+    const committed = await this.#deps.executor.commit(block, qc, this.#deps.decoded(block));
+    this.#roots.set(height, { stateRoot: committed.stateRoot, resultsRoot: committed.resultsRoot });
+    this.#roots.delete(height - rootsCachedMax);
+    for (const waiter of this.#waiters) if (waiter.height <= height) waiter.resolve(true);
+    for (const listener of this.#listeners) listener(committed, block);
+  }
+}

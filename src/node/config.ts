@@ -1,0 +1,166 @@
+// A node's configuration: a JSON file (paths in it are relative to the file's folder, so a node's
+// folder can be copied to another host), then environment variables, then command-line flags.
+// Every value is checked here, and an error names the field and where it came from.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { TallyError } from '../util/errors.ts';
+
+export const configVersion = 1;
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export type NodeConfig = {
+  readonly nodeId: string;
+  readonly genesisFile: string;
+  readonly dataDir: string;
+  readonly keyFile: string;
+  /** The key file's passphrase: TALLY_KEY_PASSPHRASE, or this file (the local demo network). */
+  readonly passphraseFile: string | undefined;
+  readonly tls: { readonly certFile: string; readonly keyFile: string };
+  readonly p2p: { readonly host: string; readonly port: number };
+  readonly api: { readonly host: string; readonly port: number };
+  readonly logLevel: LogLevel;
+  /** Keep this many recent blocks and state versions; 0 keeps everything. */
+  readonly pruneKeepBlocks: number;
+};
+
+/** Overrides from the environment or flags; undefined leaves the file's value. */
+export type ConfigOverrides = {
+  readonly apiPort?: number | undefined;
+  readonly apiHost?: string | undefined;
+  readonly logLevel?: string | undefined;
+  readonly dataDir?: string | undefined;
+};
+
+function invalid(field: string, source: string, message: string): never {
+  throw new TallyError('config_invalid', `config ${field} (${source}): ${message}`, {
+    details: { field, source },
+  });
+}
+
+type Reader = {
+  text(field: string, v: unknown): string;
+  port(field: string, v: unknown): number;
+  object(field: string, v: unknown): Record<string, unknown>;
+};
+
+function reader(source: string): Reader {
+  return {
+    text(field, v) {
+      if (typeof v !== 'string' || v.length === 0)
+        invalid(field, source, 'expected a non-empty string');
+      return v;
+    },
+    port(field, v) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65_535)
+        invalid(field, source, 'expected a port number 0..65535');
+      return v;
+    },
+    object(field, v) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        invalid(field, source, 'expected an object');
+      return v as Record<string, unknown>;
+    },
+  };
+}
+
+function readLogLevel(v: unknown, source: string): LogLevel {
+  if (!logLevels.includes(v as LogLevel))
+    invalid('log.level', source, `expected one of ${logLevels.join(', ')}`);
+  return v as LogLevel;
+}
+
+/** Parses a config document; `baseDir` resolves its relative paths. */
+export function parseConfig(value: unknown, baseDir: string, source: string): NodeConfig {
+  const r = reader(source);
+  const doc = r.object('document', value);
+  if (doc.version !== configVersion) invalid('version', source, `expected ${configVersion}`);
+  const path = (field: string, v: unknown) => {
+    const p = r.text(field, v);
+    return isAbsolute(p) ? p : resolve(baseDir, p);
+  };
+  const tls = r.object('tls', doc.tls);
+  const p2p = r.object('p2p', doc.p2p);
+  const api = r.object('api', doc.api);
+  const log = doc.log === undefined ? {} : r.object('log', doc.log);
+  const prune = doc.prune === undefined ? {} : r.object('prune', doc.prune);
+  const keep = prune.keepBlocks ?? 0;
+  if (
+    typeof keep !== 'number' ||
+    !Number.isSafeInteger(keep) ||
+    keep < 0 ||
+    (keep > 0 && keep < 100)
+  )
+    invalid('prune.keepBlocks', source, 'expected 0 (keep everything) or at least 100');
+  return Object.freeze({
+    nodeId: r.text('nodeId', doc.nodeId),
+    genesisFile: path('genesis', doc.genesis),
+    dataDir: path('dataDir', doc.dataDir),
+    keyFile: path('keyFile', doc.keyFile),
+    passphraseFile:
+      doc.passphraseFile === undefined ? undefined : path('passphraseFile', doc.passphraseFile),
+    tls: Object.freeze({
+      certFile: path('tls.certFile', tls.certFile),
+      keyFile: path('tls.keyFile', tls.keyFile),
+    }),
+    p2p: Object.freeze({ host: r.text('p2p.host', p2p.host), port: r.port('p2p.port', p2p.port) }),
+    api: Object.freeze({ host: r.text('api.host', api.host), port: r.port('api.port', api.port) }),
+    logLevel: log.level === undefined ? 'info' : readLogLevel(log.level, source),
+    pruneKeepBlocks: keep,
+  });
+}
+
+/** Applies overrides (from the environment or flags) on top of a parsed config. */
+export function applyOverrides(config: NodeConfig, o: ConfigOverrides, source: string): NodeConfig {
+  const r = reader(source);
+  return Object.freeze({
+    ...config,
+    api: Object.freeze({
+      host: o.apiHost === undefined ? config.api.host : r.text('api.host', o.apiHost),
+      port: o.apiPort === undefined ? config.api.port : r.port('api.port', o.apiPort),
+    }),
+    logLevel: o.logLevel === undefined ? config.logLevel : readLogLevel(o.logLevel, source),
+    dataDir: o.dataDir === undefined ? config.dataDir : resolve(o.dataDir),
+  });
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const port = env.TALLY_API_PORT;
+  const parsed = port === undefined ? undefined : Number(port);
+  if (parsed !== undefined && !Number.isInteger(parsed))
+    invalid('api.port', 'env TALLY_API_PORT', `"${port}" is not a port number`);
+  return {
+    apiPort: parsed,
+    apiHost: env.TALLY_API_HOST,
+    logLevel: env.TALLY_LOG_LEVEL,
+    dataDir: env.TALLY_DATA_DIR,
+  };
+}
+
+/** Reads the config file, then env (TALLY_API_PORT, TALLY_API_HOST, TALLY_LOG_LEVEL, TALLY_DATA_DIR), then flags. */
+export function loadConfig(
+  path: string,
+  flags: ConfigOverrides = {},
+  env = process.env,
+): NodeConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new TallyError('config_unreadable', `cannot read config file ${path}`, {
+      details: { path },
+      cause,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new TallyError('config_invalid', `config file ${path} is not JSON`, {
+      details: { path },
+      cause,
+    });
+  }
+  const fromFile = parseConfig(value, dirname(resolve(path)), path);
+  return applyOverrides(applyOverrides(fromFile, envOverrides(env), 'env'), flags, 'flags');
+}

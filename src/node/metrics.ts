@@ -1,0 +1,62 @@
+// The node's Prometheus metrics (prom-client), one registry per node; names end in their unit
+// (CONVENTIONS rule 20). The API adds its own request metrics to the same registry.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export type NodeMetrics = ReturnType<typeof createNodeMetrics>;
+
+export function createNodeMetrics(labels: { nodeId: string; orgId: string }) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node: labels.nodeId, org: labels.orgId });
+  collectDefaultMetrics({ register: registry, prefix: 'tally_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    height: new Gauge({ name: 'tally_height', help: 'Highest executed (final) block', registers }),
+    round: new Gauge({ name: 'tally_consensus_round', help: 'Current consensus round', registers }),
+    blocks: new Counter({
+      name: 'tally_blocks_committed_total',
+      help: 'Blocks executed',
+      registers,
+    }),
+    txs: new Counter({
+      name: 'tally_txs_committed_total',
+      help: 'Transactions in executed blocks, by result code class',
+      labelNames: ['result'],
+      registers,
+    }),
+    executeSeconds: new Histogram({
+      name: 'tally_block_execute_seconds',
+      help: 'Time to execute a committed block and make it durable',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    blockTxs: new Histogram({
+      name: 'tally_block_txs',
+      help: 'Transactions per committed block',
+      buckets: [0, 1, 10, 100, 500, 1000, 2500, 5000, 10000],
+      registers,
+    }),
+    mempoolTxs: new Gauge({ name: 'tally_mempool_txs', help: 'Pending transactions', registers }),
+    mempoolBytes: new Gauge({
+      name: 'tally_mempool_bytes',
+      help: 'Pending transaction bytes',
+      registers,
+    }),
+    peers: new Gauge({ name: 'tally_peers', help: 'Connected peers', registers }),
+    badFrames: new Counter({
+      name: 'tally_p2p_bad_frames_total',
+      help: 'Malformed frames received from peers',
+      registers,
+    }),
+    evidence: new Counter({
+      name: 'tally_consensus_evidence_total',
+      help: 'Double proposals or votes detected',
+      registers,
+    }),
+    commitQueue: new Gauge({
+      name: 'tally_commit_queue_blocks',
+      help: 'Committed blocks waiting for execution',
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,346 @@
+// One place wires the node (CONVENTIONS rule 5, after lodestar's BeaconNode.init): storage, execution,
+// mempool, peer transport, the consensus driver and the API are built in order, each with a child
+// logger, and closed in reverse order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { type ApiServer, createApiServer } from '../api/server.ts';
+import type { ConsensusConfig } from '../consensus/index.ts';
+import { loadKeyFile } from '../crypto/keyfile.ts';
+import type { KeyPair } from '../crypto/suite.ts';
+import { getSuite } from '../crypto/suites.ts';
+import { BlockExecutor } from '../execution/block-executor.ts';
+import { createRegistry } from '../execution/registry.ts';
+import type { VerifyFn } from '../ledger/certificate.ts';
+import { createMempool } from '../mempool/index.ts';
+import { createBankModule } from '../modules/bank/index.ts';
+import { createTransport } from '../p2p/transport.ts';
+import { openStore, type Store } from '../storage/index.ts';
+import { bytesEqual } from '../util/bytes.ts';
+import { TallyError } from '../util/errors.ts';
+import { BlockChecker } from './block-check.ts';
+import { CommitPipeline } from './commits.ts';
+import type { NodeConfig } from './config.ts';
+import { ConsensusDriver } from './driver.ts';
+import {
+  createGenesisBlock,
+  type Genesis,
+  type GenesisNode,
+  genesisValidatorSet,
+  loadGenesis,
+} from './genesis.ts';
+import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { NodeNetwork } from './network.ts';
+import { PayloadBuilder } from './payload.ts';
+import { createKeyRegistry } from './permissions.ts';
+import { createServices } from './services.ts';
+import { ConsensusLog } from './wal.ts';
+
+/** Committed blocks kept in memory to answer peers' consensus sync; older ones come from disk. */
+const syncWindowBlocks = 64;
+const syncBlocksMax = 16;
+/** How long a proposal may wait for this node's execution to reach the state it certifies. */
+const executionWaitMs = 2000;
+const walCompactEveryBlocks = 64;
+
+export type NodeDeps = {
+  /** Where logs go (default: stdout as JSON lines). */
+  readonly logger?: Logger;
+  /** The key file's passphrase, when not in TALLY_KEY_PASSPHRASE or the config's passphraseFile. */
+  readonly passphrase?: string;
+};
+
+export type TallyNode = {
+  readonly genesis: Genesis;
+  readonly self: GenesisNode;
+  readonly apiUrl: string;
+  readonly p2pPort: number;
+  readonly metrics: NodeMetrics;
+  readonly executor: BlockExecutor;
+  /** Stops everything in reverse order of construction; safe to call twice. */
+  close(): Promise<void>;
+};
+
+function readPassphrase(config: NodeConfig, deps: NodeDeps): string {
+  if (deps.passphrase !== undefined) return deps.passphrase;
+  const env = process.env.TALLY_KEY_PASSPHRASE;
+  if (env !== undefined) return env;
+  if (config.passphraseFile !== undefined)
+    return readFileSync(config.passphraseFile, 'utf8').trim();
+  throw new TallyError(
+    'passphrase_missing',
+    'the node key is encrypted: set TALLY_KEY_PASSPHRASE or name a passphraseFile in the config',
+  );
+}
+
+function findSelf(genesis: Genesis, nodeId: string): GenesisNode {
+  const self = genesis.nodes.find((n) => n.nodeId === nodeId);
+  if (self === undefined)
+    throw new TallyError('node_unknown', `node ${nodeId} is not in the genesis; check nodeId`, {
+      details: { nodeId },
+    });
+  return self;
+}
+
+function loadNodeKey(config: NodeConfig, self: GenesisNode, deps: NodeDeps): KeyPair {
+  const key = loadKeyFile(config.keyFile, readPassphrase(config, deps));
+  if (key.suite !== self.suite || !bytesEqual(key.publicKey, self.publicKey))
+    throw new TallyError(
+      'node_key_mismatch',
+      `the key in ${config.keyFile} is not the key the genesis lists for ${self.nodeId}`,
+    );
+  return key;
+}
+
+const verify: VerifyFn = (suite, message, signature, publicKey) =>
+  getSuite(suite).verify(message, signature, publicKey);
+
+export async function createNode(config: NodeConfig, deps: NodeDeps = {}): Promise<TallyNode> {
+  const genesis = loadGenesis(config.genesisFile);
+  const self = findSelf(genesis, config.nodeId);
+  const key = loadNodeKey(config, self, deps);
+  const log = (deps.logger ?? pino({ level: config.logLevel })).child({ node: self.nodeId });
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  };
+  try {
+    return await assemble(config, genesis, self, key, log, closers, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: NodeConfig,
+  genesis: Genesis,
+  self: GenesisNode,
+  key: KeyPair,
+  log: Logger,
+  closers: (() => Promise<void> | void)[],
+  close: () => Promise<void>,
+): Promise<TallyNode> {
+  const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
+  const store: Store = openStore({ path: join(config.dataDir, 'ledger') });
+  closers.push(() => store.close());
+  const executor = new BlockExecutor(
+    { chainId: genesis.chainId },
+    { store, registry: createRegistry([createBankModule()]) },
+  );
+  const genesisBlock = createGenesisBlock(genesis);
+  if (executor.height === undefined) await executor.commit(genesisBlock);
+  const validators = genesisValidatorSet(genesis);
+  const registry = createKeyRegistry(genesis);
+  const mempool = createMempool(
+    { chainId: genesis.chainId },
+    {
+      now: Date.now,
+      isCommitted: (id) => executor.blocks.hasTx(id),
+      checkPermission: (tx) => registry.checkTransaction(tx),
+    },
+  );
+  let commits: CommitPipeline | undefined;
+  const checker = new BlockChecker({
+    chainId: genesis.chainId,
+    registry,
+    isPending: (id) => mempool.has(id),
+    rootsAt: (height) => commits?.rootsAt(height),
+  });
+  mempool.onAdmitted((batch) => checker.markVerified(batch.txs));
+  commits = new CommitPipeline({
+    executor,
+    decoded: (block) => checker.transactions(block),
+    onFatal: (error) => {
+      log.fatal({ err: error }, 'executing a committed block failed; stopping');
+      process.exitCode = 70;
+      void close();
+    },
+  });
+  closers.push(() => commits.drained());
+
+  const transport = createTransport(
+    {
+      chainId: genesis.chainId,
+      nodeId: self.nodeId,
+      certPem: readFileSync(config.tls.certFile, 'utf8'),
+      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
+      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
+      listen: config.p2p,
+      peers: genesis.nodes
+        .filter((n) => n.nodeId !== self.nodeId)
+        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
+      // The (organisation, node) pair must match the genesis: a member CA cannot vouch for
+      // another member's node.
+      isAllowedPeer: (id) =>
+        genesis.nodes.some((n) => n.nodeId === id.nodeId && n.orgId === id.orgId),
+    },
+    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
+  );
+  closers.push(() => transport.close());
+
+  const payloads = new PayloadBuilder(
+    {
+      blockTxsMax: genesis.consensus.blockTxsMax,
+      emptyBlockDelayMs: genesis.consensus.emptyBlockDelayMs,
+      executionWaitMs,
+    },
+    {
+      mempool,
+      now: Date.now,
+      executed: () => {
+        const e = executor.blocks.executed()!;
+        return { height: e.height, stateRoot: e.stateRoot, resultsRoot: e.resultsRoot };
+      },
+      waitExecuted: (height, ms) => commits.waitExecuted(height, ms),
+    },
+  );
+  const consensusLog = log.child({ part: 'consensus' });
+  let network: NodeNetwork | undefined;
+  const consensusConfig: ConsensusConfig = {
+    chainId: genesis.chainId,
+    genesis: genesisBlock,
+    genesisValidators: validators,
+    publicKey: key.publicKey,
+    sign: (message) => getSuite(key.suite).sign(message, key.secretKey),
+    verify,
+    validateBlock: (block, parent) => {
+      const verdict = checker.validate(block, parent);
+      if (verdict.ok) payloads.inFlight.add(checker.transactions(block) ?? [], block.header.height);
+      else
+        consensusLog.warn({ height: block.header.height, reason: verdict.reason }, 'block refused');
+      return verdict;
+    },
+    roundTimeoutMs: genesis.consensus.roundTimeoutMs,
+    roundTimeoutDoublingsMax: genesis.consensus.roundTimeoutDoublingsMax,
+    syncWindowBlocks,
+    syncBlocksMax,
+  };
+  const wal = new ConsensusLog(store);
+  const driver = new ConsensusDriver(consensusConfig, {
+    log: consensusLog,
+    wal,
+    send: (peer, message) => network?.sendConsensus(peer, message),
+    broadcast: (message) => network?.broadcastConsensus(message),
+    buildPayload: (request) => payloads.build(request),
+    onCommit: (commit) => commits.push(commit),
+    onEvidence: (action) => {
+      metrics.evidence.inc();
+      consensusLog.error({ kind: action.evidence.kind }, 'evidence of a Byzantine validator');
+    },
+    prepareBlock: (block) => checker.prepare(block),
+  });
+  closers.push(() => driver.close());
+
+  commits.onExecuted((committed, block) => {
+    const txIds = (checker.transactions(block) ?? []).map((t) => t.id);
+    mempool.removeCommitted(txIds);
+    payloads.inFlight.settle(committed.height);
+    recordExecuted(metrics, committed.receipts, block.txs.length);
+    metrics.height.set(committed.height);
+    log.info({ height: committed.height, txs: block.txs.length }, 'committed');
+    if (committed.height % walCompactEveryBlocks === 0)
+      void wal
+        .compact(committed.height)
+        .catch((error: unknown) => log.warn({ err: error }, 'wal compaction failed'));
+  });
+
+  network = new NodeNetwork(
+    { genesis, nodeId: self.nodeId, executionWaitMs },
+    {
+      transport,
+      mempool,
+      checker,
+      commits,
+      input: (input) => driver.input(input),
+      onSync: () => {},
+      log: consensusLog,
+      countBadFrame: () => metrics.badFrames.inc(),
+    },
+  );
+  const p2pAddress = await transport.start();
+  network.start();
+  closers.push(() => network?.stop());
+
+  const tipHeight = executor.height ?? 0;
+  const tipBlock = executor.blocks.blockAt(tipHeight);
+  const tipQc = executor.blocks.certificateAt(tipHeight);
+  await driver.restart({
+    validators,
+    ...(tipHeight > 0 && tipBlock !== undefined && tipQc !== undefined
+      ? { tip: { block: tipBlock, qc: tipQc } }
+      : {}),
+  });
+  let started = true;
+  closers.push(() => {
+    started = false;
+  });
+
+  const gauges = setInterval(() => {
+    metrics.round.set(driver.state.round);
+    metrics.mempoolTxs.set(mempool.size());
+    metrics.mempoolBytes.set(mempool.bytes());
+    metrics.peers.set(transport.peers().length);
+    metrics.commitQueue.set(commits.queued);
+    mempool.evictExpired(Date.now());
+  }, 1000);
+  gauges.unref();
+  closers.push(() => clearInterval(gauges));
+
+  const services = createServices({
+    genesis,
+    self,
+    validators,
+    executor,
+    commits,
+    mempool,
+    transport,
+    registry,
+    metrics,
+    consensus: () => ({
+      epoch: driver.state.epoch,
+      round: driver.state.round,
+      committedHeight: driver.state.root.block.header.height,
+    }),
+    syncing: () => false,
+    started: () => started,
+  });
+  const api: ApiServer = await createApiServer(
+    { host: config.api.host, port: config.api.port },
+    services,
+  );
+  closers.push(() => api.close());
+  log.info(
+    { api: api.url, p2p: p2pAddress, height: executor.height, chainId: genesis.chainId },
+    'node started',
+  );
+  return {
+    genesis,
+    self,
+    apiUrl: api.url,
+    p2pPort: p2pAddress?.port ?? config.p2p.port,
+    metrics,
+    executor,
+    close,
+  };
+}
+
+function recordExecuted(
+  metrics: NodeMetrics,
+  receipts: readonly { readonly code: string }[],
+  txCount: number,
+): void {
+  metrics.blocks.inc();
+  metrics.blockTxs.observe(txCount);
+  let ok = 0;
+  for (let i = 0; i < txCount; i++) if (receipts[i]?.code === 'ok') ok++;
+  metrics.txs.inc({ result: 'ok' }, ok);
+  metrics.txs.inc({ result: 'refused' }, txCount - ok);
+}
+
+function pinoAdapter(log: Logger) {
+  return {
+    info: (message: string, fields?: Record<string, unknown>) => log.info(fields ?? {}, message),
+    warn: (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message),
+  };
+}

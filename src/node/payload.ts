@@ -1,0 +1,117 @@
+// What a leader puts in its block: pending transactions not already in an uncommitted block, the
+// time, and the roots of the newest state this node has executed (execution follows commit, so a
+// header certifies state that was final before it was proposed).
+import type { Action, Input, Payload } from '../consensus/index.ts';
+import { merkleRoot } from '../crypto/merkle.ts';
+import { blockBytesMax } from '../ledger/limits.ts';
+import type { Transaction } from '../ledger/tx.ts';
+import type { Mempool } from '../mempool/index.ts';
+import { assert } from '../util/assert.ts';
+import { toHex } from '../util/bytes.ts';
+import type { ExecutedRoots } from './block-check.ts';
+
+/** Room left in a block for its header, certificate and framing. */
+const blockOverheadBytes = 64 * 1024;
+
+export type PayloadDeps = {
+  readonly mempool: Mempool;
+  /** Height of the newest block this node has executed, and its roots. */
+  readonly executed: () => { readonly height: number } & ExecutedRoots;
+  /** Resolves once execution reaches `height` or the wait times out (false). */
+  readonly waitExecuted: (height: number, timeoutMs: number) => Promise<boolean>;
+  readonly now: () => number;
+};
+
+export type PayloadOptions = {
+  readonly blockTxsMax: number;
+  /** With nothing pending and nothing in flight, wait this long for a transaction before proposing. */
+  readonly emptyBlockDelayMs: number;
+  /** Longest wait for execution to reach the parent's state height. */
+  readonly executionWaitMs: number;
+};
+
+type PayloadRequest = Extract<Action, { type: 'request-payload' }>;
+
+/**
+ * Transactions in blocks proposed but not committed yet, by id: a leader leaves them out, so one
+ * transaction is not proposed twice while the pipeline carries it.
+ */
+export class InFlightTxs {
+  readonly #heights = new Map<string, number>();
+
+  add(txs: readonly Transaction[], height: number): void {
+    for (const tx of txs) this.#heights.set(toHex(tx.id), height);
+  }
+
+  has(txId: Uint8Array): boolean {
+    return this.#heights.has(toHex(txId));
+  }
+
+  get size(): number {
+    return this.#heights.size;
+  }
+
+  /** Forgets every block at or below a committed height: it committed, or lost to the one that did. */
+  settle(committedHeight: number): void {
+    for (const [id, height] of this.#heights)
+      if (height <= committedHeight) this.#heights.delete(id);
+  }
+}
+
+export class PayloadBuilder {
+  readonly #options: PayloadOptions;
+  readonly #deps: PayloadDeps;
+  readonly inFlight = new InFlightTxs();
+
+  constructor(options: PayloadOptions, deps: PayloadDeps) {
+    assert(options.blockTxsMax > 0, 'payload: blockTxsMax is positive');
+    this.#options = options;
+    this.#deps = deps;
+  }
+
+  async build(request: PayloadRequest): Promise<Input & { type: 'payload' }> {
+    const parent = request.parent;
+    if (this.#deps.executed().height < parent.stateHeight)
+      await this.#deps.waitExecuted(parent.stateHeight, this.#options.executionWaitMs);
+    if (this.#deps.mempool.size() === 0 && this.inFlight.size === 0)
+      await this.#waitForTxs(this.#options.emptyBlockDelayMs);
+    const txs = this.#deps.mempool.reap(
+      this.#options.blockTxsMax,
+      blockBytesMax - blockOverheadBytes,
+      { skip: (id) => this.inFlight.has(id) },
+    );
+    this.inFlight.add(txs, request.height);
+    const executed = this.#deps.executed();
+    // A lagging executor must not move the state height back: reuse the parent's roots then.
+    const state =
+      executed.height >= parent.stateHeight
+        ? executed
+        : {
+            height: parent.stateHeight,
+            stateRoot: parent.stateRoot,
+            resultsRoot: parent.resultsRoot,
+          };
+    const payload: Payload = {
+      txs: txs.map((t) => t.bytes),
+      txRoot: merkleRoot(txs.map((t) => t.id)),
+      txCount: txs.length,
+      timeMs: Math.max(parent.timeMs, this.#deps.now()),
+      stateHeight: state.height,
+      stateRoot: state.stateRoot,
+      resultsRoot: state.resultsRoot,
+    };
+    return { type: 'payload', epoch: request.epoch, round: request.round, payload };
+  }
+
+  #waitForTxs(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const unsubscribe = this.#deps.mempool.onAdmitted(done);
+    });
+  }
+}

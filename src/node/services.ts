@@ -1,0 +1,98 @@
+// The node's parts seen through the interface the API server takes (src/api/services.ts).
+import type { ApiServices, NodeStatus } from '../api/services.ts';
+import type { BlockExecutor } from '../execution/block-executor.ts';
+import type { StateReader } from '../execution/types.ts';
+import type { ValidatorSet } from '../ledger/validator-set.ts';
+import type { Mempool } from '../mempool/index.ts';
+import type { Transport } from '../p2p/types.ts';
+import type { CommitPipeline } from './commits.ts';
+import type { Genesis, GenesisNode } from './genesis.ts';
+import type { NodeMetrics } from './metrics.ts';
+import type { KeyRegistry } from './permissions.ts';
+
+export const nodeVersion = '0.1.0';
+
+export type ServicesDeps = {
+  readonly genesis: Genesis;
+  readonly self: GenesisNode;
+  readonly validators: ValidatorSet;
+  readonly executor: BlockExecutor;
+  readonly commits: CommitPipeline;
+  readonly mempool: Mempool;
+  readonly transport: Transport;
+  readonly registry: KeyRegistry;
+  readonly metrics: NodeMetrics;
+  readonly consensus: () => {
+    readonly epoch: number;
+    readonly round: number;
+    readonly committedHeight: number;
+  };
+  readonly syncing: () => boolean;
+  readonly started: () => boolean;
+};
+
+export function createServices(deps: ServicesDeps): ApiServices {
+  const { executor, mempool, transport, genesis, self } = deps;
+  const latest: StateReader = {
+    get: (key) => {
+      const h = executor.state.latestHeight;
+      return h === undefined ? undefined : (executor.state.get(key, h) ?? undefined);
+    },
+  };
+  const status = (): NodeStatus => {
+    const executed = executor.blocks.executed();
+    const c = deps.consensus();
+    return {
+      chainId: genesis.chainId,
+      nodeId: self.nodeId,
+      orgId: self.orgId,
+      kind: self.kind,
+      height: Math.max(c.committedHeight, executed?.height ?? 0),
+      executedHeight: executed?.height ?? 0,
+      stateRoot: executed?.stateRoot ?? new Uint8Array(32),
+      epoch: c.epoch,
+      round: c.round,
+      peers: transport.peers().map((p) => ({ nodeId: p.nodeId, orgId: p.orgId })),
+      mempoolTxs: mempool.size(),
+      mempoolBytes: mempool.bytes(),
+      syncing: deps.syncing(),
+      version: nodeVersion,
+    };
+  };
+  const validatorCount = deps.validators.validators.length;
+  const peersNeeded = validatorCount - Math.floor((validatorCount - 1) / 3) - 1;
+  return {
+    chainId: genesis.chainId,
+    submit: (txs) => mempool.admit(txs, { origin: 'api' }),
+    isPending: (txId) => mempool.has(txId),
+    status,
+    readiness() {
+      if (!deps.started()) return { ready: false, reason: 'starting' };
+      if (deps.syncing()) return { ready: false, reason: 'catching up with peers' };
+      const validatorPeers = transport
+        .peers()
+        .filter((p) =>
+          genesis.nodes.some((n) => n.nodeId === p.nodeId && n.kind === 'validator'),
+        ).length;
+      if (validatorPeers < peersNeeded)
+        return {
+          ready: false,
+          reason: `connected to ${validatorPeers} validators; ${peersNeeded} needed for a quorum`,
+        };
+      return { ready: true };
+    },
+    blocks: executor.blocks,
+    state: executor.state,
+    latest,
+    validators: () => deps.validators,
+    onExecuted(listener) {
+      return deps.commits.onExecuted((committed) => listener(committed.height));
+    },
+    caller(publicKeyHex) {
+      const key = deps.registry.key(publicKeyHex.toLowerCase());
+      if (key === undefined) return undefined;
+      return { orgId: key.orgId, name: key.name, roles: key.roles, suite: key.suite };
+    },
+    metrics: deps.metrics.registry,
+  };
+}
