@@ -1,0 +1,182 @@
+// A real consortium for end-to-end tests: `tally network init` into a temp folder on free loopback
+// ports, then one `tally node start` process per node, which tests stop with SIGTERM or kill -9.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { initNetwork } from '../../src/cli/network/init.ts';
+import { loadNetwork, type Network } from '../../src/cli/network/network.ts';
+import { planNetwork } from '../../src/cli/network/plan.ts';
+import { loadKeyFile } from '../../src/crypto/keyfile.ts';
+import type { KeyPair } from '../../src/crypto/suite.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const cliPath = join(repoRoot, 'bin/tally.mjs');
+
+/** A free run of `count` consecutive loopback ports (checked by binding each). */
+async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
+    if (ok.every(Boolean)) return base;
+  }
+  throw new Error('no free port run found');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
+export type TestNode = {
+  readonly nodeId: string;
+  readonly apiUrl: string;
+  process: ChildProcess | null;
+};
+
+export class TestNetwork {
+  readonly network: Network;
+  readonly nodes: TestNode[];
+  readonly #dir: string;
+
+  private constructor(dir: string, network: Network) {
+    this.#dir = dir;
+    this.network = network;
+    this.nodes = network.nodes.map((n) => ({ nodeId: n.nodeId, apiUrl: n.apiUrl, process: null }));
+  }
+
+  static async create(orgs = 4): Promise<TestNetwork> {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
+    const apiPort = await freePortRun(orgs);
+    const p2pPort = await freePortRun(orgs);
+    const plan = planNetwork({
+      orgs,
+      observers: 0,
+      chainId: 'tally-e2e',
+      host: '127.0.0.1',
+      apiPort,
+      p2pPort,
+    });
+    initNetwork(plan, { dir, scryptN: 1024 });
+    return new TestNetwork(dir, loadNetwork(dir));
+  }
+
+  get genesis() {
+    return this.network.genesis;
+  }
+
+  /** The API client key of an organisation (index in the genesis order). */
+  clientKey(orgIndex: number): KeyPair {
+    const client = this.network.clients[orgIndex]!;
+    const passphrase = readFileSync(client.passphraseFile!, 'utf8').trim();
+    return loadKeyFile(client.keyFile, passphrase);
+  }
+
+  start(index: number): void {
+    const node = this.nodes[index]!;
+    if (node.process !== null) throw new Error(`${node.nodeId} is already running`);
+    const n = this.network.nodes[index]!;
+    const log = createWriteStream(join(this.#dir, `${n.nodeId}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [cliPath, 'node', 'start', '--config', n.configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TALLY_LOG_LEVEL: 'info' },
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    child.once('exit', () => {
+      if (node.process === child) node.process = null;
+    });
+    node.process = child;
+  }
+
+  startAll(): void {
+    for (let i = 0; i < this.nodes.length; i++) this.start(i);
+  }
+
+  /** kill -9: no chance to flush or close anything. */
+  async kill(index: number): Promise<void> {
+    await this.#stop(index, 'SIGKILL');
+  }
+
+  async stop(index: number): Promise<number | null> {
+    return this.#stop(index, 'SIGTERM');
+  }
+
+  async #stop(index: number, signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.nodes[index]!.process;
+    if (child === null) return null;
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill(signal);
+    const code = await exited;
+    this.nodes[index]!.process = null;
+    return code;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((_, i) => this.kill(i)));
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  logOf(index: number): string {
+    return readFileSync(join(this.#dir, `${this.nodes[index]!.nodeId}.log`), 'utf8');
+  }
+}
+
+export async function getJson(
+  url: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Polls until `check` returns a value, or fails with the last error after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+}
+
+export async function heightOf(apiUrl: string): Promise<number> {
+  const { body } = await getJson(`${apiUrl}/v1/status`);
+  return body.executedHeight as number;
+}
+
+export async function waitHeight(
+  apiUrl: string,
+  height: number,
+  timeoutMs = 30_000,
+): Promise<number> {
+  return eventually(
+    async () => {
+      const h = await heightOf(apiUrl);
+      return h >= height ? h : undefined;
+    },
+    timeoutMs,
+    `${apiUrl} to reach height ${height}`,
+  );
+}
+
+export async function waitReady(apiUrl: string, timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    async () => ((await fetch(`${apiUrl}/ready`)).status === 200 ? true : undefined),
+    timeoutMs,
+    `${apiUrl}/ready`,
+  );
+}
