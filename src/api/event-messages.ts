@@ -1,0 +1,142 @@
+// The event stream's messages and cursors (docs/api.md, Events): cursor "H.S" names block H's block
+// message (S = 0) or its receipt with index S - 1; the block-level receipt (hooks' events) comes last.
+import { hashHeader } from '../ledger/block.ts';
+import type { Receipt } from '../ledger/receipt.ts';
+import { toHex } from '../util/bytes.ts';
+import { ApiError, badRequest } from './errors.ts';
+import { type EventJson, receiptEventsToJson } from './json.ts';
+import type { ApiServices } from './services.ts';
+
+export type Cursor = { readonly height: number; readonly seq: number };
+
+export type EventFilter = {
+  readonly blocks: boolean;
+  readonly txs: boolean;
+  /** Only tx messages with at least one event of this module. */
+  readonly module: string | undefined;
+};
+
+export type BlockMessage = {
+  cursor: string;
+  type: 'block';
+  height: number;
+  hash: string;
+  timeMs: number;
+  txCount: number;
+  /** The state root after executing this block. */
+  stateRoot: string;
+};
+
+export type TxMessage = {
+  cursor: string;
+  type: 'tx';
+  height: number;
+  index: number;
+  txId: string;
+  code: string;
+  message: string;
+  events: EventJson[];
+};
+
+export type EventMessage = BlockMessage | TxMessage;
+
+const cursorPattern = /^(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,8})$/;
+const eventTypes = ['block', 'tx'] as const;
+
+export function formatCursor(c: Cursor): string {
+  return `${c.height}.${c.seq}`;
+}
+
+export function badCursor(cursor: string, reason: string): ApiError {
+  return new ApiError(400, 'bad_cursor', `cursor ${JSON.stringify(cursor)}: ${reason}`, {
+    details: { cursor },
+  });
+}
+
+export function parseCursor(text: string): Cursor {
+  const match = cursorPattern.exec(text);
+  if (match === null) throw badCursor(text, 'expected "<height>.<sequence>", as in "12.0"');
+  return { height: Number(match[1]), seq: Number(match[2]) };
+}
+
+export function parseFilter(types: string | undefined, module: string | undefined): EventFilter {
+  const wanted = types === undefined ? [...eventTypes] : types.split(',');
+  for (const t of wanted) {
+    if (!(eventTypes as readonly string[]).includes(t)) {
+      throw badRequest(
+        'querystring.types',
+        `unknown type ${JSON.stringify(t)} (expected block, tx)`,
+      );
+    }
+  }
+  return { blocks: wanted.includes('block'), txs: wanted.includes('tx'), module };
+}
+
+/**
+ * Where a stream starts: just after `cursor`, or at the next block to execute. A cursor whose block
+ * is gone (pruned) or that names a message its block does not have is refused with bad_cursor.
+ */
+export function resolveStart(services: ApiServices, cursorText: string | undefined): Cursor {
+  const executed = services.blocks.executed()?.height;
+  if (cursorText === undefined)
+    return { height: executed === undefined ? 0 : executed + 1, seq: 0 };
+  const cursor = parseCursor(cursorText);
+  if (executed !== undefined && cursor.height <= executed) {
+    const block = services.blocks.blockAt(cursor.height);
+    const oldestState = services.state.oldestHeight;
+    if (block === undefined || (oldestState !== undefined && cursor.height < oldestState)) {
+      throw badCursor(cursorText, `block ${cursor.height} is below the pruned height`);
+    }
+    const seqMax = block.header.txCount + 1;
+    if (cursor.seq > seqMax) {
+      throw badCursor(cursorText, `block ${cursor.height} has messages 0 to ${seqMax}`);
+    }
+  }
+  return { height: cursor.height, seq: cursor.seq + 1 };
+}
+
+function txMessage(receipt: Receipt): TxMessage {
+  return {
+    cursor: formatCursor({ height: receipt.height, seq: receipt.index + 1 }),
+    type: 'tx',
+    height: receipt.height,
+    index: receipt.index,
+    txId: toHex(receipt.txId),
+    code: receipt.code,
+    message: receipt.message,
+    events: receiptEventsToJson(receipt),
+  };
+}
+
+function wanted(receipt: Receipt, filter: EventFilter): boolean {
+  if (!filter.txs) return false;
+  return filter.module === undefined || receipt.events.some((e) => e.module === filter.module);
+}
+
+/** The messages of executed block `height` from sequence `fromSeq` on, filtered, in cursor order. */
+export function blockMessages(
+  services: ApiServices,
+  height: number,
+  fromSeq: number,
+  filter: EventFilter,
+): EventMessage[] {
+  const block = services.blocks.blockAt(height);
+  if (block === undefined) throw new Error(`event stream: block ${height} is not in the store`);
+  const out: EventMessage[] = [];
+  if (fromSeq === 0 && filter.blocks) {
+    out.push({
+      cursor: formatCursor({ height, seq: 0 }),
+      type: 'block',
+      height,
+      hash: toHex(hashHeader(block.header)),
+      timeMs: block.header.timeMs,
+      txCount: block.header.txCount,
+      stateRoot: toHex(services.state.root(height)),
+    });
+  }
+  if (!filter.txs) return out;
+  for (const receipt of services.blocks.receiptsAt(height)) {
+    if (receipt.index + 1 >= fromSeq && wanted(receipt, filter)) out.push(txMessage(receipt));
+  }
+  return out;
+}

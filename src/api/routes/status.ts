@@ -1,0 +1,173 @@
+// Public node information: GET /v1/status, GET /v1/validators, and the operator's probes /health,
+// /ready and /metrics (Prometheus text format); docs/api.md, Endpoints.
+import type { FastifyInstance } from 'fastify';
+import { encodeValidatorSet, quorumSize, type ValidatorSet } from '../../ledger/validator-set.ts';
+import { toHex } from '../../util/bytes.ts';
+import { notFound } from '../errors.ts';
+import { errorResponses, hash32Hex, heightQuery, hexString } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
+
+const statusResponse = {
+  type: 'object',
+  properties: {
+    chainId: { type: 'string' },
+    nodeId: { type: 'string' },
+    orgId: { type: 'string' },
+    kind: { type: 'string', enum: ['validator', 'observer'] },
+    height: { type: 'integer' },
+    executedHeight: { type: 'integer' },
+    stateRoot: hash32Hex,
+    epoch: { type: 'integer' },
+    round: { type: 'integer' },
+    peers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { nodeId: { type: 'string' }, orgId: { type: 'string' } },
+      },
+    },
+    mempool: {
+      type: 'object',
+      properties: { txs: { type: 'integer' }, bytes: { type: 'integer' } },
+    },
+    syncing: { type: 'boolean' },
+    version: { type: 'string' },
+  },
+} as const;
+
+const validatorsResponse = {
+  type: 'object',
+  required: ['epoch', 'quorum', 'validators', 'setHex'],
+  properties: {
+    epoch: { type: 'integer' },
+    quorum: { type: 'integer' },
+    validators: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { orgId: { type: 'string' }, suite: { type: 'string' }, publicKey: hexString },
+      },
+    },
+    setHex: { ...hexString, description: 'canonical encoding; headers carry its hash' },
+  },
+} as const;
+
+function statusToJson(services: ApiServices) {
+  const s = services.status();
+  return {
+    chainId: s.chainId,
+    nodeId: s.nodeId,
+    orgId: s.orgId,
+    kind: s.kind,
+    height: s.height,
+    executedHeight: s.executedHeight,
+    stateRoot: toHex(s.stateRoot),
+    epoch: s.epoch,
+    round: s.round,
+    peers: s.peers.map((p) => ({ nodeId: p.nodeId, orgId: p.orgId })),
+    mempool: { txs: s.mempoolTxs, bytes: s.mempoolBytes },
+    syncing: s.syncing,
+    version: s.version,
+  };
+}
+
+function validatorsToJson(set: ValidatorSet) {
+  return {
+    epoch: set.epoch,
+    quorum: quorumSize(set.validators.length),
+    validators: set.validators.map((v) => ({
+      orgId: v.orgId,
+      suite: v.suite,
+      publicKey: toHex(v.publicKey),
+    })),
+    setHex: toHex(encodeValidatorSet(set)),
+  };
+}
+
+export function registerStatusRoutes(app: FastifyInstance, services: ApiServices): void {
+  app.get(
+    '/v1/status',
+    {
+      schema: {
+        summary: "The node's chain, heights, peers and mempool",
+        tags: ['node'],
+        response: { 200: statusResponse, ...errorResponses },
+      },
+    },
+    async () => statusToJson(services),
+  );
+  app.get<{ Querystring: { height?: number } }>(
+    '/v1/validators',
+    {
+      schema: {
+        summary: 'The validator set in force at a height (latest by default)',
+        tags: ['node'],
+        querystring: heightQuery,
+        response: { 200: validatorsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { height } = request.query;
+      const latest = services.blocks.latestHeight();
+      if (height !== undefined && (latest === undefined || height > latest)) {
+        throw notFound(`block ${height}`);
+      }
+      return validatorsToJson(services.validators(height));
+    },
+  );
+  registerProbes(app, services);
+}
+
+function registerProbes(app: FastifyInstance, services: ApiServices): void {
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' }, height: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async () => ({ status: 'ok', height: services.status().height }),
+  );
+  app.get(
+    '/ready',
+    {
+      schema: {
+        summary: 'Readiness: started, caught up and connected to enough validators',
+        tags: ['operations'],
+        response: {
+          200: { type: 'object', properties: { ready: { type: 'boolean' } } },
+          503: {
+            type: 'object',
+            properties: { ready: { type: 'boolean' }, reason: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const readiness = services.readiness();
+      if (readiness.ready) return { ready: true };
+      return reply.code(503).send({ ready: false, reason: readiness.reason });
+    },
+  );
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics, text exposition format',
+        tags: ['operations'],
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) => {
+      const text = await services.metrics.metrics();
+      return reply.type(services.metrics.contentType).send(text);
+    },
+  );
+}

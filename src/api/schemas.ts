@@ -1,0 +1,52 @@
+// JSON schemas shared by the routes: they validate requests, shape responses (fast-json-stringify)
+// and become the OpenAPI document, so each is written once here.
+
+export const hexString = { type: 'string', description: 'lower-case hex' } as const;
+export const decimalString = {
+  type: 'string',
+  pattern: '^-?[0-9]+$',
+  description: 'integer as a decimal string',
+} as const;
+export const hash32Hex = { type: 'string', description: '32 bytes, lower-case hex' } as const;
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;
+
+/** The error responses every route can give. */
+export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+export const eventSchema = {
+  type: 'object',
+  required: ['module', 'type', 'attributes'],
+  properties: {
+    module: { type: 'string' },
+    type: { type: 'string' },
+    attributes: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'CBOR attributes as JSON: bytes hex, bigints decimal strings',
+    },
+  },
+} as const;
+
+export const heightQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { height: { type: 'integer', minimum: 0 } },
+} as const;
+
+/** Security requirement for routes that take a signed `authorization` header. */
+export const signedSecurity = [{ tallyKey: [] }] as const;
