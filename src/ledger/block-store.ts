@@ -1,6 +1,13 @@
 // Where committed blocks live: blocks by height and by hash, transactions by id (which doubles as the
 // chain's replay set), receipts, and the certificate that made each block final. Writes join a
 // caller's WriteBatch, so a block, its receipts and its state-tree nodes commit in one transaction.
+//
+// A store need not start at genesis: installBase records a block restored from a state snapshot as
+// the first one held (the base), with the ids of transactions committed before it that have not yet
+// expired. prune(h) drops blocks, receipts, certificates and hash-index rows below h; the ids of their
+// transactions stay until those expire. What reads answer below the base (after either):
+// blockAt, heightOf, txBytes, receipt, certificateAt: undefined; receiptsAt: []; hasTx: true while the
+// id is kept (so replays are still refused); txLocation: the height and index it was committed at.
 import { decode, encode, readTuple, readUint } from '../codec/index.ts';
 import {
   decodeUintKey,
@@ -10,10 +17,12 @@ import {
   type WriteBatch,
 } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
-import { concatBytes } from '../util/bytes.ts';
+import { bytesEqual, concatBytes } from '../util/bytes.ts';
 import { type Block, decodeBlock, encodeBlock, hashHeader } from './block.ts';
 import { type QuorumCertificate, qcFromValue, qcToValue } from './certificate.ts';
+import { txExpiryWindowMs } from './limits.ts';
 import { decodeReceipt, encodeReceipt, type Receipt } from './receipt.ts';
+import { decodeTransaction } from './tx.ts';
 
 export type TxLocation = { readonly height: number; readonly index: number };
 
@@ -23,26 +32,75 @@ export type ExecutedInfo = {
   readonly resultsRoot: Uint8Array;
 };
 
+/** Ids committed before a base block, in one block: all of its transaction ids, in order. */
+export type ReplayBlock = {
+  readonly height: number;
+  /** The block's time: its ids are kept until txExpiryWindowMs (plus the margin) after it. */
+  readonly timeMs: number;
+  readonly txIds: readonly Uint8Array[];
+};
+
+/** The first block a store holds when it starts from a state snapshot instead of genesis. */
+export type BlockStoreBase = {
+  readonly block: Block;
+  /** Its transaction ids, in order. */
+  readonly txIds: readonly Uint8Array[];
+  /** The QC certifying `block`. */
+  readonly qc: QuorumCertificate;
+  /** The state after executing `block` (the snapshot's root) and its receipts' root. */
+  readonly executed: ExecutedInfo;
+  /** The blocks before it whose transactions may not have expired, in ascending height. */
+  readonly replay: readonly ReplayBlock[];
+};
+
+export type BlockPruneResult = {
+  readonly blocksRemoved: number;
+  readonly receiptsRemoved: number;
+  readonly certificatesRemoved: number;
+  /** Ids whose transactions had expired: replays of them are refused by expiry now. */
+  readonly txIdsRemoved: number;
+  /** Ids of pruned blocks kept (with their expiry) because their transactions may still be replayed. */
+  readonly txIdsKept: number;
+  readonly baseHeight: number | undefined;
+};
+
+type PruneCounts = { -readonly [K in Exclude<keyof BlockPruneResult, 'baseHeight'>]: number };
+
+/**
+ * An id is dropped only once block time passes its transaction's expiry by this much, so clocks that
+ * differ a little between proposers can never let a replay through.
+ */
+export const txExpiryPruneMarginMs = 60_000;
+/** Deletes and puts per prune transaction: a large prune never holds the write lock long. */
+export const blockPruneBatchOpsMax = 20_000;
+
 const metaKeys = {
   latest: new Uint8Array([1]),
   executed: new Uint8Array([2]),
+  base: new Uint8Array([3]),
 };
 
 export class BlockStore {
+  readonly #store: Store;
   readonly #blocks: Table;
   readonly #hashes: Table;
   readonly #txs: Table;
   readonly #receipts: Table;
   readonly #certificates: Table;
   readonly #meta: Table;
+  /** Kept ids of pruned or restored blocks, by expiry: (expiresAtMs u64 || txId) -> height. */
+  readonly #expiry: Table;
+  #pruning = false;
 
   constructor(store: Store) {
+    this.#store = store;
     this.#blocks = store.db('blocks');
     this.#hashes = store.db('block-hashes');
     this.#txs = store.db('txs');
     this.#receipts = store.db('receipts');
     this.#certificates = store.db('certificates');
     this.#meta = store.db('block-meta');
+    this.#expiry = store.db('tx-expiry');
   }
 
   /**
@@ -112,6 +170,170 @@ export class BlockStore {
     batch.put(this.#certificates, encodeUintKey(qc.height), encode(qcToValue(qc)));
   }
 
+  /**
+   * Records `base.block` as the first block of an empty store (a node restored from a snapshot at
+   * its height): latestHeight() and executed() answer its height, and blocks below it are absent.
+   */
+  installBase(batch: WriteBatch, base: BlockStoreBase): void {
+    const { block, qc, executed } = base;
+    const height = block.header.height;
+    assert(this.latestHeight() === undefined, 'block store: a base goes into an empty store');
+    assert(executed.height === height, 'block store: the base is executed at its own height');
+    assert(base.txIds.length === block.txs.length, 'block store: one id per transaction');
+    const hash = hashHeader(block.header);
+    assert(
+      qc.height === height && bytesEqual(qc.blockHash, hash),
+      'block store: the QC certifies the base',
+    );
+    const heightKey = encodeUintKey(height);
+    const indexed = new Set<string>();
+    const index = (id: Uint8Array, at: number, position: number): boolean => {
+      const key = Buffer.from(id).toString('latin1');
+      if (indexed.has(key)) return false;
+      indexed.add(key);
+      batch.put(this.#txs, id, encode([at, position]));
+      return true;
+    };
+    let previous = -1;
+    for (const replay of base.replay) {
+      assert(
+        replay.height > previous && replay.height < height,
+        'block store: replay blocks ascend below the base',
+      );
+      previous = replay.height;
+      const expiresAtMs = replay.timeMs + txExpiryWindowMs;
+      replay.txIds.forEach((id, i) => {
+        if (index(id, replay.height, i))
+          batch.put(this.#expiry, expiryKey(expiresAtMs, id), encodeUintKey(replay.height));
+      });
+    }
+    for (const [i, id] of base.txIds.entries()) index(id, height, i);
+    batch.put(this.#blocks, heightKey, encodeBlock(block));
+    batch.put(this.#hashes, hash, heightKey);
+    batch.put(this.#certificates, heightKey, encode(qcToValue(qc)));
+    batch.put(this.#meta, metaKeys.latest, heightKey);
+    batch.put(this.#meta, metaKeys.base, heightKey);
+    batch.put(
+      this.#meta,
+      metaKeys.executed,
+      encode([height, executed.stateRoot, executed.resultsRoot]),
+    );
+  }
+
+  /** The lowest height whose block is held: the base, raised by prune; undefined when empty. */
+  baseHeight(): number | undefined {
+    const raw = this.#meta.get(metaKeys.base);
+    if (raw !== undefined) return decodeUintKey(raw);
+    const [first] = this.#blocks.keys({ limit: 1 });
+    return first === undefined ? undefined : decodeUintKey(first);
+  }
+
+  /**
+   * Removes blocks below `keepFromHeight` with their receipts, certificates and hash-index rows, in
+   * bounded transactions (each raises the base, so a crash between them leaves a consistent store).
+   * Transaction ids are kept until block time (the latest block's) passes their expiry by the margin;
+   * ids kept by earlier prunes or a base install are dropped here once they have expired.
+   */
+  async prune(keepFromHeight: number): Promise<BlockPruneResult> {
+    const executed = this.executed()?.height;
+    if (!Number.isSafeInteger(keepFromHeight) || keepFromHeight < 0) {
+      throw new RangeError('keepFromHeight: expected a height');
+    }
+    if (executed === undefined || keepFromHeight > executed) {
+      throw new RangeError(
+        `keepFromHeight: ${keepFromHeight} is past the last executed height ${executed}`,
+      );
+    }
+    if (this.#pruning) throw new Error('block store: a prune is already running');
+    this.#pruning = true;
+    try {
+      const latest = this.blockAt(this.latestHeight()!);
+      assert(latest !== undefined, 'block store: the latest block is held');
+      const nowMs = latest.header.timeMs;
+      const txIdsExpired = await this.#dropExpiredIds(nowMs);
+      const counts = await this.#pruneBlocks(keepFromHeight, nowMs);
+      return {
+        ...counts,
+        txIdsRemoved: counts.txIdsRemoved + txIdsExpired,
+        baseHeight: this.baseHeight(),
+      };
+    } finally {
+      this.#pruning = false;
+    }
+  }
+
+  async #dropExpiredIds(nowMs: number): Promise<number> {
+    if (nowMs <= txExpiryPruneMarginMs) return 0;
+    const end = encodeUintKey(nowMs - txExpiryPruneMarginMs);
+    let removed = 0;
+    for (;;) {
+      const keys = [...this.#expiry.keys({ end, limit: blockPruneBatchOpsMax / 2 })];
+      if (keys.length === 0) return removed;
+      const batch = this.#store.writeBatch();
+      for (const key of keys) {
+        batch.del(this.#expiry, key);
+        batch.del(this.#txs, key.subarray(8));
+      }
+      await batch.commit();
+      removed += keys.length;
+    }
+  }
+
+  async #pruneBlocks(keepFromHeight: number, nowMs: number): Promise<PruneCounts> {
+    const counts: PruneCounts = {
+      blocksRemoved: 0,
+      receiptsRemoved: 0,
+      certificatesRemoved: 0,
+      txIdsRemoved: 0,
+      txIdsKept: 0,
+    };
+    let height = this.baseHeight() ?? keepFromHeight;
+    while (height < keepFromHeight) {
+      const batch = this.#store.writeBatch();
+      while (height < keepFromHeight && batch.size < blockPruneBatchOpsMax) {
+        this.#pruneBlock(batch, height, nowMs, counts);
+        height++;
+      }
+      batch.put(this.#meta, metaKeys.base, encodeUintKey(height));
+      await batch.commit();
+    }
+    return counts;
+  }
+
+  #pruneBlock(batch: WriteBatch, height: number, nowMs: number, counts: PruneCounts): void {
+    const heightKey = encodeUintKey(height);
+    const block = this.blockAt(height);
+    if (block !== undefined) {
+      block.txs.forEach((bytes, index) => {
+        const tx = decodeTransaction(bytes);
+        const at = this.txLocation(tx.id);
+        // A replay refused at this position points at the first commit: that block decides.
+        if (at === undefined || at.height !== height || at.index !== index) return;
+        if (nowMs > tx.expiresAtMs + txExpiryPruneMarginMs) {
+          batch.del(this.#txs, tx.id);
+          counts.txIdsRemoved++;
+        } else {
+          batch.put(this.#expiry, expiryKey(tx.expiresAtMs, tx.id), heightKey);
+          counts.txIdsKept++;
+        }
+      });
+      batch.del(this.#hashes, hashHeader(block.header));
+      batch.del(this.#blocks, heightKey);
+      counts.blocksRemoved++;
+    }
+    for (const key of this.#receipts.keys({
+      start: receiptKey(height, 0),
+      end: receiptKey(height + 1, 0),
+    })) {
+      batch.del(this.#receipts, key);
+      counts.receiptsRemoved++;
+    }
+    if (this.#certificates.has(heightKey)) {
+      batch.del(this.#certificates, heightKey);
+      counts.certificatesRemoved++;
+    }
+  }
+
   latestHeight(): number | undefined {
     const raw = this.#meta.get(metaKeys.latest);
     return raw === undefined ? undefined : decodeUintKey(raw);
@@ -175,6 +397,11 @@ export class BlockStore {
     const raw = this.#certificates.get(encodeUintKey(height));
     return raw === undefined ? undefined : qcFromValue(decode(raw), 'certificate');
   }
+}
+
+/** Kept ids sorted by expiry, so a range scan finds the expired ones. */
+function expiryKey(expiresAtMs: number, txId: Uint8Array): Uint8Array {
+  return concatBytes(encodeUintKey(expiresAtMs), txId);
 }
 
 function receiptKey(height: number, index: number): Uint8Array {
