@@ -159,10 +159,13 @@ export class ConsensusDriver {
         break;
       case 'set-timer':
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(
-          () => this.input({ type: 'timer-fired', epoch: action.epoch, round: action.round }),
-          action.durationMs,
-        );
+        this.#timer = setTimeout(() => {
+          this.#deps.log.info(
+            { round: action.round, afterMs: action.durationMs },
+            'round timed out',
+          );
+          this.input({ type: 'timer-fired', epoch: action.epoch, round: action.round });
+        }, action.durationMs);
         break;
       case 'request-payload':
         this.#deps.buildPayload(action).then(

@@ -174,7 +174,9 @@ export class NodeNetwork {
     message: Extract<Message, { type: 'proposal' }>,
   ): Promise<void> {
     const { block } = message;
+    const t0 = performance.now();
     await this.#deps.checker.prepare(block);
+    const t1 = performance.now();
     const stateHeight = block.header.stateHeight;
     const executed = await this.#deps.commits.waitExecuted(
       stateHeight,
@@ -192,6 +194,17 @@ export class NodeNetwork {
       );
       return;
     }
+    this.#deps.log.info(
+      {
+        peer: nodeId,
+        height: block.header.height,
+        round: block.header.round,
+        txs: block.txs.length,
+        prepareMs: Math.round(t1 - t0),
+        waitMs: Math.round(performance.now() - t1),
+      },
+      'proposal',
+    );
     this.#deps.input(input);
   }
 }

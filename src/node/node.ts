@@ -188,10 +188,8 @@ async function assemble(
     {
       mempool,
       now: Date.now,
-      executed: () => {
-        const e = executor.blocks.executed()!;
-        return { height: e.height, stateRoot: e.stateRoot, resultsRoot: e.resultsRoot };
-      },
+      executedHeight: () => commits.height,
+      rootsAt: (height) => commits.rootsAt(height),
       waitExecuted: (height, ms) => commits.waitExecuted(height, ms),
     },
   );

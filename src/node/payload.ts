@@ -15,8 +15,10 @@ const blockOverheadBytes = 64 * 1024;
 
 export type PayloadDeps = {
   readonly mempool: Mempool;
-  /** Height of the newest block this node has executed, and its roots. */
-  readonly executed: () => { readonly height: number } & ExecutedRoots;
+  /** Height of the newest block this node has executed. */
+  readonly executedHeight: () => number;
+  /** The roots after executing `height` (a height this node has executed). */
+  readonly rootsAt: (height: number) => ExecutedRoots | undefined;
   /** Resolves once execution reaches `height` or the wait times out (false). */
   readonly waitExecuted: (height: number, timeoutMs: number) => Promise<boolean>;
   readonly now: () => number;
@@ -71,7 +73,7 @@ export class PayloadBuilder {
 
   async build(request: PayloadRequest): Promise<Input & { type: 'payload' }> {
     const parent = request.parent;
-    if (this.#deps.executed().height < parent.stateHeight)
+    if (this.#deps.executedHeight() < parent.stateHeight)
       await this.#deps.waitExecuted(parent.stateHeight, this.#options.executionWaitMs);
     if (this.#deps.mempool.size() === 0 && this.inFlight.size === 0)
       await this.#waitForTxs(this.#options.emptyBlockDelayMs);
@@ -81,16 +83,7 @@ export class PayloadBuilder {
       { skip: (id) => this.inFlight.has(id) },
     );
     this.inFlight.add(txs, request.height);
-    const executed = this.#deps.executed();
-    // A lagging executor must not move the state height back: reuse the parent's roots then.
-    const state =
-      executed.height >= parent.stateHeight
-        ? executed
-        : {
-            height: parent.stateHeight,
-            stateRoot: parent.stateRoot,
-            resultsRoot: parent.resultsRoot,
-          };
+    const state = this.#stateFor(request);
     const payload: Payload = {
       txs: txs.map((t) => t.bytes),
       txRoot: merkleRoot(txs.map((t) => t.id)),
@@ -101,6 +94,26 @@ export class PayloadBuilder {
       resultsRoot: state.resultsRoot,
     };
     return { type: 'payload', epoch: request.epoch, round: request.round, payload };
+  }
+
+  /**
+   * The state the header certifies. Validators committed the block three below this one when they
+   * took the parent's proposal (2-chain commit), and have had a round to execute it: certifying
+   * anything newer would make them wait for execution before they can vote. Never below the
+   * parent's state height, which a lagging executor must not move back.
+   */
+  #stateFor(request: PayloadRequest): { height: number } & ExecutedRoots {
+    const parent = request.parent;
+    const target = Math.min(this.#deps.executedHeight(), Math.max(0, request.height - 3));
+    if (target > parent.stateHeight) {
+      const roots = this.#deps.rootsAt(target);
+      if (roots !== undefined) return { height: target, ...roots };
+    }
+    return {
+      height: parent.stateHeight,
+      stateRoot: parent.stateRoot,
+      resultsRoot: parent.resultsRoot,
+    };
   }
 
   #waitForTxs(timeoutMs: number): Promise<void> {

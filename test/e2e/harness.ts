@@ -1,7 +1,7 @@
 // A real consortium for end-to-end tests: `tally network init` into a temp folder on free loopback
 // ports, then one `tally node start` process per node, which tests stop with SIGTERM or kill -9.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,13 @@ import { loadNetwork, type Network } from '../../src/cli/network/network.ts';
 import { planNetwork } from '../../src/cli/network/plan.ts';
 import { loadKeyFile } from '../../src/crypto/keyfile.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
+import {
+  type ConsensusParams,
+  genesisToJson,
+  loadGenesis,
+  parseGenesis,
+} from '../../src/node/genesis.ts';
+import { toHex } from '../../src/util/bytes.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const cliPath = join(repoRoot, 'bin/tally.mjs');
@@ -32,6 +39,37 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+export type NetworkOptions = {
+  /** More keys to register (submit role) to the organisation at `orgIndex`, e.g. a workload's users. */
+  readonly extraKeys?: { readonly orgIndex: number; readonly keys: readonly KeyPair[] };
+  readonly consensus?: Partial<ConsensusParams>;
+};
+
+/** Rewrites the genesis and every node's copy of it, before any node has started. */
+function amendGenesis(dir: string, options: NetworkOptions): void {
+  const genesis = loadGenesis(join(dir, 'genesis.json'));
+  const json = genesisToJson(genesis) as Record<string, unknown>;
+  const extra = options.extraKeys;
+  if (extra !== undefined) {
+    const orgId = genesis.organizations[extra.orgIndex]!.id;
+    json.keys = [
+      ...(json.keys as unknown[]),
+      ...extra.keys.map((k, i) => ({
+        orgId,
+        name: `workload-${i}`,
+        suite: k.suite,
+        publicKey: toHex(k.publicKey),
+        roles: ['submit', 'read'],
+      })),
+    ];
+  }
+  json.consensus = { ...genesis.consensus, ...options.consensus };
+  parseGenesis(json); // fail here, not in four node processes
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  writeFileSync(join(dir, 'genesis.json'), text);
+  for (const n of genesis.nodes) writeFileSync(join(dir, 'nodes', n.nodeId, 'genesis.json'), text);
+}
+
 export type TestNode = {
   readonly nodeId: string;
   readonly apiUrl: string;
@@ -49,7 +87,7 @@ export class TestNetwork {
     this.nodes = network.nodes.map((n) => ({ nodeId: n.nodeId, apiUrl: n.apiUrl, process: null }));
   }
 
-  static async create(orgs = 4): Promise<TestNetwork> {
+  static async create(orgs = 4, options: NetworkOptions = {}): Promise<TestNetwork> {
     const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
     const apiPort = await freePortRun(orgs);
     const p2pPort = await freePortRun(orgs);
@@ -62,6 +100,8 @@ export class TestNetwork {
       p2pPort,
     });
     initNetwork(plan, { dir, scryptN: 1024 });
+    if (options.extraKeys !== undefined || options.consensus !== undefined)
+      amendGenesis(dir, options);
     return new TestNetwork(dir, loadNetwork(dir));
   }
 
@@ -81,10 +121,16 @@ export class TestNetwork {
     if (node.process !== null) throw new Error(`${node.nodeId} is already running`);
     const n = this.network.nodes[index]!;
     const log = createWriteStream(join(this.#dir, `${n.nodeId}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [cliPath, 'node', 'start', '--config', n.configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TALLY_LOG_LEVEL: 'info' },
-    });
+    // TALLY_E2E_NODE_FLAGS passes Node flags to every node process (e.g. --cpu-prof for profiling).
+    const flags = process.env.TALLY_E2E_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(
+      process.execPath,
+      [...flags, cliPath, 'node', 'start', '--config', n.configPath],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TALLY_LOG_LEVEL: 'info' },
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.once('exit', () => {

@@ -73,34 +73,35 @@ export class BankWorkload {
     return this.users[i % this.users.length]!;
   }
 
-  /** Blocks that register the currencies, open every account and fund it. */
-  setupBlocks(txsPerBlock: number): Transaction[][] {
-    const txs: Transaction[] = [];
+  /**
+   * The setup in three phases, each depending on the one before: register the currencies, open
+   * every account, fund every account.
+   */
+  setupPhases(): Transaction[][] {
     const { currencies, accounts, fundingEach } = this.#options;
-    currencies.forEach((cur, c) => {
-      txs.push(
-        this.#sign(this.issuer, 'register_currency', {
-          code: cur.code,
-          decimals: cur.decimals,
-          issuerAccountId: workloadId(0x01, c + 1),
-        }),
-      );
-    });
+    const registers = currencies.map((cur, c) =>
+      this.#sign(this.issuer, 'register_currency', {
+        code: cur.code,
+        decimals: cur.decimals,
+        issuerAccountId: workloadId(0x01, c + 1),
+      }),
+    );
+    const opens: Transaction[] = [];
+    const funds: Transaction[] = [];
     currencies.forEach((cur, c) => {
       for (let i = 0; i < accounts; i++) {
-        const flags = ['debits_must_not_exceed_credits'];
-        txs.push(
+        opens.push(
           this.#sign(this.ownerOf(i), 'create_account', {
             id: this.accountId(c, i),
             currency: cur.code,
-            flags,
+            flags: ['debits_must_not_exceed_credits'],
           }),
         );
       }
     });
     currencies.forEach((cur, c) => {
       for (let i = 0; i < accounts; i++) {
-        txs.push(
+        funds.push(
           this.#sign(this.issuer, 'issue', {
             id: workloadId(0x02, c * accounts + i + 1),
             accountId: this.accountId(c, i),
@@ -110,6 +111,12 @@ export class BankWorkload {
         );
       }
     });
+    return [registers, opens, funds];
+  }
+
+  /** Blocks that register the currencies, open every account and fund it. */
+  setupBlocks(txsPerBlock: number): Transaction[][] {
+    const txs = this.setupPhases().flat();
     const blocks: Transaction[][] = [];
     for (let i = 0; i < txs.length; i += txsPerBlock) blocks.push(txs.slice(i, i + txsPerBlock));
     return blocks;
