@@ -3,8 +3,8 @@
 // at a fixed rate, whatever the network answers, and learns finality from the WebSocket event
 // stream. Reports final transfers per second, finality latency percentiles and validators' memory.
 import { WebSocket } from 'ws';
-import { apiRequestDigest, formatAuthorization } from '../src/api/auth-digest.ts';
 import { BankWorkload } from '../src/cli/demo/bank-workload.ts';
+import { apiRequestDigest, formatAuthorization } from '../src/crypto/request-digest.ts';
 import type { KeyPair } from '../src/crypto/suite.ts';
 import { getSuite } from '../src/crypto/suites.ts';
 import type { Transaction } from '../src/ledger/tx.ts';

@@ -1,8 +1,8 @@
 // Request authentication by registered keys and role checks (docs/api.md, Authentication): the
 // caller signs a digest of method, path, timestamp and body; routes name the role they require.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { apiRequestDigest } from '../crypto/request-digest.ts';
 import { getSuite, isSuiteId } from '../crypto/suites.ts';
-import { apiRequestDigest } from './auth-digest.ts';
 import { ApiError } from './errors.ts';
 import type { ApiCaller, ApiServices } from './services.ts';
 

@@ -3,7 +3,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { apiDigestTag } from './auth-digest.ts';
+import { apiDigestTag } from '../crypto/request-digest.ts';
 
 export const apiVersion = '1.0.0';
 

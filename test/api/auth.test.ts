@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { apiRequestDigest } from '../../src/api/auth-digest.ts';
+import { apiRequestDigest } from '../../src/crypto/request-digest.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { authorization, call, openEvents, refusedUpgrade, signedEventsPath } from './client.ts';
 import { type ApiHarness, startApiHarness } from './harness.ts';
@@ -21,7 +21,7 @@ describe('api request digest', () => {
       .update(bodyHash)
       .digest();
     assert.equal(
-      toHex(apiRequestDigest('post', '/v1/txs?x=1', 1_700_000_000_000, body)),
+      toHex(apiRequestDigest('POST', '/v1/txs?x=1', 1_700_000_000_000, body)),
       toHex(expected),
     );
   });

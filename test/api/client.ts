@@ -1,7 +1,7 @@
 // Test clients for the API: fetch with a signed `authorization` header, and WebSocket event streams
 // (the `ws` package) signed in the query, as a browser would.
 import { WebSocket } from 'ws';
-import { apiRequestDigest, formatAuthorization } from '../../src/api/auth-digest.ts';
+import { apiRequestDigest, formatAuthorization } from '../../src/crypto/request-digest.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { toHex, utf8 } from '../../src/util/bytes.ts';

@@ -102,6 +102,7 @@ describe('architecture', () => {
       'src/ledger/state/verify.ts',
       'src/ledger/state/proof.ts',
       'src/crypto/merkle.ts',
+      'src/sdk/index.ts',
     ];
     const seen = new Set<string>();
     const offending: string[] = [];

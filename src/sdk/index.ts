@@ -1,0 +1,132 @@
+// The Tally SDK (browser-safe, in the style of viem): a client, local accounts, transaction builders,
+// one action per endpoint, and light-client checks of headers and state proofs. test/sdk/exports.test.ts
+// pins this list: a change to the public API shows up there in review.
+
+export type { CborValue } from '../codec/index.ts';
+export type { SuiteId } from '../crypto/suite.ts';
+export type { BlockHeader } from '../ledger/block.ts';
+export type { QuorumCertificate } from '../ledger/certificate.ts';
+export type { Transaction } from '../ledger/tx.ts';
+export type { Validator, ValidatorSet } from '../ledger/validator-set.ts';
+export { fromHex, toHex } from '../util/bytes.ts';
+export { TallyError } from '../util/errors.ts';
+export {
+  accountFromSecretKey,
+  type GeneratedAccount,
+  generateAccount,
+  type LocalAccount,
+} from './accounts.ts';
+export {
+  type GetAccountParameters,
+  type GetAccountReturnType,
+  getAccount,
+} from './actions/getAccount.ts';
+export {
+  type GetBalanceParameters,
+  type GetBalanceReturnType,
+  getBalance,
+} from './actions/getBalance.ts';
+export { type GetBlockParameters, type GetBlockReturnType, getBlock } from './actions/getBlock.ts';
+export {
+  type GetCurrencyParameters,
+  type GetCurrencyReturnType,
+  getCurrency,
+} from './actions/getCurrency.ts';
+export {
+  type GetLatestBlockParameters,
+  type GetLatestBlockReturnType,
+  getLatestBlock,
+} from './actions/getLatestBlock.ts';
+export { type GetProofParameters, type GetProofReturnType, getProof } from './actions/getProof.ts';
+export {
+  type GetStatusParameters,
+  type GetStatusReturnType,
+  getStatus,
+} from './actions/getStatus.ts';
+export {
+  type GetTransactionParameters,
+  type GetTransactionReturnType,
+  getTransaction,
+  type TransactionStatus,
+} from './actions/getTransaction.ts';
+export {
+  type GetValidatorsParameters,
+  type GetValidatorsReturnType,
+  getValidators,
+} from './actions/getValidators.ts';
+export {
+  type SubmitResult,
+  type SubmitTransactionsParameters,
+  type SubmitTransactionsReturnType,
+  submitTransactions,
+} from './actions/submitTransactions.ts';
+export {
+  type WaitForTransactionParameters,
+  type WaitForTransactionReturnType,
+  waitForTransaction,
+} from './actions/waitForTransaction.ts';
+export {
+  type WatchEventsParameters,
+  type WatchEventsReturnType,
+  watchEvents,
+} from './actions/watchEvents.ts';
+export {
+  apiRequestDigest,
+  authorizationHeader,
+  type RequestSignature,
+  signRequest,
+} from './auth.ts';
+export {
+  type AccountFlag,
+  type BankCall,
+  type CreateAccountParameters,
+  type CreateTransfersParameters,
+  closeAccount,
+  createAccount,
+  createBankId,
+  createTransfer,
+  createTransfers,
+  issue,
+  type RegisterCurrencyParameters,
+  redeem,
+  registerCurrency,
+  type SupplyParameters,
+  type TransferFlag,
+  type TransferParameters,
+} from './bank.ts';
+export {
+  type ApiRequest,
+  type ApiResponse,
+  type Client,
+  type ClientOptions,
+  createClient,
+  type FetchFunction,
+  type SocketConstructor,
+  type SocketLike,
+} from './client.ts';
+export {
+  type BlockEventMessage,
+  compareEventCursors,
+  type EventCursor,
+  type EventMessage,
+  parseEventCursor,
+  type TxEventMessage,
+} from './events.ts';
+export { verifySignature } from './suites.ts';
+export {
+  type BuildTransactionParameters,
+  buildTransaction,
+  type SignedTransaction,
+  signTransaction,
+  type TransactionRequest,
+} from './transaction.ts';
+export type { BytesLike, ModuleEvent } from './types.ts';
+export {
+  type VerifyBlockResponseParameters,
+  type VerifyErrorCode,
+  type VerifyHeaderParameters,
+  type VerifyStateProofResponseParameters,
+  verifyBlockResponse,
+  verifyCertifiedHeader,
+  verifyStateProofResponse,
+} from './verify.ts';
