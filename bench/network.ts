@@ -112,7 +112,7 @@ async function waitFinal(
 
 async function residentBytes(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tally_process_resident_memory_bytes'));
+  const line = text.split('\n').find((l) => /^tally_process_\w*resident_memory_bytes/.test(l));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 

@@ -6,6 +6,8 @@ import { TallyError } from '../util/errors.ts';
 import { registerBenchCommand } from './bench.ts';
 import { registerCodecCommand } from './codec.ts';
 import { registerKeysCommand } from './keys.ts';
+import { registerNetworkCommand } from './network/commands.ts';
+import { registerNodeCommand } from './node-command.ts';
 import { registerStartCommand } from './start.ts';
 
 export const version = '0.1.0';
@@ -19,6 +21,8 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStartCommand(program);
+  registerNodeCommand(program);
+  registerNetworkCommand(program);
   registerKeysCommand(program);
   registerCodecCommand(program);
   registerBenchCommand(program);

@@ -2,7 +2,6 @@
 // order (API, network, consensus, execution, storage) and exits 0.
 import type { Command } from 'commander';
 import { loadConfig } from '../node/config.ts';
-import { createNode } from '../node/node.ts';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -47,6 +46,8 @@ Example:
           logLevel: opts.logLevel,
           dataDir: opts.dataDir,
         });
+        // Loaded here, not at the top: every other tally command starts faster without the node.
+        const { createNode } = await import('../node/node.ts');
         const running = await createNode(config);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();

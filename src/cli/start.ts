@@ -1,121 +1,169 @@
-// `tally start` (what `npm start` runs). Until the multi-validator node lands, it runs the ledger end
-// to end in this process: a single-validator chain on LMDB under the data directory, demo currencies
-// and accounts, blocks of signed transfers through the bank module, and a state proof checked against
-// the committed root. Running it again resumes from what was committed before.
-import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
+// `tally start`, what `npm start` runs: a local consortium in the foreground. The first run creates
+// the network (`tally network init`, 4 demo organisations) under ./.tally/network; every run starts
+// its nodes as child processes, prints their logs, seeds the demo data once, and stops them all on
+// Ctrl-C. The next run resumes the same chain.
 import type { Command } from 'commander';
-import { getSuite } from '../crypto/suites.ts';
-import { moduleKey } from '../execution/context.ts';
-import { verifyStateProof } from '../ledger/state/index.ts';
-import { createBankModule, getAccount } from '../modules/bank/index.ts';
-import { bankKeys } from '../modules/bank/store.ts';
-import { openStore } from '../storage/index.ts';
-import { toHex } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
-import { BankWorkload } from './demo/bank-workload.ts';
-import { LocalChain } from './demo/local-chain.ts';
+import {
+  checkPassphrases,
+  initWithProgress,
+  printApiUrls,
+  refuseWhileRunning,
+  requireNodeStart,
+  runningNodes,
+} from './network/actions.ts';
+import { type Cluster, startCluster } from './network/foreground.ts';
+import { hasNetwork, removeNetwork } from './network/init.ts';
+import { networkDirDefault } from './network/layout.ts';
+import { loadNetwork, type Network } from './network/network.ts';
+import { parseIntOption, parsePlanOptions, timeoutSecondsMax } from './network/options.ts';
+import { planNetwork } from './network/plan.ts';
+import { readyTimeoutMsDefault, waitReady } from './network/probe.ts';
+import { stopTimeoutMsDefault } from './network/processes.ts';
+import { seedDemoData } from './network/seed.ts';
 
-type StartOptions = { dataDir: string; blocks: string; txsPerBlock: string };
+type StartOptions = {
+  dir: string;
+  apiPort: string;
+  p2pPort: string;
+  orgs: string;
+  fresh: boolean;
+  timeout: string;
+};
 
-const demoChainId = 'tally-local-demo';
-const demoAccounts = 1000;
-
-function parseCount(value: string, name: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1 || n > max)
-    throw new TallyError('bad_option', `--${name} must be a whole number from 1 to ${max}.`);
-  return n;
-}
+const demoChainId = 'tally-local';
+const demoHost = '127.0.0.1';
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'run the ledger demo: a local chain with demo accounts and signed transfers, resumable',
+      'run a local consortium in the foreground (what npm start runs): creates it on the first run, then starts its nodes, prints their logs, and stops them on Ctrl-C',
     )
-    .option('--data-dir <dir>', 'where the chain is stored', '.tally')
-    .option('--blocks <n>', 'blocks of transfers to commit in this run', '20')
-    .option('--txs-per-block <n>', 'signed transfers per block', '500')
-    .action(async (options: StartOptions) => runStart(options));
+    .option('--dir <dir>', 'the network folder (created on the first run)', networkDirDefault)
+    .option('--api-port <port>', 'API port of the first node when creating the network', '8080')
+    .option('--p2p-port <port>', 'peer port of the first node when creating the network', '26600')
+    .option('--orgs <n>', 'organisations (one validator each) when creating the network', '4')
+    .option('--fresh', 'delete the network in --dir and create a new one', false)
+    .option(
+      '--timeout <seconds>',
+      'how long to wait for the nodes to be ready',
+      String(readyTimeoutMsDefault / 1000),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npm start
+  $ npm start -- --fresh
+  $ tally start --dir /tmp/tally-demo --orgs 7 --api-port 9000
+
+The nodes keep their chains in <dir>/nodes/<node>/data; their full logs are in node.log beside it.
+`,
+    )
+    .action(async (options: StartOptions, command: Command) => runStart(options, command));
 }
 
-async function runStart(options: StartOptions): Promise<void> {
-  const blocks = parseCount(options.blocks, 'blocks', 100_000);
-  const txsPerBlock = parseCount(options.txsPerBlock, 'txs-per-block', 10_000);
-  const path = join(options.dataDir, 'demo');
-  const store = openStore({ path });
-  try {
-    const validator = getSuite('ed25519').keyPairFromSecret(new Uint8Array(32).fill(7));
-    const chain = new LocalChain(
-      { chainId: demoChainId, validator, modules: [createBankModule()], genesisTimeMs: Date.now() },
-      { store },
-    );
-    // A resumed run starts a new transfer sequence whose ids carry the height it resumed at: no repeats.
-    const workload = new BankWorkload({
+function prepareNetwork(options: StartOptions, command: Command): Network {
+  const plan = planNetwork(
+    parsePlanOptions({
+      orgs: options.orgs,
+      observers: '0',
       chainId: demoChainId,
-      accounts: demoAccounts,
-      users: 16,
-      seed: (chain.height ?? 0) + 1,
-      runId: chain.height ?? 0,
-    });
-    console.log(`Tally ledger demo: chain ${demoChainId}, data in ${path}`);
-    if (chain.height === undefined) await setUp(chain, workload);
-    else console.log(`resuming at height ${chain.height}`);
-    const started = performance.now();
-    const refused = new Map<string, number>();
-    const bar = new SingleBar({
-      format: 'committing [{bar}] {value}/{total} blocks | height {height} | {rate} transfers/s',
-      stream: process.stdout,
-    });
-    bar.start(blocks, 0, { height: chain.height, rate: 0 });
-    for (let i = 0; i < blocks; i++) {
-      const committed = await chain.commitBlock(
-        workload.transfers(txsPerBlock),
-        Math.max(Date.now(), chain.nextTimeMs()),
-      );
-      for (const r of committed.receipts)
-        if (r.code !== 'ok') refused.set(r.code, (refused.get(r.code) ?? 0) + 1);
-      const rate = Math.round(((i + 1) * txsPerBlock) / ((performance.now() - started) / 1000));
-      bar.update(i + 1, { height: committed.height, rate });
-    }
-    bar.stop();
-    const refusedText =
-      [...refused].map(([code, n]) => `${n} ${code}`).join(', ') || 'none refused';
-    console.log(
-      `committed  ${blocks * txsPerBlock} signed transfers in ${blocks} blocks (${refusedText})`,
+      host: demoHost,
+      apiPort: options.apiPort,
+      p2pPort: options.p2pPort,
+    }),
+  );
+  const exists = hasNetwork(options.dir);
+  if (exists && !options.fresh) {
+    const given = ['orgs', 'apiPort', 'p2pPort'].some(
+      (o) => command.getOptionValueSource(o) === 'cli',
     );
-    report(chain, workload);
-  } finally {
-    await store.close();
+    if (given)
+      console.log(
+        `note: ${options.dir} already holds a network, so --orgs and the ports apply only with --fresh`,
+      );
+    return loadNetwork(options.dir);
+  }
+  if (exists) {
+    refuseWhileRunning(options.dir);
+    removeNetwork(options.dir);
+  }
+  console.log(`creating a ${plan.orgs.length}-organisation network in ${options.dir}`);
+  initWithProgress(plan, { dir: options.dir, force: false });
+  return loadNetwork(options.dir);
+}
+
+function refuseRunning(network: Network): void {
+  const running = runningNodes(network);
+  if (running.length > 0) {
+    throw new TallyError(
+      'network_running',
+      `${running.map((r) => r.node.nodeId).join(', ')} already running from ${network.dir}: stop them with 'tally network down --dir ${network.dir}'.`,
+    );
   }
 }
 
-async function setUp(chain: LocalChain, workload: BankWorkload): Promise<void> {
-  const setup = workload.setupBlocks(2000);
+async function runStart(options: StartOptions, command: Command): Promise<void> {
+  requireNodeStart(command);
+  const readyTimeoutMs = parseIntOption(options.timeout, 'timeout', 1, timeoutSecondsMax) * 1000;
+  const network = prepareNetwork(options, command);
+  refuseRunning(network);
+  checkPassphrases(network);
   console.log(
-    `genesis: registering HKD and PHP, opening and funding ${demoAccounts} accounts in each (${setup.length} blocks)`,
+    `Tally local consortium ${network.genesis.chainId}: ${network.nodes.length} nodes, data in ${network.dir}/nodes (Ctrl-C stops them)`,
   );
-  for (const txs of setup) await chain.commitBlock(txs, Math.max(Date.now(), chain.nextTimeMs()));
+  const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const cluster = startCluster(network, color);
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) return cluster.kill(); // a second Ctrl-C: no more waiting
+    const count = network.nodes.length;
+    console.log(`\n${signal}: stopping ${count} node${count === 1 ? '' : 's'}...`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runUntilStopped(network, cluster, stop.signal, readyTimeoutMs);
+  } finally {
+    await cluster.stop(stopTimeoutMsDefault);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (!stop.signal.aborted) {
+    throw new TallyError(
+      'nodes_exited',
+      `every node exited: see the node.log files under ${network.dir}/nodes.`,
+    );
+  }
+  console.log('all nodes stopped; npm start resumes this network');
 }
 
-function report(chain: LocalChain, workload: BankWorkload): void {
-  const state = chain.executor.state;
-  const accountId = workload.accountId(0, 0);
-  const key = moduleKey('bank', bankKeys.account(accountId));
-  const value = state.get(key);
-  const root = state.root();
-  const verified = value !== null && verifyStateProof(root, key, value, state.prove(key));
-  const account = getAccount({ get: (k) => state.get(k) ?? undefined }, accountId);
-  const balance =
-    account === undefined
-      ? 'missing'
-      : `${(account.creditsPosted - account.debitsPosted).toString()} HKD minor units`;
-  console.log(`height     ${chain.height}`);
-  console.log(`state root ${toHex(root)}`);
-  console.log(`account    ${toHex(accountId)} holds ${balance}`);
-  console.log(`proof      ${verified ? 'verified against the state root' : 'FAILED'}`);
+async function runUntilStopped(
+  network: Network,
+  cluster: Cluster,
+  signal: AbortSignal,
+  readyTimeoutMs: number,
+): Promise<void> {
+  await waitReady(network.nodes, {
+    timeoutMs: readyTimeoutMs,
+    signal,
+    exitedNode: cluster.firstExited,
+  });
+  if (signal.aborted) return;
+  console.log('ready. API:');
+  printApiUrls(network);
+  const seed = await seedDemoData(network);
   console.log(
-    'Run again to resume; the multi-validator consortium and console come with the node (see README).',
+    seed.seeded
+      ? `demo data: seeded (${seed.transactions} transactions)`
+      : 'demo data: already seeded',
   );
+  if (signal.aborted) return;
+  const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+  await Promise.race([aborted, cluster.allExited]);
 }

@@ -33,6 +33,9 @@ export class BlockChecker {
   readonly #deps: BlockCheckDeps;
   readonly #decoded = new WeakMap<Block, Decoded>();
   readonly #verified = new LruCache<string, true>(verifiedTxsCachedMax);
+  /** Signature checks under way, by transaction id and signature: a proposal and the gossip that
+   * carried the same transactions a moment earlier share one check instead of doing it twice. */
+  readonly #verifying = new Map<string, Promise<boolean>>();
 
   constructor(deps: BlockCheckDeps) {
     this.#deps = deps;
@@ -61,11 +64,36 @@ export class BlockChecker {
       signature: tx.signature,
       publicKey: tx.signer,
     }));
-    const results = await (this.#deps.verify ?? verifyBatch)(items);
-    assert(results.length === unchecked.length, 'block check: one verdict per signature');
+    const results = await this.verifyShared(items);
     unchecked.forEach((tx, i) => {
       if (results[i] === true) this.#verified.set(toHex(tx.id), true);
     });
+  }
+
+  /**
+   * Verifies transaction signatures (message = transaction id), joining checks already under way
+   * for the same id and signature. The mempool verifies through this too.
+   */
+  async verifyShared(items: readonly VerifyItem[]): Promise<boolean[]> {
+    const keys = items.map((item) => toHex(item.message) + toHex(item.signature));
+    const fresh: number[] = [];
+    keys.forEach((key, i) => {
+      if (!this.#verifying.has(key)) fresh.push(i);
+    });
+    if (fresh.length > 0) {
+      const batch = (this.#deps.verify ?? verifyBatch)(fresh.map((i) => items[i]!));
+      fresh.forEach((i, k) => {
+        const key = keys[i]!;
+        const one = batch.then((r) => r[k] === true);
+        this.#verifying.set(key, one);
+        void one.finally(() => this.#verifying.delete(key));
+      });
+    }
+    const results = await Promise.all(
+      keys.map((key) => this.#verifying.get(key) ?? Promise.resolve(false)),
+    );
+    assert(results.length === items.length, 'block check: one verdict per signature');
+    return results;
   }
 
   /** Consensus's predicate: pure lookups over what prepare() and execution have established. */

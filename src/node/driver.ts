@@ -58,6 +58,8 @@ export class ConsensusDriver {
   #closed = false;
   #idle: Promise<void> = Promise.resolve();
   #steps = 0;
+  /** Payloads being built; close() waits for them, since building reads the store. */
+  readonly #building = new Set<Promise<void>>();
 
   constructor(config: ConsensusConfig, deps: DriverDeps) {
     this.#config = config;
@@ -110,6 +112,7 @@ export class ConsensusDriver {
     clearTimeout(this.#timer);
     this.#queue.length = 0;
     await this.#idle;
+    await Promise.all(this.#building);
   }
 
   async #pump(): Promise<void> {
@@ -167,13 +170,18 @@ export class ConsensusDriver {
           this.input({ type: 'timer-fired', epoch: action.epoch, round: action.round });
         }, action.durationMs);
         break;
-      case 'request-payload':
-        this.#deps.buildPayload(action).then(
+      case 'request-payload': {
+        const building = this.#deps.buildPayload(action).then(
           (payload) => this.input(payload),
-          (error: unknown) =>
-            this.#deps.log.error({ err: error, round: action.round }, 'payload failed'),
+          (error: unknown) => {
+            if (!this.#closed)
+              this.#deps.log.error({ err: error, round: action.round }, 'payload failed');
+          },
         );
+        this.#building.add(building);
+        void building.finally(() => this.#building.delete(building));
         break;
+      }
       case 'commit':
         this.#deps.onCommit(action);
         break;

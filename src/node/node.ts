@@ -132,21 +132,22 @@ async function assemble(
   if (executor.height === undefined) await executor.commit(genesisBlock);
   const validators = genesisValidatorSet(genesis);
   const registry = createKeyRegistry(genesis);
+  let commits: CommitPipeline | undefined;
+  const checker: BlockChecker = new BlockChecker({
+    chainId: genesis.chainId,
+    registry,
+    isPending: (id) => mempool.has(id),
+    rootsAt: (height) => commits?.rootsAt(height),
+  });
   const mempool = createMempool(
     { chainId: genesis.chainId },
     {
       now: Date.now,
       isCommitted: (id) => executor.blocks.hasTx(id),
       checkPermission: (tx) => registry.checkTransaction(tx),
+      verify: (items) => checker.verifyShared(items),
     },
   );
-  let commits: CommitPipeline | undefined;
-  const checker = new BlockChecker({
-    chainId: genesis.chainId,
-    registry,
-    isPending: (id) => mempool.has(id),
-    rootsAt: (height) => commits?.rootsAt(height),
-  });
   mempool.onAdmitted((batch) => checker.markVerified(batch.txs));
   commits = new CommitPipeline({
     executor,

@@ -105,10 +105,9 @@ export class PayloadBuilder {
   #stateFor(request: PayloadRequest): { height: number } & ExecutedRoots {
     const parent = request.parent;
     const target = Math.min(this.#deps.executedHeight(), Math.max(0, request.height - 3));
-    if (target > parent.stateHeight) {
-      const roots = this.#deps.rootsAt(target);
-      if (roots !== undefined) return { height: target, ...roots };
-    }
+    const height = Math.max(target, parent.stateHeight);
+    const roots = this.#deps.rootsAt(height);
+    if (roots !== undefined) return { height, ...roots };
     return {
       height: parent.stateHeight,
       stateRoot: parent.stateRoot,

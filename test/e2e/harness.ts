@@ -89,8 +89,9 @@ export class TestNetwork {
 
   static async create(orgs = 4, options: NetworkOptions = {}): Promise<TestNetwork> {
     const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
-    const apiPort = await freePortRun(orgs);
-    const p2pPort = await freePortRun(orgs);
+    // One run for both, so the API and peer ports can never overlap.
+    const apiPort = await freePortRun(orgs * 2);
+    const p2pPort = apiPort + orgs;
     const plan = planNetwork({
       orgs,
       observers: 0,
@@ -164,7 +165,9 @@ export class TestNetwork {
 
   async close(): Promise<void> {
     await Promise.all(this.nodes.map((_, i) => this.kill(i)));
-    rmSync(this.#dir, { recursive: true, force: true });
+    // TALLY_E2E_KEEP=1 keeps the network folder (logs, data) for a post-mortem.
+    if (process.env.TALLY_E2E_KEEP === '1') console.error(`kept ${this.#dir}`);
+    else rmSync(this.#dir, { recursive: true, force: true });
   }
 
   logOf(index: number): string {
