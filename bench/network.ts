@@ -144,9 +144,12 @@ async function runLoad(
   const urls = net.nodes.map((n) => n.apiUrl);
   let rssMax = 0;
   const memory = setInterval(() => {
-    void Promise.all(urls.map(residentBytes)).then((r) => {
-      rssMax = Math.max(rssMax, ...r);
-    });
+    Promise.all(urls.map(residentBytes)).then(
+      (r) => {
+        rssMax = Math.max(rssMax, ...r);
+      },
+      () => {}, // a node busy or restarting misses one sample
+    );
   }, 2000);
   const start = Date.now();
   let sent = 0;
@@ -203,7 +206,7 @@ export async function benchNetworkOf(options: NetworkBenchOptions, report: Repor
   });
   const net = await TestNetwork.create(n, {
     extraKeys: { orgIndex: 0, keys: [workload.issuer, ...workload.users] },
-    consensus: { blockTxsMax: 5000, emptyBlockDelayMs: 200 },
+    consensus: { blockTxsMax: Number(process.env.BTX ?? 1000), roundTimeoutMs: Number(process.env.RTO ?? 2000), emptyBlockDelayMs: 200 },
   });
   try {
     net.startAll();

@@ -13,7 +13,7 @@ import { bytesEqual, toHex } from '../util/bytes.ts';
 import type { KeyRegistry } from './permissions.ts';
 
 /** Signature checks remembered; a block's worth many times over. */
-export const verifiedTxsCachedMax = 200_000;
+export const verifiedTxsCachedMax = 50_000;
 
 export type ExecutedRoots = { readonly stateRoot: Uint8Array; readonly resultsRoot: Uint8Array };
 
@@ -33,6 +33,8 @@ export class BlockChecker {
   readonly #deps: BlockCheckDeps;
   readonly #decoded = new WeakMap<Block, Decoded>();
   readonly #verified = new LruCache<string, true>(verifiedTxsCachedMax);
+  /** Transactions the mempool already decoded, by their exact bytes: a block mostly repeats them. */
+  readonly #admitted = new LruCache<string, Transaction>(verifiedTxsCachedMax);
   /** Signature checks under way, by transaction id and signature: a proposal and the gossip that
    * carried the same transactions a moment earlier share one check instead of doing it twice. */
   readonly #verifying = new Map<string, Promise<boolean>>();
@@ -43,13 +45,21 @@ export class BlockChecker {
 
   /** Remembers transactions whose signatures were checked elsewhere (the mempool). */
   markVerified(txs: readonly Transaction[]): void {
-    for (const tx of txs) this.#verified.set(toHex(tx.id), true);
+    for (const tx of txs) {
+      this.#verified.set(toHex(tx.id), true);
+      this.#admitted.set(bytesKey(tx.bytes), tx);
+    }
   }
 
   /** The block's transactions, decoded once; undefined if one of them does not decode. */
   transactions(block: Block): readonly Transaction[] | undefined {
     const d = this.#decode(block);
     return 'txs' in d ? d.txs : undefined;
+  }
+
+  /** Drops a block's decoded transactions once it is executed: the block itself may stay in memory. */
+  forget(block: Block): void {
+    this.#decoded.delete(block);
   }
 
   /** Decodes the block and checks the signatures this node has not checked yet, in parallel. */
@@ -130,7 +140,13 @@ export class BlockChecker {
     let d = this.#decoded.get(block);
     if (d === undefined) {
       try {
-        d = { txs: Object.freeze(block.txs.map((bytes) => decodeTransaction(bytes))) };
+        d = {
+          txs: Object.freeze(
+            block.txs.map(
+              (bytes) => this.#admitted.get(bytesKey(bytes)) ?? decodeTransaction(bytes),
+            ),
+          ),
+        };
       } catch (error) {
         d = { error: `transaction does not decode: ${(error as Error).message}` };
       }
@@ -138,6 +154,11 @@ export class BlockChecker {
     }
     return d;
   }
+}
+
+/** latin1 maps each byte to one code unit: a cheap, exact key for a byte string. */
+function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 function refuse(reason: string): BlockVerdict {

@@ -14,7 +14,7 @@ import type { ExecutedRoots } from './block-check.ts';
 /** Roots of recent heights kept in memory for checking proposals' state roots. */
 const rootsCachedMax = 4096;
 
-export type ExecutedListener = (committed: CommittedBlock, block: Block) => void;
+export type ExecutedListener = (committed: CommittedBlock, block: Block, executeMs: number) => void;
 
 export type CommitPipelineDeps = {
   readonly executor: BlockExecutor;
@@ -108,10 +108,12 @@ export class CommitPipeline {
   async #execute(block: Block, qc: QuorumCertificate): Promise<void> {
     const height = block.header.height;
     if (height <= this.height) return;
+    const startMs = performance.now();
     const committed = await this.#deps.executor.commit(block, qc, this.#deps.decoded(block));
+    const executeMs = performance.now() - startMs;
     this.#roots.set(height, { stateRoot: committed.stateRoot, resultsRoot: committed.resultsRoot });
     this.#roots.delete(height - rootsCachedMax);
     for (const waiter of this.#waiters) if (waiter.height <= height) waiter.resolve(true);
-    for (const listener of this.#listeners) listener(committed, block);
+    for (const listener of this.#listeners) listener(committed, block, executeMs);
   }
 }

@@ -19,6 +19,7 @@ import { openStore, type Store } from '../storage/index.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
 import { BlockChecker } from './block-check.ts';
+import { Catchup, restoreState } from './catchup/index.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
@@ -37,8 +38,8 @@ import { createServices } from './services.ts';
 import { ConsensusLog } from './wal.ts';
 
 /** Committed blocks kept in memory to answer peers' consensus sync; older ones come from disk. */
-const syncWindowBlocks = 64;
-const syncBlocksMax = 16;
+const syncWindowBlocks = 16;
+const syncBlocksMax = 8;
 /** How long a proposal may wait for this node's execution to reach the state it certifies. */
 const executionWaitMs = 2000;
 const walCompactEveryBlocks = 64;
@@ -124,6 +125,32 @@ async function assemble(
   const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
   const store: Store = openStore({ path: join(config.dataDir, 'ledger') });
   closers.push(() => store.close());
+  const transport = createTransport(
+    {
+      chainId: genesis.chainId,
+      nodeId: self.nodeId,
+      certPem: readFileSync(config.tls.certFile, 'utf8'),
+      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
+      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
+      listen: config.p2p,
+      peers: genesis.nodes
+        .filter((n) => n.nodeId !== self.nodeId)
+        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
+      // The (organisation, node) pair must match the genesis: a member CA cannot vouch for
+      // another member's node.
+      isAllowedPeer: (id) =>
+        genesis.nodes.some((n) => n.nodeId === id.nodeId && n.orgId === id.orgId),
+    },
+    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
+  );
+  closers.push(() => transport.close());
+  // Started before the executor opens the state tree: state sync fills the empty store first.
+  const p2pAddress = await transport.start();
+  if (config.stateSync.enabled)
+    await restoreState(
+      { chainId: genesis.chainId, validators: genesisValidatorSet(genesis), verify },
+      { store, transport, log: log.child({ part: 'catchup' }) },
+    );
   const executor = new BlockExecutor(
     { chainId: genesis.chainId },
     { store, registry: createRegistry([createBankModule()]) },
@@ -160,34 +187,16 @@ async function assemble(
   });
   closers.push(() => commits.drained());
 
-  const transport = createTransport(
-    {
-      chainId: genesis.chainId,
-      nodeId: self.nodeId,
-      certPem: readFileSync(config.tls.certFile, 'utf8'),
-      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
-      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
-      listen: config.p2p,
-      peers: genesis.nodes
-        .filter((n) => n.nodeId !== self.nodeId)
-        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
-      // The (organisation, node) pair must match the genesis: a member CA cannot vouch for
-      // another member's node.
-      isAllowedPeer: (id) =>
-        genesis.nodes.some((n) => n.nodeId === id.nodeId && n.orgId === id.orgId),
-    },
-    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
-  );
-  closers.push(() => transport.close());
-
   const payloads = new PayloadBuilder(
     {
       blockTxsMax: genesis.consensus.blockTxsMax,
       emptyBlockDelayMs: genesis.consensus.emptyBlockDelayMs,
       executionWaitMs,
+      executionBacklogMax: 1,
     },
     {
       mempool,
+      executionBacklog: () => commits.queued,
       now: Date.now,
       executedHeight: () => commits.height,
       rootsAt: (height) => commits.rootsAt(height),
@@ -231,19 +240,47 @@ async function assemble(
   });
   closers.push(() => driver.close());
 
-  commits.onExecuted((committed, block) => {
+  commits.onExecuted((committed, block, executeMs) => {
+    metrics.executeSeconds.observe(executeMs / 1000);
     const txIds = (checker.transactions(block) ?? []).map((t) => t.id);
     mempool.removeCommitted(txIds);
     payloads.inFlight.settle(committed.height);
+    checker.forget(block);
     recordExecuted(metrics, committed.receipts, block.txs.length);
     metrics.height.set(committed.height);
-    log.info({ height: committed.height, txs: block.txs.length }, 'committed');
+    log.info(
+      { height: committed.height, txs: block.txs.length, executeMs: Math.round(executeMs) },
+      'committed',
+    );
     if (committed.height % walCompactEveryBlocks === 0)
       void wal
         .compact(committed.height)
         .catch((error: unknown) => log.warn({ err: error }, 'wal compaction failed'));
   });
 
+  const catchup = new Catchup(
+    {
+      chainId: genesis.chainId,
+      validators,
+      verify,
+      pruneKeepBlocks: config.pruneKeepBlocks,
+      behindBlocksMax: Math.floor(syncWindowBlocks / 2),
+    },
+    {
+      store,
+      executor,
+      commits,
+      send: (nodeId, body) => network?.sendSync(nodeId, body) ?? false,
+      bestPeer: () => network?.bestPeer(),
+      forgetPeer: (nodeId) => network?.forgetPeerHeight(nodeId),
+      consensusHeight: () => driver.state.root.block.header.height,
+      rebase: (tip) => driver.restart({ tip, validators }),
+      registry: metrics.registry,
+      log: log.child({ part: 'catchup' }),
+    },
+  );
+  // Closed before the driver: a sync in progress must not restart a closed driver.
+  closers.push(() => catchup.close());
   network = new NodeNetwork(
     { genesis, nodeId: self.nodeId, executionWaitMs },
     {
@@ -252,12 +289,11 @@ async function assemble(
       checker,
       commits,
       input: (input) => driver.input(input),
-      onSync: () => {},
+      onSync: (nodeId, body) => catchup.onSync(nodeId, body),
       log: consensusLog,
       countBadFrame: () => metrics.badFrames.inc(),
     },
   );
-  const p2pAddress = await transport.start();
   network.start();
   closers.push(() => network?.stop());
 
@@ -270,6 +306,7 @@ async function assemble(
       ? { tip: { block: tipBlock, qc: tipQc } }
       : {}),
   });
+  catchup.start();
   let started = true;
   closers.push(() => {
     started = false;
@@ -301,7 +338,7 @@ async function assemble(
       round: driver.state.round,
       committedHeight: driver.state.root.block.header.height,
     }),
-    syncing: () => false,
+    syncing: () => catchup.syncing,
     started: () => started,
   });
   const api: ApiServer = await createApiServer(

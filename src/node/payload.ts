@@ -21,6 +21,8 @@ export type PayloadDeps = {
   readonly rootsAt: (height: number) => ExecutedRoots | undefined;
   /** Resolves once execution reaches `height` or the wait times out (false). */
   readonly waitExecuted: (height: number, timeoutMs: number) => Promise<boolean>;
+  /** Committed blocks waiting for execution on this node. */
+  readonly executionBacklog: () => number;
   readonly now: () => number;
 };
 
@@ -30,6 +32,8 @@ export type PayloadOptions = {
   readonly emptyBlockDelayMs: number;
   /** Longest wait for execution to reach the parent's state height. */
   readonly executionWaitMs: number;
+  /** A leader whose execution is further behind than this proposes an empty block (backpressure). */
+  readonly executionBacklogMax: number;
 };
 
 type PayloadRequest = Extract<Action, { type: 'request-payload' }>;
@@ -77,11 +81,14 @@ export class PayloadBuilder {
       await this.#deps.waitExecuted(parent.stateHeight, this.#options.executionWaitMs);
     if (this.#deps.mempool.size() === 0 && this.inFlight.size === 0)
       await this.#waitForTxs(this.#options.emptyBlockDelayMs);
-    const txs = this.#deps.mempool.reap(
-      this.#options.blockTxsMax,
-      blockBytesMax - blockOverheadBytes,
-      { skip: (id) => this.inFlight.has(id) },
-    );
+    // Consensus must not run ahead of execution: under overload the mempool fills and refuses new
+    // transactions (mempool_full, HTTP 503) instead of blocks queueing up unexecuted.
+    const backlogged = this.#deps.executionBacklog() > this.#options.executionBacklogMax;
+    const txs = backlogged
+      ? []
+      : this.#deps.mempool.reap(this.#options.blockTxsMax, blockBytesMax - blockOverheadBytes, {
+          skip: (id) => this.inFlight.has(id),
+        });
     this.inFlight.add(txs, request.height);
     const state = this.#stateFor(request);
     const payload: Payload = {
