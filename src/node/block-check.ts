@@ -6,6 +6,7 @@ import type { BlockVerdict } from '../consensus/index.ts';
 import { merkleRoot } from '../crypto/merkle.ts';
 import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
 import type { Block, BlockHeader } from '../ledger/block.ts';
+import { txExpiryWindowMs } from '../ledger/limits.ts';
 import { LruCache } from '../ledger/state/cache.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { assert } from '../util/assert.ts';
@@ -20,8 +21,8 @@ export type ExecutedRoots = { readonly stateRoot: Uint8Array; readonly resultsRo
 export type BlockCheckDeps = {
   readonly chainId: string;
   readonly registry: KeyRegistry;
-  /** True for a transaction whose signature the mempool checked (it is pending there). */
-  readonly isPending: (txId: Uint8Array) => boolean;
+  /** The pending transaction with this id, whose signature the mempool checked. */
+  readonly pending: (txId: Uint8Array) => Transaction | undefined;
   /** The roots after executing `height`, if this node has executed it. */
   readonly rootsAt: (height: number) => ExecutedRoots | undefined;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
@@ -46,7 +47,7 @@ export class BlockChecker {
   /** Remembers transactions whose signatures were checked elsewhere (the mempool). */
   markVerified(txs: readonly Transaction[]): void {
     for (const tx of txs) {
-      this.#verified.set(toHex(tx.id), true);
+      this.#verified.set(verifiedKey(tx), true);
       this.#admitted.set(bytesKey(tx.bytes), tx);
     }
   }
@@ -76,7 +77,7 @@ export class BlockChecker {
     }));
     const results = await this.verifyShared(items);
     unchecked.forEach((tx, i) => {
-      if (results[i] === true) this.#verified.set(toHex(tx.id), true);
+      if (results[i] === true) this.#verified.set(verifiedKey(tx), true);
     });
   }
 
@@ -96,7 +97,10 @@ export class BlockChecker {
         const key = keys[i]!;
         const one = batch.then((r) => r[k] === true);
         this.#verifying.set(key, one);
-        void one.finally(() => this.#verifying.delete(key));
+        one.then(
+          () => this.#verifying.delete(key),
+          () => this.#verifying.delete(key),
+        );
       });
     }
     const results = await Promise.all(
@@ -125,6 +129,10 @@ export class BlockChecker {
       return refuse('txRoot does not match the transactions');
     for (const tx of d.txs) {
       if (tx.chainId !== this.#deps.chainId) return refuse('transaction for another chain');
+      // The replay set only keeps ids until expiry (pruning, state sync): a transaction valid for
+      // longer than the window could be replayed later, so no block may carry one.
+      if (tx.expiresAtMs > h.timeMs + txExpiryWindowMs)
+        return refuse(`transaction ${toHex(tx.id)} expires too far after the block time`);
       if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${toHex(tx.id)}`);
       const permission = this.#deps.registry.checkTransaction(tx);
       if (!permission.ok) return refuse(`${permission.code} on ${toHex(tx.id)}`);
@@ -133,7 +141,11 @@ export class BlockChecker {
   }
 
   #isVerified(tx: Transaction): boolean {
-    return this.#deps.isPending(tx.id) || this.#verified.get(toHex(tx.id)) !== undefined;
+    // The id hashes the body only: a copy with another signature has the same id, so the signature
+    // is part of what was checked.
+    const pending = this.#deps.pending(tx.id);
+    if (pending !== undefined && bytesEqual(pending.signature, tx.signature)) return true;
+    return this.#verified.get(verifiedKey(tx)) !== undefined;
   }
 
   #decode(block: Block): Decoded {
@@ -154,6 +166,10 @@ export class BlockChecker {
     }
     return d;
   }
+}
+
+function verifiedKey(tx: Transaction): string {
+  return toHex(tx.id) + toHex(tx.signature);
 }
 
 /** latin1 maps each byte to one code unit: a cheap, exact key for a byte string. */

@@ -22,6 +22,8 @@ export type NodeConfig = {
   readonly logLevel: LogLevel;
   /** Keep this many recent blocks and state versions; 0 keeps everything. */
   readonly pruneKeepBlocks: number;
+  /** With an empty data dir, restore the state from a peer's snapshot instead of replaying blocks. */
+  readonly stateSync: { readonly enabled: boolean };
 };
 
 /** Overrides from the environment or flags; undefined leaves the file's value. */
@@ -92,6 +94,10 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     (keep > 0 && keep < 100)
   )
     invalid('prune.keepBlocks', source, 'expected 0 (keep everything) or at least 100');
+  const stateSync = doc.stateSync === undefined ? {} : r.object('stateSync', doc.stateSync);
+  const stateSyncEnabled = stateSync.enabled ?? false;
+  if (typeof stateSyncEnabled !== 'boolean')
+    invalid('stateSync.enabled', source, 'expected true or false');
   return Object.freeze({
     nodeId: r.text('nodeId', doc.nodeId),
     genesisFile: path('genesis', doc.genesis),
@@ -107,6 +113,7 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     api: Object.freeze({ host: r.text('api.host', api.host), port: r.port('api.port', api.port) }),
     logLevel: log.level === undefined ? 'info' : readLogLevel(log.level, source),
     pruneKeepBlocks: keep,
+    stateSync: Object.freeze({ enabled: stateSyncEnabled }),
   });
 }
 
@@ -126,14 +133,15 @@ export function applyOverrides(config: NodeConfig, o: ConfigOverrides, source: s
 
 function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
   const port = env.TALLY_API_PORT;
-  const parsed = port === undefined ? undefined : Number(port);
-  if (parsed !== undefined && !Number.isInteger(parsed))
+  if (port !== undefined && !/^[0-9]{1,5}$/.test(port))
     invalid('api.port', 'env TALLY_API_PORT', `"${port}" is not a port number`);
+  const dataDir = env.TALLY_DATA_DIR;
+  if (dataDir === '') invalid('dataDir', 'env TALLY_DATA_DIR', 'expected a non-empty path');
   return {
-    apiPort: parsed,
+    apiPort: port === undefined ? undefined : Number(port),
     apiHost: env.TALLY_API_HOST,
     logLevel: env.TALLY_LOG_LEVEL,
-    dataDir: env.TALLY_DATA_DIR,
+    dataDir,
   };
 }
 

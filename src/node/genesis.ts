@@ -144,7 +144,9 @@ function readEnumList<T extends string>(
 function readKey(v: unknown, suiteValue: unknown, field: string) {
   if (!isSuiteId(suiteValue)) fail(`${field}.suite`, 'expected ed25519, p256 or sm2');
   const suite: SuiteId = suiteValue;
-  const hex = readText(v, `${field}.publicKey`, 256, /^[0-9a-f]+$/);
+  const hex = readText(v, `${field}.publicKey`, 256);
+  if (!/^(?:[0-9a-f]{2})+$/.test(hex))
+    fail(`${field}.publicKey`, 'expected lower-case hex, two digits a byte');
   const publicKey = fromHex(hex);
   if (publicKey.length !== publicKeyBytesBySuite[suite])
     fail(`${field}.publicKey`, `a ${suite} public key has ${publicKeyBytesBySuite[suite]} bytes`);
@@ -255,10 +257,17 @@ function checkReferences(g: Genesis): void {
     g.nodes.map((n) => n.nodeId),
     'nodes',
   );
-  checkUnique(
-    [...g.nodes, ...g.keys].map((k) => toHex(k.publicKey)),
-    'nodes and keys: public keys',
-  );
+  const keyOwners = new Map<string, string>();
+  const claim = (publicKey: Uint8Array, field: string) => {
+    const hex = toHex(publicKey);
+    const owner = keyOwners.get(hex);
+    if (owner !== undefined) fail(field, `duplicate of ${owner}`);
+    keyOwners.set(hex, field);
+  };
+  for (const [i, n] of g.nodes.entries()) claim(n.publicKey, `nodes[${i}].publicKey`);
+  for (const [i, k] of g.keys.entries()) claim(k.publicKey, `keys[${i}].publicKey`);
+  const validatorCount = g.nodes.filter((n) => n.kind === 'validator').length;
+  if (validatorCount > validatorsMax) fail('nodes', `more than ${validatorsMax} validators`);
   const orgs = new Set(g.organizations.map((o) => o.id));
   g.nodes.forEach((n, i) => {
     if (!orgs.has(n.orgId)) fail(`nodes[${i}].orgId`, `no organisation ${n.orgId}`);
