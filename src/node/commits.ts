@@ -34,6 +34,10 @@ export class CommitPipeline {
 
   constructor(deps: CommitPipelineDeps) {
     this.#deps = deps;
+    // The tip's roots are on record even where its receipts are not (a base restored by state sync).
+    const tip = deps.executor.blocks.executed();
+    if (tip !== undefined)
+      this.#roots.set(tip.height, { stateRoot: tip.stateRoot, resultsRoot: tip.resultsRoot });
   }
 
   /** Blocks committed by consensus and not yet executed. */

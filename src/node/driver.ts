@@ -20,6 +20,7 @@ import { assert } from '../util/assert.ts';
 import type { ConsensusLog } from './wal.ts';
 
 export type DriverLog = {
+  debug(fields: Record<string, unknown>, message: string): void;
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;

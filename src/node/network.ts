@@ -194,7 +194,7 @@ export class NodeNetwork {
       );
       return;
     }
-    this.#deps.log.info(
+    this.#deps.log.debug(
       {
         peer: nodeId,
         height: block.header.height,

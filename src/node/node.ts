@@ -33,6 +33,7 @@ import {
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeNetwork } from './network.ts';
 import { PayloadBuilder } from './payload.ts';
+import { isAllowedPeer } from './peers.ts';
 import { createKeyRegistry } from './permissions.ts';
 import { createServices } from './services.ts';
 import { ConsensusLog } from './wal.ts';
@@ -136,10 +137,7 @@ async function assemble(
       peers: genesis.nodes
         .filter((n) => n.nodeId !== self.nodeId)
         .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
-      // The (organisation, node) pair must match the genesis: a member CA cannot vouch for
-      // another member's node.
-      isAllowedPeer: (id) =>
-        genesis.nodes.some((n) => n.nodeId === id.nodeId && n.orgId === id.orgId),
+      isAllowedPeer: (id) => isAllowedPeer(genesis, id),
     },
     { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
   );
@@ -163,7 +161,7 @@ async function assemble(
   const checker: BlockChecker = new BlockChecker({
     chainId: genesis.chainId,
     registry,
-    isPending: (id) => mempool.has(id),
+    pending: (id) => mempool.get(id),
     rootsAt: (height) => commits?.rootsAt(height),
   });
   const mempool = createMempool(
@@ -248,7 +246,9 @@ async function assemble(
     checker.forget(block);
     recordExecuted(metrics, committed.receipts, block.txs.length);
     metrics.height.set(committed.height);
-    log.info(
+    // Empty blocks come several times a second: only blocks that carry something are news.
+    (block.txs.length > 0 ? log.info : log.debug).call(
+      log,
       { height: committed.height, txs: block.txs.length, executeMs: Math.round(executeMs) },
       'committed',
     );
@@ -374,9 +374,19 @@ function recordExecuted(
   metrics.txs.inc({ result: 'refused' }, txCount - ok);
 }
 
+/** Connection churn while peers start or restart is normal: it goes to debug, not to operators. */
+const transportChurn = new Set([
+  'dial failed',
+  'duplicate connection closed',
+  'connection closed before hello',
+]);
+
 function pinoAdapter(log: Logger) {
   return {
-    info: (message: string, fields?: Record<string, unknown>) => log.info(fields ?? {}, message),
+    info: (message: string, fields?: Record<string, unknown>) =>
+      transportChurn.has(message)
+        ? log.debug(fields ?? {}, message)
+        : log.info(fields ?? {}, message),
     warn: (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message),
   };
 }

@@ -1,0 +1,190 @@
+// Catching up on real processes (four validators on loopback): a validator stopped while the others
+// commit far past consensus's sync window fetches the blocks from a peer's store when it returns
+// (not ready meanwhile); a node with pruning drops its old blocks while the chain goes on; a node whose
+// data is wiped restores the state from a certified snapshot and then follows the chain.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import {
+  accountFromSecretKey,
+  type BankCall,
+  buildTransaction,
+  type Client,
+  createAccount,
+  createBankId,
+  createClient,
+  getBalance,
+  issue,
+  registerCurrency,
+  signTransaction,
+  submitTransactions,
+  waitForTransaction,
+} from '../../src/sdk/index.ts';
+import { eventually, getJson, heightOf, TestNetwork, waitHeight, waitReady } from './harness.ts';
+
+/** Blocks the others commit while a validator is down: well past consensus's 64-block window. */
+const missedBlocks = 72;
+const pruneKeepBlocks = 100;
+const prunedNode = 2;
+const stoppedNode = 3;
+const wipedNode = 1;
+
+async function blockHash(apiUrl: string, height: number): Promise<string> {
+  const { status, body } = await getJson(`${apiUrl}/v1/blocks/${height}`);
+  assert.equal(status, 200, `block ${height} at ${apiUrl}`);
+  return body.hash as string;
+}
+
+async function assertSameBlocks(a: string, b: string, from: number, to: number): Promise<void> {
+  for (let h = from; h <= to; h++)
+    assert.equal(await blockHash(a, h), await blockHash(b, h), `block ${h} differs`);
+}
+
+/** A counter's value in a node's Prometheus text. */
+async function metric(apiUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('catching up with the network', { timeout: 180_000 }, () => {
+  let net: TestNetwork;
+  const url = (i: number) => net.nodes[i]!.apiUrl;
+  const alice = createBankId();
+  const clientOf = (i: number): Client =>
+    createClient({
+      url: url(i),
+      // hk-wallet (the first organisation) holds the issuer role.
+      account: accountFromSecretKey('ed25519', net.clientKey(0).secretKey),
+      WebSocket,
+      chainId: net.genesis.chainId,
+    });
+
+  /** Makes `calls` final, in order, through node 0: state for the blocks and snapshots to carry. */
+  async function finalize(calls: BankCall[]): Promise<void> {
+    const client = clientOf(0);
+    for (const call of calls) {
+      const tx = signTransaction(
+        client.account!,
+        buildTransaction({ chainId: net.genesis.chainId, ...call }),
+      );
+      const { results } = await submitTransactions(client, { transactions: [tx] });
+      assert.equal(results[0]!.status, 'admitted', results[0]!.message);
+      const receipt = await waitForTransaction(client, { txId: tx.txId, timeoutMs: 30_000 });
+      assert.equal(receipt.code, 'ok');
+    }
+  }
+
+  /** Merges `patch` into a node's config file (read again when the node starts). */
+  function amendConfig(index: number, patch: Record<string, unknown>): void {
+    const path = net.network.nodes[index]!.configPath;
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, `${JSON.stringify({ ...doc, ...patch }, null, 2)}\n`);
+  }
+
+  before(async () => {
+    net = await TestNetwork.create(4, {
+      consensus: { emptyBlockDelayMs: 20, roundTimeoutMs: 150 },
+    });
+    amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
+    net.startAll();
+    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+  });
+
+  after(async () => {
+    await net?.close();
+  });
+
+  it('a validator back after missing many blocks syncs them from a peer, not ready until then', async () => {
+    assert.equal(await net.stop(stoppedNode), 0);
+    const left = await heightOf(url(0));
+    await finalize([
+      registerCurrency({ code: 'HKD', decimals: 2, issuerAccountId: createBankId() }),
+      createAccount({ id: alice, currency: 'HKD' }),
+      issue({ id: createBankId(), accountId: alice, amount: 12_345n, currency: 'HKD' }),
+    ]);
+    await waitHeight(url(0), left + missedBlocks, 60_000);
+    net.start(stoppedNode);
+    const target = await heightOf(url(0));
+    let sawCatchingUp = false;
+    await eventually(
+      async () => {
+        const res = await fetch(`${url(stoppedNode)}/ready`);
+        const body = (await res.json()) as { reason?: string };
+        if (res.status === 503 && body.reason === 'catching up with peers') sawCatchingUp = true;
+        const height = await heightOf(url(stoppedNode));
+        return res.status === 200 && height >= target ? true : undefined;
+      },
+      60_000,
+      'the returning validator to catch up and be ready',
+    );
+    assert.ok(sawCatchingUp, '/ready said it was catching up');
+    assert.ok((await metric(url(stoppedNode), 'tally_sync_blocks_fetched_total')) >= 64);
+    await assertSameBlocks(url(0), url(stoppedNode), Math.max(1, left - 2), target);
+    // And it follows the chain from there, through consensus.
+    await waitHeight(url(stoppedNode), (await heightOf(url(0))) + 3, 30_000);
+  });
+
+  it('a node with pruning drops old blocks while the chain goes on', async () => {
+    await eventually(
+      async () =>
+        (await fetch(`${url(prunedNode)}/v1/blocks/1`)).status === 404 ? true : undefined,
+      60_000,
+      'block 1 to be pruned',
+    );
+    assert.equal((await fetch(`${url(0)}/v1/blocks/1`)).status, 200, 'kept where not pruned');
+    assert.ok((await metric(url(prunedNode), 'tally_pruned_blocks_total')) > 0);
+    const height = await heightOf(url(prunedNode));
+    await waitHeight(url(prunedNode), height + 5, 30_000);
+    assert.equal(await blockHash(url(prunedNode), height), await blockHash(url(0), height));
+  });
+
+  it('a wiped node restores the state from a snapshot and follows the chain', async () => {
+    assert.equal(await net.stop(wipedNode), 0);
+    rmSync(net.network.nodes[wipedNode]!.config.dataDir, { recursive: true, force: true });
+    amendConfig(wipedNode, { stateSync: { enabled: true } });
+    net.start(wipedNode);
+    await waitReady(url(wipedNode), 60_000);
+    const restored = await eventually(
+      async () => {
+        const line = net
+          .logOf(wipedNode)
+          .split('\n')
+          .find((l) => l.includes('"msg":"state restored"'));
+        return line === undefined ? undefined : (JSON.parse(line) as { height: number }).height;
+      },
+      10_000,
+      'the state restored line in the log',
+    );
+    assert.ok(restored > missedBlocks, `restored at ${restored}, not replayed from genesis`);
+    const chunks = net.logOf(wipedNode).match(/"chunks":(\d+),"msg":"state restored"/);
+    assert.ok(Number(chunks?.[1]) >= 1, 'the state came in chunks');
+    assert.equal((await fetch(`${url(wipedNode)}/v1/blocks/${restored - 1}`)).status, 404);
+    const target = await heightOf(url(0));
+    await waitHeight(url(wipedNode), target, 60_000);
+    await assertSameBlocks(url(0), url(wipedNode), restored, target);
+
+    // Its state root at a height equals the root the others certified for that height.
+    const { body } = await getJson(`${url(wipedNode)}/v1/status`);
+    const executed = body.executedHeight as number;
+    await waitHeight(url(0), executed + 8, 30_000);
+    const certified = await eventually(
+      async () => {
+        for (let h = executed + 1; h <= executed + 8; h++) {
+          const block = (await getJson(`${url(0)}/v1/blocks/${h}`)).body;
+          const header = block.header as { stateHeight: number; stateRoot: string };
+          if (header.stateHeight === executed) return header.stateRoot;
+        }
+        return undefined;
+      },
+      10_000,
+      `a header certifying the state of ${executed}`,
+    );
+    assert.equal(body.stateRoot, certified);
+    assert.deepEqual(
+      await getBalance(clientOf(wipedNode), { accountId: alice }),
+      await getBalance(clientOf(0), { accountId: alice }),
+    );
+  });
+});
