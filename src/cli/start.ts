@@ -157,12 +157,18 @@ async function runUntilStopped(
   if (signal.aborted) return;
   console.log('ready. API:');
   printApiUrls(network);
-  const seed = await seedDemoData(network);
-  console.log(
-    seed.seeded
-      ? `demo data: seeded (${seed.transactions} transactions)`
-      : 'demo data: already seeded',
-  );
+  try {
+    const seed = await seedDemoData(network);
+    console.log(
+      seed.seeded
+        ? `demo data: seeded (${seed.transactions} transactions)`
+        : 'demo data: already seeded',
+    );
+  } catch (error) {
+    // The network is up and useful without the demo data: say what failed and keep it running.
+    const code = error instanceof TallyError ? ` [${error.code}]` : '';
+    console.error(`demo data not seeded${code}: ${(error as Error).message}`);
+  }
   if (signal.aborted) return;
   const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
   await Promise.race([aborted, cluster.allExited]);

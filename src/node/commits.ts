@@ -93,6 +93,13 @@ export class CommitPipeline {
     });
   }
 
+  /** Resolves true once at most `blocksMax` committed blocks wait for execution, false after `timeoutMs`. */
+  waitBacklog(blocksMax: number, timeoutMs: number): Promise<boolean> {
+    const excess = this.#queued - blocksMax;
+    if (excess <= 0) return Promise.resolve(true);
+    return this.waitExecuted(this.height + excess, timeoutMs);
+  }
+
   /** The roots after executing `height`, if executed (recent heights from memory, older from disk). */
   rootsAt(height: number): ExecutedRoots | undefined {
     if (height > this.height) return undefined;

@@ -195,6 +195,7 @@ async function assemble(
     {
       mempool,
       executionBacklog: () => commits.queued,
+      waitBacklog: (blocksMax, ms) => commits.waitBacklog(blocksMax, ms),
       now: Date.now,
       executedHeight: () => commits.height,
       rootsAt: (height) => commits.rootsAt(height),

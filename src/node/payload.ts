@@ -23,6 +23,8 @@ export type PayloadDeps = {
   readonly waitExecuted: (height: number, timeoutMs: number) => Promise<boolean>;
   /** Committed blocks waiting for execution on this node. */
   readonly executionBacklog: () => number;
+  /** Resolves once the backlog is at most `blocksMax` (true) or after `timeoutMs` (false). */
+  readonly waitBacklog: (blocksMax: number, timeoutMs: number) => Promise<boolean>;
   readonly now: () => number;
 };
 
@@ -81,9 +83,14 @@ export class PayloadBuilder {
       await this.#deps.waitExecuted(parent.stateHeight, this.#options.executionWaitMs);
     if (this.#deps.mempool.size() === 0 && this.inFlight.size === 0)
       await this.#waitForTxs(this.#options.emptyBlockDelayMs);
-    // Consensus must not run ahead of execution: under overload the mempool fills and refuses new
-    // transactions (mempool_full, HTTP 503) instead of blocks queueing up unexecuted.
-    const backlogged = this.#deps.executionBacklog() > this.#options.executionBacklogMax;
+    // Consensus must not run ahead of execution: the leader waits for its executor (which paces
+    // block production), and if that takes too long proposes an empty block. Under overload the
+    // mempool fills and refuses new transactions (mempool_full, HTTP 503) instead of blocks queueing
+    // up unexecuted.
+    const { executionBacklogMax, executionWaitMs } = this.#options;
+    if (this.#deps.executionBacklog() > executionBacklogMax)
+      await this.#deps.waitBacklog(executionBacklogMax, executionWaitMs);
+    const backlogged = this.#deps.executionBacklog() > executionBacklogMax;
     const txs = backlogged
       ? []
       : this.#deps.mempool.reap(this.#options.blockTxsMax, blockBytesMax - blockOverheadBytes, {

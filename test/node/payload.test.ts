@@ -28,7 +28,15 @@ const options: PayloadOptions = {
 };
 
 /** What the node would say about its execution; tests set it. */
-type Execution = { executed: number; backlog: number; nowMs: number; waits: number[] };
+type Execution = {
+  executed: number;
+  backlog: number;
+  nowMs: number;
+  waits: number[];
+  /** The backlog after the builder's wait for execution (what the executor got through meanwhile). */
+  backlogAfterWait: number | undefined;
+  backlogWaits: number;
+};
 
 let mempool: Mempool;
 let execution: Execution;
@@ -52,6 +60,12 @@ function builder(overrides: Partial<PayloadOptions> = {}): PayloadBuilder {
         return Promise.resolve(execution.executed >= height);
       },
       executionBacklog: () => execution.backlog,
+      waitBacklog: (blocksMax) => {
+        execution.backlogWaits++;
+        if (execution.backlogAfterWait !== undefined)
+          execution.backlog = execution.backlogAfterWait;
+        return Promise.resolve(execution.backlog <= blocksMax);
+      },
       now: () => execution.nowMs,
     },
   );
@@ -96,7 +110,14 @@ beforeEach(async () => {
       checkPermission: () => ({ ok: true }),
     },
   );
-  execution = { executed: 20, backlog: 0, nowMs: t0Ms + 1000, waits: [] };
+  execution = {
+    executed: 20,
+    backlog: 0,
+    nowMs: t0Ms + 1000,
+    waits: [],
+    backlogAfterWait: undefined,
+    backlogWaits: 0,
+  };
 });
 
 async function admitAll(txs: readonly Transaction[]): Promise<void> {
@@ -145,11 +166,22 @@ describe('PayloadBuilder', () => {
     assert.deepEqual(payloadIds(next.payload.txs), ids(opens.slice(0, 3)));
   });
 
-  it('proposes an empty block while the execution backlog is above the maximum', async () => {
+  it('waits for execution when backlogged, then fills the block once it caught up', async () => {
+    await admitAll(opens);
+    const b = builder();
+    execution.backlog = 3;
+    execution.backlogAfterWait = 1;
+    const input = await b.build(request(10));
+    assert.equal(execution.backlogWaits, 1);
+    assert.equal(input.payload.txCount, 3);
+  });
+
+  it('proposes an empty block when execution is still behind after the wait', async () => {
     await admitAll(opens);
     const b = builder();
     execution.backlog = 2;
     const input = await b.build(request(10));
+    assert.equal(execution.backlogWaits, 1);
     assert.equal(input.payload.txCount, 0);
     assert.deepEqual(input.payload.txs, []);
     assert.deepEqual(input.payload.txRoot, merkleRoot([]));
