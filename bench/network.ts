@@ -193,7 +193,51 @@ export type NetworkBenchOptions = {
   /** Offered load for the saturation run, transfers per second. */
   readonly saturationRate: number;
   readonly seconds: number;
+  readonly blockTxsMax: number;
 };
+
+function envNumber(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name}: expected a positive number, got ${value}`);
+  return n;
+}
+
+/** The network group: one validator, then four, each saturated, then at half the rate it reached. */
+export function networkSteps(): { label: string; run: (report: Report) => Promise<void> }[] {
+  const seconds = envNumber('TALLY_BENCH_SECONDS', 60);
+  const blockTxsMax = envNumber('TALLY_BENCH_BLOCK_TXS', 1000);
+  return [
+    {
+      label: '1 validator',
+      run: (report) =>
+        benchNetworkOf(
+          {
+            validators: 1,
+            saturationRate: envNumber('TALLY_BENCH_RATE_1', 2500),
+            seconds,
+            blockTxsMax,
+          },
+          report,
+        ),
+    },
+    {
+      label: '4 validators',
+      run: (report) =>
+        benchNetworkOf(
+          {
+            validators: 4,
+            saturationRate: envNumber('TALLY_BENCH_RATE_4', 800),
+            seconds,
+            blockTxsMax,
+          },
+          report,
+        ),
+    },
+  ];
+}
 
 export async function benchNetworkOf(options: NetworkBenchOptions, report: Report): Promise<void> {
   const { validators: n } = options;
@@ -206,7 +250,7 @@ export async function benchNetworkOf(options: NetworkBenchOptions, report: Repor
   });
   const net = await TestNetwork.create(n, {
     extraKeys: { orgIndex: 0, keys: [workload.issuer, ...workload.users] },
-    consensus: { blockTxsMax: Number(process.env.BTX ?? 1000), roundTimeoutMs: Number(process.env.RTO ?? 2000), emptyBlockDelayMs: 200 },
+    consensus: { blockTxsMax: options.blockTxsMax, roundTimeoutMs: 2000, emptyBlockDelayMs: 200 },
   });
   try {
     net.startAll();

@@ -22,11 +22,15 @@ const groups: Group[] = [
     name: 'p2p',
     steps: async () => [{ label: 'mutual-TLS frames', run: (await import('./p2p.ts')).benchP2p }],
   },
+  { name: 'network', steps: async () => (await import('./network.ts')).networkSteps() },
 ];
 
 const usage = `usage: npm run bench [-- --only GROUP]
 groups: ${groups.map((g) => g.name).join(', ')}
-Writes bench/results/GROUP.json and prints a table.`;
+Writes bench/results/GROUP.json and prints a table.
+network: real validator processes under an open-loop load; tune with
+  TALLY_BENCH_SECONDS (default 60), TALLY_BENCH_RATE_1 and TALLY_BENCH_RATE_4 (offered transfers/s
+  for the 1- and 4-validator runs), TALLY_BENCH_BLOCK_TXS (default 1000).`;
 
 function machine() {
   return {

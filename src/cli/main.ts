@@ -8,7 +8,9 @@ import { registerCodecCommand } from './codec.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerNetworkCommand } from './network/commands.ts';
 import { registerNodeCommand } from './node-command.ts';
+import { registerQueryCommand } from './query-command.ts';
 import { registerStartCommand } from './start.ts';
+import { registerTxCommand } from './tx-command.ts';
 
 export const version = '0.1.0';
 
@@ -23,6 +25,8 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerNodeCommand(program);
   registerNetworkCommand(program);
+  registerTxCommand(program);
+  registerQueryCommand(program);
   registerKeysCommand(program);
   registerCodecCommand(program);
   registerBenchCommand(program);

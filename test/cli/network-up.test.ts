@@ -48,7 +48,7 @@ describe('tally network up, status and down', { skip, timeout: testTimeoutMs }, 
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stdout, /^network tally-local is up:\n/);
     assert.match(up.stdout, new RegExp(`hk-wallet-1 +http://127\\.0\\.0\\.1:${apiPort}\\n`));
-    assert.match(up.stdout, new RegExp(`console: http://127\\.0\\.0\\.1:${apiPort}/console`));
+    assert.match(up.stdout, new RegExp(`API docs \\(OpenAPI\\): http://127\\.0\\.0\\.1:${apiPort}/docs`));
 
     const [status, again] = await Promise.all([
       runTally(['network', 'status', '--dir', dir, '--json']),
@@ -127,7 +127,7 @@ describe('tally start (npm start)', { skip, timeout: testTimeoutMs }, () => {
     const first = new StartRun(args);
     await first.waitFor(/demo data: seeded/);
     assert.match(first.stdout, /^creating a 1-organisation network in /);
-    assert.match(first.stdout, /console: http:\/\/127\.0\.0\.1:\d+\/console/);
+    assert.match(first.stdout, /API docs \(OpenAPI\): http:\/\/127\.0\.0\.1:\d+\/docs/);
     await first.waitFor(/\[hk-wallet-1\] committed height=\d+/);
     first.child.kill('SIGINT');
     assert.equal(await first.exited, 0, first.stderr);

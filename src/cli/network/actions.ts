@@ -174,7 +174,7 @@ export function printApiUrls(network: Network): void {
   for (const node of network.nodes) console.log(`  ${node.nodeId.padEnd(24)} ${node.apiUrl}`);
   const first = network.nodes[0];
   if (first !== undefined)
-    console.log(`console: ${first.apiUrl}/console   API docs: ${first.apiUrl}/docs`);
+    console.log(`API docs (OpenAPI): ${first.apiUrl}/docs   metrics: ${first.apiUrl}/metrics`);
 }
 
 /** Stops every running node of the folder: SIGTERM, then SIGKILL after `timeoutMs`. */
