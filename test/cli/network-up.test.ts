@@ -48,7 +48,10 @@ describe('tally network up, status and down', { skip, timeout: testTimeoutMs }, 
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stdout, /^network tally-local is up:\n/);
     assert.match(up.stdout, new RegExp(`hk-wallet-1 +http://127\\.0\\.0\\.1:${apiPort}\\n`));
-    assert.match(up.stdout, new RegExp(`API docs \\(OpenAPI\\): http://127\\.0\\.0\\.1:${apiPort}/docs`));
+    assert.match(
+      up.stdout,
+      new RegExp(`API docs \\(OpenAPI\\): http://127\\.0\\.0\\.1:${apiPort}/docs`),
+    );
 
     const [status, again] = await Promise.all([
       runTally(['network', 'status', '--dir', dir, '--json']),
