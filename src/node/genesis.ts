@@ -88,11 +88,17 @@ export type Genesis = {
 };
 
 export const consensusDefaults: ConsensusParams = Object.freeze({
-  roundTimeoutMs: 1000,
+  roundTimeoutMs: 2000,
   roundTimeoutDoublingsMax: 5,
-  blockTxsMax: 5000,
-  emptyBlockDelayMs: 500,
+  blockTxsMax: 2000,
+  emptyBlockDelayMs: 250,
 });
+
+/**
+ * A round's timer covers this leader's wait for transactions and the next leader's (whose proposal
+ * carries the certificate): idle waits must leave room for the network within one timeout.
+ */
+export const emptyBlockDelaysPerRoundTimeout = 4;
 
 function fail(field: string, message: string): never {
   throw new TallyError('genesis_invalid', `genesis ${field}: ${message}`, { details: { field } });
@@ -206,12 +212,18 @@ function readConsensus(v: unknown): ConsensusParams {
   const d = consensusDefaults;
   const int = (name: keyof ConsensusParams, min: number, max: number) =>
     r[name] === undefined ? d[name] : readInt(r[name], `consensus.${name}`, min, max);
-  return Object.freeze({
+  const params = Object.freeze({
     roundTimeoutMs: int('roundTimeoutMs', 50, 60_000),
     roundTimeoutDoublingsMax: int('roundTimeoutDoublingsMax', 0, 10),
     blockTxsMax: int('blockTxsMax', 1, 10_000),
     emptyBlockDelayMs: int('emptyBlockDelayMs', 0, 60_000),
   });
+  if (params.emptyBlockDelayMs * emptyBlockDelaysPerRoundTimeout > params.roundTimeoutMs)
+    fail(
+      'consensus.emptyBlockDelayMs',
+      `at most roundTimeoutMs / ${emptyBlockDelaysPerRoundTimeout} (${Math.floor(params.roundTimeoutMs / emptyBlockDelaysPerRoundTimeout)})`,
+    );
+  return params;
 }
 
 /** Parses and checks a genesis document (already JSON-decoded); errors name the bad field. */

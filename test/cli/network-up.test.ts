@@ -82,7 +82,7 @@ describe('tally network up, status and down', { skip, timeout: testTimeoutMs }, 
       assert.equal(existsSync(join(dir, 'nodes', row.node, 'node.pid')), false);
     assert.match(
       readFileSync(join(dir, 'nodes', 'hk-wallet-1', 'node.log'), 'utf8'),
-      /"msg":"committed"/,
+      /"msg":"node started"/,
     );
   });
 });
@@ -145,7 +145,8 @@ describe('tally start (npm start)', { skip, timeout: testTimeoutMs }, () => {
     const second = new StartRun(args);
     await second.waitFor(/demo data: already seeded/);
     // The chain goes on from where it stopped: a new chain would commit height 1 again.
-    const resumedAt = Number((await second.waitFor(/\] committed height=(\d+)/))[1]);
+    // The node reports the height it resumes from as it starts.
+    const resumedAt = Number((await second.waitFor(/\[hk-wallet-1\] node started .*height=(\d+)/))[1]);
     assert.ok(resumedAt > stoppedAt, `resumed at ${resumedAt}, stopped at ${stoppedAt}`);
     assert.doesNotMatch(second.stdout, /creating a/);
     second.child.kill('SIGTERM');

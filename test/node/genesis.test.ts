@@ -286,6 +286,17 @@ describe('parseGenesis: refusals name the field', () => {
     );
   });
 
+  it('error: an empty-block delay that leaves a round no room', () => {
+    assert.equal(
+      refusal(
+        edited(
+          (d) => (d.consensus = { ...d.consensus, roundTimeoutMs: 1000, emptyBlockDelayMs: 500 }),
+        ),
+      ),
+      'genesis_invalid: genesis consensus.emptyBlockDelayMs: at most roundTimeoutMs / 4 (250)',
+    );
+  });
+
   it('error: more validators than a validator set holds', () => {
     const d = doc();
     const template = d.nodes[0]!;
