@@ -146,7 +146,9 @@ describe('tally start (npm start)', { skip, timeout: testTimeoutMs }, () => {
     await second.waitFor(/demo data: already seeded/);
     // The chain goes on from where it stopped: a new chain would commit height 1 again.
     // The node reports the height it resumes from as it starts.
-    const resumedAt = Number((await second.waitFor(/\[hk-wallet-1\] node started .*height=(\d+)/))[1]);
+    const resumedAt = Number(
+      (await second.waitFor(/\[hk-wallet-1\] node started .*height=(\d+)/))[1],
+    );
     assert.ok(resumedAt > stoppedAt, `resumed at ${resumedAt}, stopped at ${stoppedAt}`);
     assert.doesNotMatch(second.stdout, /creating a/);
     second.child.kill('SIGTERM');
