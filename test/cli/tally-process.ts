@@ -1,6 +1,7 @@
 // Runs the `tally` command as a user does (a real child process) and finds free ports for networks.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const tallyBin = join(import.meta.dirname, '../../bin/tally.mjs');
@@ -19,7 +20,13 @@ export function runTally(
     execFile(
       process.execPath,
       [tallyBin, ...args],
-      { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      // A neutral working folder: the command must not pick up a ./.tally network of whoever runs the tests.
+      {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });
