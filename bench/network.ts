@@ -116,6 +116,23 @@ async function residentBytes(url: string): Promise<number> {
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
+async function drainMempools(urls: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const sizes = await Promise.all(
+      urls.map(async (url) => {
+        const status = (await (await fetch(`${url}/v1/status`)).json()) as {
+          mempool: { txs: number };
+        };
+        return status.mempool.txs;
+      }),
+    );
+    if (sizes.every((n) => n === 0)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`mempools not drained after ${timeoutMs} ms`);
+}
+
 export type LoadResult = {
   offeredPerSec: number;
   finalPerSec: number;
@@ -288,6 +305,11 @@ export async function benchNetworkOf(options: NetworkBenchOptions, report: Repor
       `${n} validator(s): max resident memory of a validator`,
       saturated.rssMaxBytes / 2 ** 20,
       'MiB',
+    );
+    // The half-load run must not inherit the saturation run's queue: wait until the pool is empty.
+    await drainMempools(
+      net.nodes.map((node) => node.apiUrl),
+      120_000,
     );
     const half = Math.max(50, Math.round(saturated.finalPerSec / 2));
     const halfLoad = await runLoad(

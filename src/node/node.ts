@@ -44,6 +44,11 @@ const syncBlocksMax = 8;
 /** How long a proposal may wait for this node's execution to reach the state it certifies. */
 const executionWaitMs = 2000;
 const walCompactEveryBlocks = 64;
+/**
+ * Pending transactions a node holds: about ten seconds of what one validator executes on a small
+ * machine. Beyond that clients get 503 with Retry-After rather than the node growing its memory.
+ */
+const mempoolTxsMax = 20_000;
 
 export type NodeDeps = {
   /** Where logs go (default: stdout as JSON lines). */
@@ -165,7 +170,7 @@ async function assemble(
     rootsAt: (height) => commits?.rootsAt(height),
   });
   const mempool = createMempool(
-    { chainId: genesis.chainId },
+    { chainId: genesis.chainId, txsMax: mempoolTxsMax },
     {
       now: Date.now,
       isCommitted: (id) => executor.blocks.hasTx(id),
