@@ -6,7 +6,8 @@ import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { concatBytes } from '../util/bytes.ts';
 import { sm3 } from './sm3.ts';
 
-const curve = {
+/** The SM2 curve (GB/T 32918.5): exported so the SDK's signer uses the same parameters. */
+export const sm2Curve = {
   p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
   n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
   h: 1n,
@@ -15,7 +16,8 @@ const curve = {
   Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
   Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
 } as const;
-const Point = weierstrass(curve);
+export const Sm2Point = weierstrass(sm2Curve);
+const Point = Sm2Point;
 const fieldBytes = 32;
 
 function toBytes32(value: bigint): Uint8Array {
@@ -41,7 +43,9 @@ export function sm2SignerDigest(
 ): Uint8Array {
   const point = Point.fromBytes(publicKey).toAffine();
   const entl = new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 0xff]);
-  const params = [curve.a, curve.b, curve.Gx, curve.Gy, point.x, point.y].map(toBytes32);
+  const params = [sm2Curve.a, sm2Curve.b, sm2Curve.Gx, sm2Curve.Gy, point.x, point.y].map(
+    toBytes32,
+  );
   return sm3(entl, id, ...params);
 }
 
@@ -55,15 +59,15 @@ export function verifySm2Pure(
   try {
     const r = toBigint(signature.subarray(0, fieldBytes));
     const s = toBigint(signature.subarray(fieldBytes));
-    if (r < 1n || r >= curve.n || s < 1n || s >= curve.n) return false;
+    if (r < 1n || r >= sm2Curve.n || s < 1n || s >= sm2Curve.n) return false;
     const publicPoint = Point.fromBytes(publicKey);
     publicPoint.assertValidity();
     const e = toBigint(sm3(concatBytes(sm2SignerDigest(publicKey), message)));
-    const t = (r + s) % curve.n;
+    const t = (r + s) % sm2Curve.n;
     if (t === 0n) return false;
     const sum = Point.BASE.multiply(s).add(publicPoint.multiplyUnsafe(t));
     if (sum.is0()) return false;
-    return (e + sum.toAffine().x) % curve.n === r;
+    return (e + sum.toAffine().x) % sm2Curve.n === r;
   } catch {
     return false;
   }

@@ -1,23 +1,14 @@
 // SM2 signing in the browser (GB/T 32918.2-2016 section 6.1; curve from GB/T 32918.5) on noble's
 // Weierstrass arithmetic, so an institution bound to the national standards can sign with the SDK.
 // Empty signer id, as the node's OpenSSL suite (src/crypto/sm2.ts) and crypto/sm2-pure.ts use.
-import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
-import { sm2SignerDigest, verifySm2Pure } from '../crypto/sm2-pure.ts';
+import { Sm2Point, sm2Curve, sm2SignerDigest, verifySm2Pure } from '../crypto/sm2-pure.ts';
 import { sm3 } from '../crypto/sm3.ts';
 import type { KeyPair, SignatureSuite } from '../crypto/suite.ts';
 import { assert } from '../util/assert.ts';
 import { concatBytes, toHex } from '../util/bytes.ts';
 
-const curve = {
-  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
-  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
-  h: 1n,
-  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
-  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
-  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
-  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
-} as const;
-const Point = weierstrass(curve);
+const curve = sm2Curve;
+const Point = Sm2Point;
 const scalarBytes = 32;
 /** Extra random bytes so that reducing mod n leaves no bias worth the name (FIPS 186-5 A.2.1). */
 const nonceBytes = scalarBytes + 16;
