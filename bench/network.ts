@@ -8,6 +8,7 @@ import { apiRequestDigest, formatAuthorization } from '../src/crypto/request-dig
 import type { KeyPair } from '../src/crypto/suite.ts';
 import { getSuite } from '../src/crypto/suites.ts';
 import type { Transaction } from '../src/ledger/tx.ts';
+import { consensusDefaults } from '../src/node/genesis.ts';
 import { toHex, utf8 } from '../src/util/bytes.ts';
 import { TestNetwork, waitReady } from '../test/e2e/harness.ts';
 import type { Report } from './lib/report.ts';
@@ -225,7 +226,7 @@ function envNumber(name: string, fallback: number): number {
 /** The network group: one validator, then four, each saturated, then at half the rate it reached. */
 export function networkSteps(): { label: string; run: (report: Report) => Promise<void> }[] {
   const seconds = envNumber('TALLY_BENCH_SECONDS', 60);
-  const blockTxsMax = envNumber('TALLY_BENCH_BLOCK_TXS', 1000);
+  const blockTxsMax = envNumber('TALLY_BENCH_BLOCK_TXS', consensusDefaults.blockTxsMax);
   return [
     {
       label: '1 validator',

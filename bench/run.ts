@@ -30,7 +30,7 @@ groups: ${groups.map((g) => g.name).join(', ')}
 Writes bench/results/GROUP.json and prints a table.
 network: real validator processes under an open-loop load; tune with
   TALLY_BENCH_SECONDS (default 60), TALLY_BENCH_RATE_1 and TALLY_BENCH_RATE_4 (offered transfers/s
-  for the 1- and 4-validator runs), TALLY_BENCH_BLOCK_TXS (default 1000).`;
+  for the 1- and 4-validator runs), TALLY_BENCH_BLOCK_TXS (default: the genesis default).`;
 
 function machine() {
   return {
