@@ -12,9 +12,10 @@ import { getSuite } from '../crypto/suites.ts';
 import { BlockExecutor } from '../execution/block-executor.ts';
 import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
-import { createMempool } from '../mempool/index.ts';
+import { createMempool, type Mempool } from '../mempool/index.ts';
 import { createBankModule } from '../modules/bank/index.ts';
 import { createTransport } from '../p2p/transport.ts';
+import type { Transport } from '../p2p/types.ts';
 import { openStore, type Store } from '../storage/index.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
@@ -131,21 +132,7 @@ async function assemble(
   const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
   const store: Store = openStore({ path: join(config.dataDir, 'ledger') });
   closers.push(() => store.close());
-  const transport = createTransport(
-    {
-      chainId: genesis.chainId,
-      nodeId: self.nodeId,
-      certPem: readFileSync(config.tls.certFile, 'utf8'),
-      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
-      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
-      listen: config.p2p,
-      peers: genesis.nodes
-        .filter((n) => n.nodeId !== self.nodeId)
-        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
-      isAllowedPeer: (id) => isAllowedPeer(genesis, id),
-    },
-    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
-  );
+  const transport = createNodeTransport(config, genesis, self, log);
   closers.push(() => transport.close());
   // Started before the executor opens the state tree: state sync fills the empty store first.
   const p2pAddress = await transport.start();
@@ -318,15 +305,7 @@ async function assemble(
     started = false;
   });
 
-  const gauges = setInterval(() => {
-    metrics.round.set(driver.state.round);
-    metrics.mempoolTxs.set(mempool.size());
-    metrics.mempoolBytes.set(mempool.bytes());
-    metrics.peers.set(transport.peers().length);
-    metrics.commitQueue.set(commits.queued);
-    mempool.evictExpired(Date.now());
-  }, 1000);
-  gauges.unref();
+  const gauges = startGauges(metrics, { driver, mempool, transport, commits });
   closers.push(() => clearInterval(gauges));
 
   const services = createServices({
@@ -365,6 +344,53 @@ async function assemble(
     executor,
     close,
   };
+}
+
+/** The peer transport: this node's certificate, every member's CA, every other node to dial. */
+function createNodeTransport(
+  config: NodeConfig,
+  genesis: Genesis,
+  self: GenesisNode,
+  log: Logger,
+): Transport {
+  return createTransport(
+    {
+      chainId: genesis.chainId,
+      nodeId: self.nodeId,
+      certPem: readFileSync(config.tls.certFile, 'utf8'),
+      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
+      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
+      listen: config.p2p,
+      peers: genesis.nodes
+        .filter((n) => n.nodeId !== self.nodeId)
+        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
+      isAllowedPeer: (id) => isAllowedPeer(genesis, id),
+    },
+    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
+  );
+}
+
+/** Samples the gauges once a second (and drops expired pending transactions on the same tick). */
+function startGauges(
+  metrics: NodeMetrics,
+  parts: {
+    driver: ConsensusDriver;
+    mempool: Mempool;
+    transport: Transport;
+    commits: CommitPipeline;
+  },
+): NodeJS.Timeout {
+  const { driver, mempool, transport, commits } = parts;
+  const gauges = setInterval(() => {
+    metrics.round.set(driver.state.round);
+    metrics.mempoolTxs.set(mempool.size());
+    metrics.mempoolBytes.set(mempool.bytes());
+    metrics.peers.set(transport.peers().length);
+    metrics.commitQueue.set(commits.queued);
+    mempool.evictExpired(Date.now());
+  }, 1000);
+  gauges.unref();
+  return gauges;
 }
 
 function recordExecuted(
