@@ -6,6 +6,7 @@ import { BankWorkload } from '../../src/cli/demo/bank-workload.ts';
 import { LocalChain } from '../../src/cli/demo/local-chain.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { moduleKey } from '../../src/execution/context.ts';
+import { signTransaction, type Transaction } from '../../src/ledger/tx.ts';
 import { createBankModule, getAccount, getCurrency } from '../../src/modules/bank/index.ts';
 import { bankKeys } from '../../src/modules/bank/store.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
@@ -13,6 +14,26 @@ import { openStore, type Store } from '../../src/storage/index.ts';
 export const chainId = 'tally-ledger-test';
 export const genesisTimeMs = 1_767_225_600_000;
 export const validator = getSuite('ed25519').keyPairFromSecret(new Uint8Array(32).fill(42));
+
+let noopNonce = 0n;
+
+/** A transaction the validator signs that no module handles (its receipt says so): its id and expiry are what count. */
+export function noopTx(expiresAtMs = genesisTimeMs + 3_600_000): Transaction {
+  return signTransaction(
+    {
+      chainId,
+      suite: 'ed25519',
+      signer: validator.publicKey,
+      nonce: ++noopNonce,
+      expiresAtMs,
+      module: 'bank',
+      method: 'noop',
+      args: null,
+    },
+    getSuite('ed25519'),
+    validator.secretKey,
+  );
+}
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tally-ledger-'));

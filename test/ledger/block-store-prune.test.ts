@@ -4,17 +4,9 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { getSuite } from '../../src/crypto/suites.ts';
 import { hashHeader } from '../../src/ledger/block.ts';
 import { blockPruneBatchOpsMax, txExpiryPruneMarginMs } from '../../src/ledger/block-store.ts';
-import { signTransaction, type Transaction } from '../../src/ledger/tx.ts';
-import {
-  chainId,
-  genesisTimeMs,
-  openChain,
-  tempDir,
-  validator,
-} from '../execution/ledger-helpers.ts';
+import { genesisTimeMs, noopTx, openChain, tempDir } from '../execution/ledger-helpers.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -22,32 +14,13 @@ after(() => {
 });
 
 const minuteMs = 60_000;
-let nonce = 0n;
-
-/** A signed call nobody handles (its receipt says so); only its id and expiry matter here. */
-function tx(expiresAtMs: number): Transaction {
-  return signTransaction(
-    {
-      chainId,
-      suite: 'ed25519',
-      signer: validator.publicKey,
-      nonce: ++nonce,
-      expiresAtMs,
-      module: 'bank',
-      method: 'noop',
-      args: null,
-    },
-    getSuite('ed25519'),
-    validator.secretKey,
-  );
-}
 
 async function chainWithExpiries() {
   const path = tempDir();
   dirs.push(path);
   const { store, chain } = openChain(path);
-  const short = [tx(genesisTimeMs + 10 * minuteMs), tx(genesisTimeMs + 10 * minuteMs)];
-  const long = [tx(genesisTimeMs + 120 * minuteMs), tx(genesisTimeMs + 120 * minuteMs)];
+  const short = [noopTx(genesisTimeMs + 10 * minuteMs), noopTx(genesisTimeMs + 10 * minuteMs)];
+  const long = [noopTx(genesisTimeMs + 120 * minuteMs), noopTx(genesisTimeMs + 120 * minuteMs)];
   await chain.commitBlock([]); // 0
   await chain.commitBlock(short); // 1
   await chain.commitBlock(long); // 2
