@@ -14,6 +14,12 @@ export type NodeConfig = {
   readonly genesisFile: string;
   readonly dataDir: string;
   readonly keyFile: string;
+  /**
+   * The organisation's keys this node acts with (both under the key passphrase): the gateway key it
+   * signs with for its organisation (FX quotes, ISO 20022 input) and the X25519 key that opens
+   * private payloads sealed to the organisation. Without them the node only relays and reads.
+   */
+  readonly org: { readonly signingKeyFile: string; readonly encryptionKeyFile: string } | undefined;
   /** The key file's passphrase: TALLY_KEY_PASSPHRASE, or this file (the local demo network). */
   readonly passphraseFile: string | undefined;
   readonly tls: { readonly certFile: string; readonly keyFile: string };
@@ -94,6 +100,7 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     (keep > 0 && keep < 100)
   )
     invalid('prune.keepBlocks', source, 'expected 0 (keep everything) or at least 100');
+  const org = doc.org === undefined ? undefined : r.object('org', doc.org);
   const stateSync = doc.stateSync === undefined ? {} : r.object('stateSync', doc.stateSync);
   const stateSyncEnabled = stateSync.enabled ?? false;
   if (typeof stateSyncEnabled !== 'boolean')
@@ -103,6 +110,13 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     genesisFile: path('genesis', doc.genesis),
     dataDir: path('dataDir', doc.dataDir),
     keyFile: path('keyFile', doc.keyFile),
+    org:
+      org === undefined
+        ? undefined
+        : Object.freeze({
+            signingKeyFile: path('org.signingKeyFile', org.signingKeyFile),
+            encryptionKeyFile: path('org.encryptionKeyFile', org.encryptionKeyFile),
+          }),
     passphraseFile:
       doc.passphraseFile === undefined ? undefined : path('passphraseFile', doc.passphraseFile),
     tls: Object.freeze({

@@ -47,6 +47,12 @@ export type GenesisOrganization = {
   readonly name: string;
   readonly caCertPem: string;
   readonly roles: readonly OrgRole[];
+  /** X25519 public key (32 bytes) that private payloads for this organisation are sealed to. */
+  readonly encryptionKey?: Uint8Array | undefined;
+  /** ISO 3166 alpha-2 country of the organisation (its jurisdiction). */
+  readonly country?: string | undefined;
+  /** Its BIC (ISO 9362), which ISO 20022 messages name it by. */
+  readonly bic?: string | undefined;
 };
 
 export type GenesisNode = {
@@ -179,7 +185,30 @@ function readOrganization(v: unknown, field: string): GenesisOrganization {
     name: readText(r.name, `${field}.name`, 128),
     caCertPem,
     roles: readEnumList(r.roles, `${field}.roles`, orgRoles),
+    ...readOrgProfile(r, field),
   });
+}
+
+const encryptionKeyBytes = 32;
+const countryPattern = /^[A-Z]{2}$/;
+const bicPattern = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/;
+
+/** The optional fields: only those present appear, so the JSON round trip is exact. */
+function readOrgProfile(
+  r: Record<string, unknown>,
+  field: string,
+): Pick<GenesisOrganization, 'encryptionKey' | 'country' | 'bic'> {
+  const out: { encryptionKey?: Uint8Array; country?: string; bic?: string } = {};
+  if (r.encryptionKey !== undefined) {
+    const hex = readText(r.encryptionKey, `${field}.encryptionKey`, encryptionKeyBytes * 2);
+    if (!/^[0-9a-f]{64}$/.test(hex))
+      fail(`${field}.encryptionKey`, 'expected a 32-byte X25519 public key in lower-case hex');
+    out.encryptionKey = fromHex(hex);
+  }
+  if (r.country !== undefined)
+    out.country = readText(r.country, `${field}.country`, 2, countryPattern);
+  if (r.bic !== undefined) out.bic = readText(r.bic, `${field}.bic`, 11, bicPattern);
+  return out;
 }
 
 function readNode(v: unknown, field: string): GenesisNode {
@@ -321,7 +350,9 @@ export function genesisToJson(g: Genesis): unknown {
     version: g.version,
     chainId: g.chainId,
     genesisTimeMs: g.genesisTimeMs,
-    organizations: g.organizations,
+    organizations: g.organizations.map((o) =>
+      o.encryptionKey === undefined ? o : { ...o, encryptionKey: toHex(o.encryptionKey) },
+    ),
     nodes: g.nodes.map((n) => ({ ...n, publicKey: toHex(n.publicKey) })),
     keys: g.keys.map((k) => ({ ...k, publicKey: toHex(k.publicKey) })),
     consensus: g.consensus,

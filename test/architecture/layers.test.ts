@@ -34,7 +34,9 @@ const allowed: Record<string, readonly string[]> = {
   modules: ['util', 'codec', 'crypto', 'ledger', 'execution'],
   apps: ['util', 'codec', 'crypto', 'ledger', 'execution', 'modules'],
   api: below,
-  sdk: ['util', 'codec', 'crypto', 'ledger'],
+  // The SDK builds module arguments (quotes, sealed Travel-Rule data) with the modules' own
+  // browser-safe files; the transitive check below keeps node: out of what it reaches.
+  sdk: ['util', 'codec', 'crypto', 'ledger', 'modules', 'apps'],
   node: [...below, 'api', 'sdk'],
   cli: [...below, 'api', 'sdk', 'node'],
 };

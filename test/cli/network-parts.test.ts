@@ -37,11 +37,19 @@ function refusal(fn: () => unknown): string {
 }
 
 describe('network plan', () => {
-  it('gives more organisations generic names and one validator each', () => {
-    const plan = planNetwork(parsePlanOptions({ ...defaults, orgs: '6', observers: '3' }));
+  it('gives more organisations generic names and one validator each; the PH regulator observes', () => {
+    const plan = planNetwork(parsePlanOptions({ ...defaults, orgs: '7', observers: '3' }));
     assert.deepEqual(
       plan.orgs.map((o) => o.id),
-      ['hk-wallet', 'ph-wallet', 'settlement-bank', 'regulator-hk', 'org-5', 'org-6'],
+      [
+        'hk-wallet',
+        'ph-wallet',
+        'settlement-bank',
+        'regulator-hk',
+        'regulator-ph',
+        'org-6',
+        'org-7',
+      ],
     );
     assert.deepEqual(
       plan.nodes.map((n) => `${n.nodeId}:${n.kind}:${n.apiPort}:${n.p2pPort}`),
@@ -50,15 +58,17 @@ describe('network plan', () => {
         'ph-wallet-1:validator:8081:26601',
         'settlement-bank-1:validator:8082:26602',
         'regulator-hk-1:validator:8083:26603',
-        'org-5-1:validator:8084:26604',
-        'org-6-1:validator:8085:26605',
-        'hk-wallet-2:observer:8086:26606',
-        'ph-wallet-2:observer:8087:26607',
-        'settlement-bank-2:observer:8088:26608',
+        'org-6-1:validator:8084:26604',
+        'org-7-1:validator:8085:26605',
+        'regulator-ph-1:observer:8086:26606',
+        'hk-wallet-2:observer:8087:26607',
+        'ph-wallet-2:observer:8088:26608',
+        'settlement-bank-2:observer:8089:26609',
       ],
     );
-    assert.deepEqual(plan.orgs[4]!.roles, ['validator']);
-    assert.equal(plan.orgs.filter((o) => o.roles.includes('observer')).length, 3);
+    assert.deepEqual(plan.orgs[5]!.roles, ['validator']);
+    assert.deepEqual(plan.orgs[4]!.roles, ['regulator', 'observer']);
+    assert.equal(plan.orgs.filter((o) => o.roles.includes('observer')).length, 4);
   });
 
   it('error: options out of range name the option', () => {

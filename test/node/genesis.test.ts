@@ -93,7 +93,11 @@ describe('parseGenesis: what tally network init writes', () => {
         'hk-wallet-2:hk-wallet:observer',
       ],
     );
-    assert.equal(loaded.keys.length, 4);
+    // One API client key and one gateway key per organisation.
+    assert.equal(loaded.keys.length, 8);
+    assert.equal(loaded.keys.filter((k) => k.name.endsWith('-gateway')).length, 4);
+    assert.ok(loaded.organizations.every((o) => o.encryptionKey?.length === 32));
+    assert.equal(loaded.organizations.find((o) => o.id === 'ph-wallet')?.country, 'PH');
     assert.deepEqual(loaded.consensus, consensusDefaults);
     assert.ok(Object.isFrozen(loaded) && Object.isFrozen(loaded.nodes[0]));
   });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { saveKeyFile } from '../../crypto/keyfile.ts';
 import { getSuite } from '../../crypto/suites.ts';
+import { exportX25519Pem, generateX25519 } from '../../crypto/x25519-node.ts';
 import {
   consensusDefaults,
   type Genesis,
@@ -59,7 +60,14 @@ export function removeNetwork(dir: string): void {
   for (const entry of networkEntries) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
-type OrgSecrets = { readonly ca: CertificateAndKey; readonly passphrase: string };
+type OrgSecrets = {
+  readonly ca: CertificateAndKey;
+  readonly passphrase: string;
+  /** X25519 key that private payloads for the organisation are sealed to (PEM, encrypted). */
+  readonly encryption: { readonly publicKey: Uint8Array; readonly pem: string };
+  /** The key the organisation's nodes sign with when they act for it (quotes, ISO 20022 input). */
+  readonly gateway: ReturnType<typeof newKey>;
+};
 type NodeKeys = { readonly plan: NodePlan; readonly keyPair: ReturnType<typeof newKey> };
 
 function newKey() {
@@ -98,7 +106,15 @@ function buildNetwork(plan: NetworkPlan, options: InitOptions): Genesis {
   const secrets = new Map<string, OrgSecrets>();
   const clientKeys: RegisteredKey[] = [];
   for (const org of plan.orgs) {
-    secrets.set(org.id, writeOrg(org, options));
+    const orgSecrets = writeOrg(org, options);
+    secrets.set(org.id, orgSecrets);
+    clientKeys.push({
+      orgId: org.id,
+      name: gatewayKeyName(org.id),
+      suite: orgSecrets.gateway.suite,
+      publicKey: orgSecrets.gateway.publicKey,
+      roles: ['submit'],
+    });
     step(`CA of ${org.id}`);
     const key = newKey();
     const passphrase = secrets.get(org.id)!.passphrase;
@@ -139,7 +155,18 @@ function writeOrg(org: OrgPlan, options: InitOptions): OrgSecrets {
   const passphrase = options.passphrase ?? randomBytes(passphraseBytes).toString('base64url');
   if (options.passphrase === undefined)
     writeSecret(join(dir, fileNames.passphrase), `${passphrase}\n`);
-  return { ca, passphrase };
+  const x25519 = generateX25519();
+  const encryption = {
+    publicKey: x25519.pair.publicKey,
+    pem: exportX25519Pem(x25519.privateKey, passphrase),
+  };
+  writeSecret(join(dir, fileNames.encryptionKey), encryption.pem);
+  return { ca, passphrase, encryption, gateway: newKey() };
+}
+
+/** The registered key an organisation's nodes sign with when they act for it. */
+export function gatewayKeyName(orgId: string): string {
+  return `${orgId}-gateway`;
 }
 
 function createGenesis(
@@ -157,6 +184,9 @@ function createGenesis(
       name: org.name,
       caCertPem: secrets.get(org.id)!.ca.certPem,
       roles: org.roles,
+      encryptionKey: secrets.get(org.id)!.encryption.publicKey,
+      ...(org.country === undefined ? {} : { country: org.country }),
+      ...(org.bic === undefined ? {} : { bic: org.bic }),
     })),
     nodes: nodes.map(({ plan: node, keyPair }) => ({
       nodeId: node.nodeId,
@@ -193,6 +223,8 @@ function writeNode(
   writeSecret(join(dir, fileNames.tlsKey), tls.keyPem);
   const keyFileOptions = options.scryptN === undefined ? {} : { scryptN: options.scryptN };
   saveKeyFile(join(dir, fileNames.consensusKey), node.keyPair, org.passphrase, keyFileOptions);
+  saveKeyFile(join(dir, fileNames.gatewayKey), org.gateway, org.passphrase, keyFileOptions);
+  writeSecret(join(dir, fileNames.encryptionKey), org.encryption.pem);
   if (options.passphrase === undefined)
     writeSecret(join(dir, fileNames.passphrase), `${org.passphrase}\n`);
   // A copy of the genesis keeps the node folder whole when it is copied to its host.
@@ -214,6 +246,7 @@ export function createNodeConfig(
     genesis: fileNames.genesis,
     dataDir: fileNames.dataDir,
     keyFile: fileNames.consensusKey,
+    org: { signingKeyFile: fileNames.gatewayKey, encryptionKeyFile: fileNames.encryptionKey },
     ...(withPassphraseFile ? { passphraseFile: fileNames.passphrase } : {}),
     tls: { certFile: fileNames.tlsCert, keyFile: fileNames.tlsKey },
     p2p: { host: plan.host, port: node.p2pPort },

@@ -19,6 +19,10 @@ export const fileNames = {
   tlsCert: 'tls.crt',
   tlsKey: 'tls.key',
   consensusKey: 'consensus.key',
+  /** The organisation's gateway signing key, in each of its node folders. */
+  gatewayKey: 'gateway.key',
+  /** The organisation's X25519 decryption key (PKCS #8, encrypted), in its folder and its nodes'. */
+  encryptionKey: 'encryption.key',
   dataDir: 'data',
   log: 'node.log',
   pid: 'node.pid',

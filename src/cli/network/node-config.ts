@@ -12,6 +12,8 @@ export type NodeConfigFile = {
   readonly genesis: string;
   readonly dataDir: string;
   readonly keyFile: string;
+  /** The organisation's keys the node acts with: signing (gateway) and decrypting private payloads. */
+  readonly org?: { readonly signingKeyFile: string; readonly encryptionKeyFile: string };
   /** Demo networks only: the key file's passphrase in a file; otherwise env TALLY_KEY_PASSPHRASE. */
   readonly passphraseFile?: string;
   readonly tls: { readonly certFile: string; readonly keyFile: string };

@@ -10,6 +10,10 @@ export type OrgPlan = {
   /** The CA certificate's common name. */
   readonly caName: string;
   readonly roles: readonly OrgRole[];
+  readonly country?: string | undefined;
+  readonly bic?: string | undefined;
+  /** The kind of node the organisation runs: a validator, or only an observer (a regulator). */
+  readonly runs: 'validator' | 'observer';
   readonly clientKey: { readonly name: string; readonly roles: readonly KeyRole[] };
 };
 
@@ -42,7 +46,7 @@ export type PlanOptions = {
 export const orgsMax = 64;
 export const observersMax = 64;
 
-type DemoOrg = Pick<OrgPlan, 'id' | 'name' | 'caName' | 'roles'>;
+type DemoOrg = Pick<OrgPlan, 'id' | 'name' | 'caName' | 'roles' | 'country' | 'bic' | 'runs'>;
 
 const demoOrgs: readonly DemoOrg[] = [
   {
@@ -50,24 +54,44 @@ const demoOrgs: readonly DemoOrg[] = [
     name: 'HK e-Wallet',
     caName: 'HK e-Wallet CA',
     roles: ['wallet', 'validator', 'issuer'],
+    country: 'HK',
+    bic: 'HKWAHKHH',
+    runs: 'validator',
   },
   {
     id: 'ph-wallet',
     name: 'PH e-Wallet',
     caName: 'PH e-Wallet CA',
     roles: ['wallet', 'validator', 'issuer'],
+    country: 'PH',
+    bic: 'PHWAPHMM',
+    runs: 'validator',
   },
   {
     id: 'settlement-bank',
     name: 'Settlement Bank',
     caName: 'Settlement Bank CA',
     roles: ['bank', 'fx-provider', 'issuer', 'validator'],
+    country: 'HK',
+    bic: 'SETLHKHH',
+    runs: 'validator',
   },
   {
     id: 'regulator-hk',
     name: 'HK Regulator',
     caName: 'HK Regulator CA',
     roles: ['regulator', 'validator'],
+    country: 'HK',
+    runs: 'validator',
+  },
+  // The fifth member watches without voting: `--orgs 5` (what `npm start` creates) adds it.
+  {
+    id: 'regulator-ph',
+    name: 'PH Regulator',
+    caName: 'PH Regulator CA',
+    roles: ['regulator', 'observer'],
+    country: 'PH',
+    runs: 'observer',
   },
 ];
 
@@ -78,29 +102,43 @@ function orgAt(i: number): OrgPlan {
     name: `Member ${i + 1}`,
     caName: `Member ${i + 1} CA`,
     roles: ['validator'],
+    runs: 'validator',
   };
   // The first organisation's key also operates the network (demo data, admin calls).
   const roles: KeyRole[] = i === 0 ? ['submit', 'read', 'operator'] : ['submit', 'read'];
   return { ...base, clientKey: { name: `${base.id}-api`, roles } };
 }
 
-/** Every organisation runs one validator; observers are spread over the organisations in turn. */
+/**
+ * Every organisation runs one node (a validator, or an observer for one that only watches);
+ * extra observers are spread over the organisations in turn. Validators come first in the genesis.
+ */
 export function planNetwork(options: PlanOptions): NetworkPlan {
   assert(options.orgs >= 1 && options.orgs <= orgsMax, 'planNetwork: orgs in range');
   assert(options.observers >= 0 && options.observers <= observersMax, 'planNetwork: observers');
   const orgs = Array.from({ length: options.orgs }, (_, i) => orgAt(i));
+  assert(
+    orgs.some((o) => o.runs === 'validator'),
+    'planNetwork: at least one organisation runs a validator',
+  );
   const perOrg = new Map<string, number>();
-  const owners = [
-    ...orgs,
-    ...Array.from({ length: options.observers }, (_, j) => orgs[j % orgs.length]!),
+  const slots: { org: OrgPlan; kind: 'validator' | 'observer' }[] = [
+    ...orgs
+      .filter((o) => o.runs === 'validator')
+      .map((org) => ({ org, kind: 'validator' as const })),
+    ...orgs.filter((o) => o.runs === 'observer').map((org) => ({ org, kind: 'observer' as const })),
+    ...Array.from({ length: options.observers }, (_, j) => ({
+      org: orgs[j % orgs.length]!,
+      kind: 'observer' as const,
+    })),
   ];
-  const nodes = owners.map((org, index): NodePlan => {
+  const nodes = slots.map(({ org, kind }, index): NodePlan => {
     const n = (perOrg.get(org.id) ?? 0) + 1;
     perOrg.set(org.id, n);
     return {
       nodeId: `${org.id}-${n}`,
       orgId: org.id,
-      kind: index < orgs.length ? 'validator' : 'observer',
+      kind,
       index,
       apiPort: options.apiPort + index,
       p2pPort: options.p2pPort + index,
