@@ -1,0 +1,259 @@
+// Where the remittance module keeps its records in its key space, and typed access to them. State has
+// point reads only, so lists are counters plus numbered entries (as the bank's expiry queue does).
+// Tags: r remittance, v Travel-Rule envelope, c corridor, i/I corridor list, p acceptance policy,
+// k KYC level, d/m daily/monthly usage, u used quote, s/e/x sanctions list, w/q/Q expiry queues,
+// l/L per-organisation log, n net obligations per day.
+import type { CborValue } from '../../codec/index.ts';
+import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
+import { encodeUintBE } from '../../modules/bank/store.ts';
+import { assert } from '../../util/assert.ts';
+import { concatBytes, utf8 } from '../../util/bytes.ts';
+import { remittanceIdBytes } from './constants.ts';
+import {
+  type AcceptancePolicy,
+  type Corridor,
+  decodeCorridor,
+  decodeKyc,
+  decodeObligations,
+  decodePolicy,
+  decodeRemittance,
+  decodeSanctionsEntry,
+  decodeSanctionsMeta,
+  decodeUint64,
+  decodeUintList,
+  encodeCorridor,
+  encodeKyc,
+  encodeObligations,
+  encodePolicy,
+  encodeRemittance,
+  encodeSanctionsEntry,
+  encodeSanctionsMeta,
+  type KycRecord,
+  type Obligation,
+  type Remittance,
+  type SanctionsEntry,
+  type SanctionsMeta,
+} from './records.ts';
+
+function tagged(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  return concatBytes(new Uint8Array([tag.charCodeAt(0)]), ...parts);
+}
+
+function checkId(id: Uint8Array): Uint8Array {
+  assert(id.length === remittanceIdBytes, `an id is ${remittanceIdBytes} bytes`);
+  return id;
+}
+
+export const remittanceKeys = {
+  remittance: (id: Uint8Array) => tagged('r', checkId(id)),
+  envelope: (id: Uint8Array) => tagged('v', checkId(id)),
+  corridor: (id: string) => tagged('c', utf8(id)),
+  corridorCount: () => tagged('i'),
+  corridorAt: (index: number) => tagged('I', encodeUintBE(index, 4)),
+  policy: (corridor: string) => tagged('p', utf8(corridor)),
+  kyc: (accountId: Uint8Array) => tagged('k', checkId(accountId)),
+  dailyUsage: (accountId: Uint8Array, day: number) =>
+    tagged('d', checkId(accountId), encodeUintBE(day, 4)),
+  monthlyUsage: (accountId: Uint8Array, month: number) =>
+    tagged('m', checkId(accountId), encodeUintBE(month, 4)),
+  quoteUsed: (provider: string, quoteId: Uint8Array) =>
+    tagged('u', checkId(quoteId), utf8(provider)),
+  sanctions: () => tagged('s'),
+  sanctionsEntry: (index: number) => tagged('e', encodeUintBE(index, 4)),
+  sanctionsIndex: (key: Uint8Array) => tagged('x', key),
+  queueWindows: () => tagged('w'),
+  queue: (windowSec: number) => tagged('q', encodeUintBE(windowSec, 4)),
+  queueEntry: (windowSec: number, index: number) =>
+    tagged('Q', encodeUintBE(windowSec, 4), encodeUintBE(index, 8)),
+  logCount: (org: string) => tagged('l', utf8(org)),
+  logEntry: (org: string, index: number) => tagged('L', encodeUintBE(index, 4), utf8(org)),
+  obligations: (day: number) => tagged('n', encodeUintBE(day, 4)),
+};
+
+/** Reads the module's records from committed state or from a transaction's state. */
+export class RemittanceReader {
+  constructor(protected readonly state: ModuleStateReader) {}
+
+  remittance(id: Uint8Array): Remittance | undefined {
+    const v = this.state.get(remittanceKeys.remittance(id));
+    return v === undefined ? undefined : decodeRemittance(v);
+  }
+
+  hasRemittance(id: Uint8Array): boolean {
+    return this.state.has(remittanceKeys.remittance(id));
+  }
+
+  envelope(id: Uint8Array): Uint8Array | undefined {
+    const v = this.state.get(remittanceKeys.envelope(id));
+    assert(v === undefined || v instanceof Uint8Array, 'an envelope is stored as bytes');
+    return v;
+  }
+
+  corridor(id: string): Corridor | undefined {
+    const v = this.state.get(remittanceKeys.corridor(id));
+    return v === undefined ? undefined : decodeCorridor(v);
+  }
+
+  corridorCount(): number {
+    return this.count(remittanceKeys.corridorCount(), 'corridor count');
+  }
+
+  corridorAt(index: number): string {
+    const v = this.state.get(remittanceKeys.corridorAt(index));
+    assert(typeof v === 'string', 'a corridor list entry names a corridor');
+    return v;
+  }
+
+  policy(corridor: string): AcceptancePolicy | undefined {
+    const v = this.state.get(remittanceKeys.policy(corridor));
+    return v === undefined ? undefined : decodePolicy(v);
+  }
+
+  kyc(accountId: Uint8Array): KycRecord | undefined {
+    const v = this.state.get(remittanceKeys.kyc(accountId));
+    return v === undefined ? undefined : decodeKyc(v);
+  }
+
+  amount(key: Uint8Array, what: string): bigint {
+    const v = this.state.get(key);
+    return v === undefined ? 0n : decodeUint64(v, what);
+  }
+
+  isQuoteUsed(provider: string, quoteId: Uint8Array): boolean {
+    return this.state.has(remittanceKeys.quoteUsed(provider, quoteId));
+  }
+
+  sanctionsMeta(): SanctionsMeta | undefined {
+    const v = this.state.get(remittanceKeys.sanctions());
+    return v === undefined ? undefined : decodeSanctionsMeta(v);
+  }
+
+  sanctionsEntry(index: number): SanctionsEntry {
+    const v = this.state.get(remittanceKeys.sanctionsEntry(index));
+    assert(v !== undefined, 'a counted sanctions entry exists');
+    return decodeSanctionsEntry(v);
+  }
+
+  /** The indices of the sanctions entries holding `key`. */
+  sanctionsIndex(key: Uint8Array): number[] {
+    const v = this.state.get(remittanceKeys.sanctionsIndex(key));
+    return v === undefined ? [] : decodeUintList(v, 'sanctions index');
+  }
+
+  queueWindows(): number[] {
+    const v = this.state.get(remittanceKeys.queueWindows());
+    return v === undefined ? [] : decodeUintList(v, 'queue windows');
+  }
+
+  logCount(org: string): number {
+    return this.count(remittanceKeys.logCount(org), 'log count');
+  }
+
+  logEntry(org: string, index: number): Uint8Array {
+    const v = this.state.get(remittanceKeys.logEntry(org, index));
+    assert(v instanceof Uint8Array, 'a log entry holds a remittance id');
+    return v;
+  }
+
+  obligations(day: number): Obligation[] {
+    const v = this.state.get(remittanceKeys.obligations(day));
+    return v === undefined ? [] : decodeObligations(v);
+  }
+
+  raw(key: Uint8Array): CborValue | undefined {
+    return this.state.get(key);
+  }
+
+  protected count(key: Uint8Array, what: string): number {
+    return Number(this.amount(key, what));
+  }
+}
+
+/** Reads and writes the module's records within a transaction or hook. */
+export class RemittanceStore extends RemittanceReader {
+  constructor(private readonly writable: ModuleState) {
+    super(writable);
+  }
+
+  putRemittance(r: Remittance): void {
+    assert(r.totalDebit === r.sendAmount + r.fee, 'totalDebit is sendAmount + fee');
+    assert(
+      r.status === 'pending' ? r.deadlineMs > 0 : r.deadlineMs === 0,
+      'only pending has a deadline',
+    );
+    this.writable.set(remittanceKeys.remittance(r.id), encodeRemittance(r));
+  }
+
+  putEnvelope(id: Uint8Array, envelope: Uint8Array): void {
+    this.writable.set(remittanceKeys.envelope(id), envelope);
+  }
+
+  /** Saves a corridor; a new one is appended to the corridor list. */
+  putCorridor(c: Corridor): void {
+    const key = remittanceKeys.corridor(c.id);
+    if (!this.writable.has(key)) {
+      const n = this.corridorCount();
+      this.writable.set(remittanceKeys.corridorAt(n), c.id);
+      this.writable.set(remittanceKeys.corridorCount(), n + 1);
+    }
+    this.writable.set(key, encodeCorridor(c));
+  }
+
+  putPolicy(corridor: string, p: AcceptancePolicy): void {
+    this.writable.set(remittanceKeys.policy(corridor), encodePolicy(p));
+  }
+
+  putKyc(accountId: Uint8Array, k: KycRecord): void {
+    this.writable.set(remittanceKeys.kyc(accountId), encodeKyc(k));
+  }
+
+  /** Adds `delta` (negative to give back) to a stored amount; zero deletes the key. */
+  addAmount(key: Uint8Array, delta: bigint, what: string): bigint {
+    const next = this.amount(key, what) + delta;
+    assert(next >= 0n, `${what} never goes below zero`);
+    if (next === 0n) this.writable.delete(key);
+    else this.writable.set(key, next);
+    return next;
+  }
+
+  markQuoteUsed(provider: string, quoteId: Uint8Array, remittanceId: Uint8Array): void {
+    assert(!this.isQuoteUsed(provider, quoteId), 'a quote is used once');
+    this.writable.set(remittanceKeys.quoteUsed(provider, quoteId), remittanceId);
+  }
+
+  putSanctionsMeta(m: SanctionsMeta): void {
+    this.writable.set(remittanceKeys.sanctions(), encodeSanctionsMeta(m));
+  }
+
+  putSanctionsEntry(index: number, e: SanctionsEntry | null): void {
+    const key = remittanceKeys.sanctionsEntry(index);
+    if (e === null) this.writable.delete(key);
+    else this.writable.set(key, encodeSanctionsEntry(e));
+  }
+
+  putSanctionsIndex(key: Uint8Array, indices: readonly number[]): void {
+    const k = remittanceKeys.sanctionsIndex(key);
+    if (indices.length === 0) this.writable.delete(k);
+    else this.writable.set(k, [...indices]);
+  }
+
+  putQueueWindows(windows: readonly number[]): void {
+    this.writable.set(remittanceKeys.queueWindows(), [...windows]);
+  }
+
+  /** Appends a remittance id to an organisation's log. */
+  appendLog(org: string, id: Uint8Array): void {
+    const n = this.logCount(org);
+    this.writable.set(remittanceKeys.logEntry(org, n), id);
+    this.writable.set(remittanceKeys.logCount(org), n + 1);
+  }
+
+  putObligations(day: number, list: readonly Obligation[]): void {
+    this.writable.set(remittanceKeys.obligations(day), encodeObligations(list));
+  }
+
+  putRaw(key: Uint8Array, value: CborValue | null): void {
+    if (value === null) this.writable.delete(key);
+    else this.writable.set(key, value);
+  }
+}
