@@ -135,6 +135,16 @@ export function installAuth(
       parseJson(request, raw.toString('utf8'), done);
     },
   );
+  // ISO 20022 input (POST /v1/iso20022/pacs008): the text as it came, signed like any body.
+  app.addContentTypeParser(
+    'application/xml',
+    { parseAs: 'buffer', bodyLimit: bodyBytesMax },
+    (request, body, done) => {
+      const raw = body as Buffer;
+      request.rawBody = raw;
+      done(null, raw.toString('utf8'));
+    },
+  );
   app.addHook('preValidation', async (request) => {
     const role = request.routeOptions.config.role;
     if (role === undefined) return;

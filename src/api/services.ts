@@ -6,6 +6,8 @@ import type { BlockStore } from '../ledger/block-store.ts';
 import type { StateTree } from '../ledger/state/index.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
 import type { AdmitResult } from '../mempool/results.ts';
+import type { SignedQuote } from '../modules/fx/quote.ts';
+import type { RemittanceGateway } from './gateway.ts';
 
 /** A caller's key as the genesis registers it. */
 export type ApiCaller = {
@@ -60,4 +62,19 @@ export type ApiServices = {
   caller(publicKeyHex: string): (ApiCaller & { readonly suite: string }) | undefined;
   /** Prometheus registry the node's metrics live in; the API adds its own to it. */
   readonly metrics: Registry;
+  /** The member organisations as the genesis lists them (GET /v1/orgs). */
+  readonly organizations?: () => readonly OrganizationInfo[];
+  /** What the node does for its own organisation (docs/api.md, Remittance); absent without org keys. */
+  readonly gateway?: RemittanceGateway | undefined;
+};
+
+export type { SignedQuote };
+
+export type OrganizationInfo = {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly country?: string | undefined;
+  readonly bic?: string | undefined;
+  readonly encryptionKey?: Uint8Array | undefined;
 };

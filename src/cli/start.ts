@@ -43,7 +43,11 @@ export function registerStartCommand(program: Command): void {
     .option('--dir <dir>', 'the network folder (created on the first run)', networkDirDefault)
     .option('--api-port <port>', 'API port of the first node when creating the network', '8080')
     .option('--p2p-port <port>', 'peer port of the first node when creating the network', '26600')
-    .option('--orgs <n>', 'organisations (one validator each) when creating the network', '4')
+    .option(
+      '--orgs <n>',
+      'organisations when creating the network (the first four run validators; the fifth, the PH regulator, an observer)',
+      '5',
+    )
     .option('--fresh', 'delete the network in --dir and create a new one', false)
     .option(
       '--timeout <seconds>',

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../api/server.ts';
+import { createRemittanceModule } from '../apps/remittance/module.ts';
 import type { ConsensusConfig } from '../consensus/index.ts';
 import { loadKeyFile } from '../crypto/keyfile.ts';
 import type { KeyPair } from '../crypto/suite.ts';
@@ -14,6 +15,7 @@ import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
 import { createMempool, type Mempool } from '../mempool/index.ts';
 import { createBankModule } from '../modules/bank/index.ts';
+import { createDirectory, type Directory, orgAuthority } from '../modules/identity/index.ts';
 import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
 import { openStore, type Store } from '../storage/index.ts';
@@ -24,6 +26,7 @@ import { Catchup, restoreState } from './catchup/index.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
+import { createNodeGateway, loadOrgKeys, type OrgKeys } from './gateway/index.ts';
 import {
   createGenesisBlock,
   type Genesis,
@@ -107,28 +110,65 @@ export async function createNode(config: NodeConfig, deps: NodeDeps = {}): Promi
   const genesis = loadGenesis(config.genesisFile);
   const self = findSelf(genesis, config.nodeId);
   const key = loadNodeKey(config, self, deps);
+  const orgKeys =
+    config.org === undefined
+      ? undefined
+      : loadOrgKeys(config, genesis, self, readPassphrase(config, deps));
   const log = (deps.logger ?? pino({ level: config.logLevel })).child({ node: self.nodeId });
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const c of closers.splice(0).reverse()) await c();
   };
   try {
-    return await assemble(config, genesis, self, key, log, closers, close);
+    return await assemble(config, genesis, self, { key, orgKeys }, log, closers, close);
   } catch (error) {
     await close();
     throw error;
   }
 }
 
+/** The organisations and keys of the genesis, as the on-chain modules see them. */
+export function genesisDirectory(genesis: Genesis): Directory {
+  return createDirectory({
+    orgs: genesis.organizations.map((o) => ({
+      id: o.id,
+      name: o.name,
+      roles: o.roles,
+      encryptionKey: o.encryptionKey,
+      country: o.country,
+      bic: o.bic,
+    })),
+    keys: genesis.keys.map((k) => ({ publicKey: k.publicKey, orgId: k.orgId, roles: k.roles })),
+  });
+}
+
+/** The modules every node of a chain runs, in the order their block hooks run. */
+export function chainModules(directory: Directory) {
+  return [
+    createBankModule({ authority: orgAuthority(directory) }),
+    createRemittanceModule({ directory }),
+  ];
+}
+
+function executorLatest(executor: BlockExecutor) {
+  return {
+    get: (key: Uint8Array) => {
+      const h = executor.state.latestHeight;
+      return h === undefined ? undefined : (executor.state.get(key, h) ?? undefined);
+    },
+  };
+}
+
 async function assemble(
   config: NodeConfig,
   genesis: Genesis,
   self: GenesisNode,
-  key: KeyPair,
+  keys: { key: KeyPair; orgKeys: OrgKeys | undefined },
   log: Logger,
   closers: (() => Promise<void> | void)[],
   close: () => Promise<void>,
 ): Promise<TallyNode> {
+  const { key, orgKeys } = keys;
   const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
   const store: Store = openStore({ path: join(config.dataDir, 'ledger') });
   closers.push(() => store.close());
@@ -143,7 +183,7 @@ async function assemble(
     );
   const executor = new BlockExecutor(
     { chainId: genesis.chainId },
-    { store, registry: createRegistry([createBankModule()]) },
+    { store, registry: createRegistry(chainModules(genesisDirectory(genesis))) },
   );
   const genesisBlock = createGenesisBlock(genesis);
   if (executor.height === undefined) await executor.commit(genesisBlock);
@@ -325,6 +365,18 @@ async function assemble(
     }),
     syncing: () => catchup.syncing,
     started: () => started,
+    gateway:
+      orgKeys === undefined
+        ? undefined
+        : createNodeGateway({
+            genesis,
+            keys: orgKeys,
+            latest: executorLatest(executor),
+            blocks: executor.blocks,
+            state: executor.state,
+            admit: (txs) => mempool.admit(txs, { origin: 'api' }),
+            onExecuted: (listener) => commits.onExecuted((c) => listener(c.height)),
+          }),
   });
   const api: ApiServer = await createApiServer(
     { host: config.api.host, port: config.api.port },

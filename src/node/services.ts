@@ -1,4 +1,5 @@
 // The node's parts seen through the interface the API server takes (src/api/services.ts).
+import type { RemittanceGateway } from '../api/gateway.ts';
 import type { ApiServices, NodeStatus } from '../api/services.ts';
 import type { BlockExecutor } from '../execution/block-executor.ts';
 import type { StateReader } from '../execution/types.ts';
@@ -29,6 +30,7 @@ export type ServicesDeps = {
   };
   readonly syncing: () => boolean;
   readonly started: () => boolean;
+  readonly gateway: RemittanceGateway | undefined;
 };
 
 export function createServices(deps: ServicesDeps): ApiServices {
@@ -94,5 +96,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
       return { orgId: key.orgId, name: key.name, roles: key.roles, suite: key.suite };
     },
     metrics: deps.metrics.registry,
+    gateway: deps.gateway,
+    organizations: () => genesis.organizations,
   };
 }

@@ -74,6 +74,10 @@ describe('tally network init', () => {
         ['ph-wallet', 'ph-wallet-api', 'submit+read'],
         ['settlement-bank', 'settlement-bank-api', 'submit+read'],
         ['regulator-hk', 'regulator-hk-api', 'submit+read'],
+        ['hk-wallet', 'hk-wallet-gateway', 'submit'],
+        ['ph-wallet', 'ph-wallet-gateway', 'submit'],
+        ['settlement-bank', 'settlement-bank-gateway', 'submit'],
+        ['regulator-hk', 'regulator-hk-gateway', 'submit'],
       ],
     );
   });

@@ -105,10 +105,18 @@ function buildNetwork(plan: NetworkPlan, options: InitOptions): Genesis {
   const keyFileOptions = options.scryptN === undefined ? {} : { scryptN: options.scryptN };
   const secrets = new Map<string, OrgSecrets>();
   const clientKeys: RegisteredKey[] = [];
+  // After the API keys, so that keys[i] is organisation i's API key (what the tools index by).
+  const gatewayKeys: RegisteredKey[] = [];
   for (const org of plan.orgs) {
     const orgSecrets = writeOrg(org, options);
     secrets.set(org.id, orgSecrets);
-    clientKeys.push({
+    saveKeyFile(
+      clientKeyPath(options.dir, org.id, gatewayKeyName(org.id)),
+      orgSecrets.gateway,
+      orgSecrets.passphrase,
+      keyFileOptions,
+    );
+    gatewayKeys.push({
       orgId: org.id,
       name: gatewayKeyName(org.id),
       suite: orgSecrets.gateway.suite,
@@ -134,7 +142,7 @@ function buildNetwork(plan: NetworkPlan, options: InitOptions): Genesis {
     step(`API key of ${org.id}`);
   }
   const nodes: NodeKeys[] = plan.nodes.map((node) => ({ plan: node, keyPair: newKey() }));
-  const genesis = createGenesis(plan, secrets, nodes, clientKeys);
+  const genesis = createGenesis(plan, secrets, nodes, [...clientKeys, ...gatewayKeys]);
   const genesisText = `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`;
   for (const node of nodes) {
     const org = secrets.get(node.plan.orgId);
