@@ -3,7 +3,7 @@
 // derived from the remittance id, so a retry finds the same legs and nothing can be moved twice.
 
 import { sha256Node } from '../../crypto/hash-node.ts';
-import type { BlockContext, TxContext } from '../../execution/index.ts';
+import type { BlockContext } from '../../execution/index.ts';
 import {
   executeBankTransfers,
   type TransferAuthority,
@@ -58,7 +58,7 @@ export type LegPlan = {
 export type LegFailure = { leg: number; code: TransferCode };
 
 /** Creates the four pending legs as one linked chain; undefined when all four were created. */
-export function createLegs(ctx: TxContext, plan: LegPlan): LegFailure | undefined {
+export function createLegs(ctx: BlockContext, plan: LegPlan): LegFailure | undefined {
   const ids = legIds(plan.id);
   const a = plan.accounts;
   const path: Array<[Uint8Array, Uint8Array, bigint, string]> = [
@@ -97,7 +97,7 @@ function resolveInputs(
 
 /** Posts all four legs atomically; a failure (a closed account) leaves them all pending. */
 export function postLegs(
-  ctx: TxContext,
+  ctx: BlockContext,
   id: Uint8Array,
   legs: readonly Uint8Array[],
 ): LegFailure | undefined {
@@ -105,7 +105,7 @@ export function postLegs(
 }
 
 /** Voids all four legs: the sender is refunded and every reservation released. Cannot fail. */
-export function voidLegs(ctx: TxContext, id: Uint8Array, legs: readonly Uint8Array[]): void {
+export function voidLegs(ctx: BlockContext, id: Uint8Array, legs: readonly Uint8Array[]): void {
   const failure = firstFailure(
     executeBankTransfers(ctx, resolveInputs(id, legs, false), moduleAuthority),
   );
@@ -121,23 +121,4 @@ function firstFailure(codes: readonly TransferCode[]): LegFailure | undefined {
   const leg = codes.findIndex((c) => c !== 'ok' && c !== 'linked_event_failed');
   assert(leg >= 0, 'a failed chain names the transfer that failed');
   return { leg, code: codes[leg]! };
-}
-
-/**
- * The bank's keeper takes a TxContext, but resolving legs reads only the block, state, events and
- * atomic scopes; the endBlock sweep has a BlockContext, so it lends one with no signer. Authority
- * comes from moduleAuthority, never from the (empty) signer.
- */
-export function asTxContext(ctx: BlockContext): TxContext {
-  const empty = new Uint8Array(0);
-  return {
-    module: ctx.module,
-    block: ctx.block,
-    state: ctx.state,
-    txId: empty,
-    signer: { suite: 'none', publicKey: empty },
-    emit: (type, attributes) => ctx.emit(type, attributes),
-    atomically: (fn) => ctx.atomically(fn),
-    forModule: (name) => asTxContext(ctx.forModule(name)),
-  };
 }

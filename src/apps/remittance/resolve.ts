@@ -6,7 +6,7 @@ import type { Directory } from '../../modules/identity/index.ts';
 import { assert } from '../../util/assert.ts';
 import type { RejectInput, ReviewInput } from './args.ts';
 import { sweepDeadlines } from './expiry.ts';
-import { asTxContext, postLegs, voidLegs } from './legs.ts';
+import { postLegs, voidLegs } from './legs.ts';
 import type { Remittance } from './records.ts';
 import { settle } from './send.ts';
 import { recordStatus } from './status.ts';
@@ -107,13 +107,12 @@ export function review(
 
 /** The endBlock sweep: pending remittances past their deadline void their legs and expire. */
 export function expireDue(ctx: BlockContext, store: RemittanceStore): number {
-  const tx = asTxContext(ctx);
   return sweepDeadlines(store, ctx.block.timeMs, (r) => {
     assert(
       r.status === 'pending' && r.deadlineMs <= ctx.block.timeMs,
       'only a due pending remittance expires',
     );
-    voidLegs(tx, r.id, r.legs);
+    voidLegs(ctx, r.id, r.legs);
     r.status = 'expired';
     r.reason = { code: expiredReasonCode, message: 'not accepted before the deadline' };
     recordStatus(ctx, store, r, 'pending');

@@ -2,7 +2,7 @@
 // first one after it without the flag succeed or fail together. The transfer that fails gets its own
 // code and the others in its chain 'linked_event_failed'; a chain still open at the end of the batch
 // fails with 'linked_event_chain_open' on its last transfer. Chains never affect one another.
-import type { TxContext } from '../../execution/index.ts';
+import type { BlockContext } from '../../execution/index.ts';
 import { assert } from '../../util/assert.ts';
 import type { TransferInput } from './args.ts';
 import type { TransferAuthority } from './authority.ts';
@@ -51,7 +51,7 @@ export function splitChains(
 
 /** Executes a batch; one code per transfer, in order. Failed chains leave no write and no event. */
 export function executeTransferBatch(
-  ctx: TxContext,
+  ctx: BlockContext,
   store: BankStore,
   inputs: readonly TransferInput[],
   authority: TransferAuthority,

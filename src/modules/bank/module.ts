@@ -91,10 +91,11 @@ export function createBankModule(options: BankOptions = {}): Module {
 
 /**
  * The bank's transfers called from another module (the keeper pattern): the events are the bank's,
- * the authority is the caller's to decide. Returns one code per transfer, as create_transfers does.
+ * the authority is the caller's to decide. A block hook may call it too (an app's expiry sweep
+ * voiding pending legs): transfers need the block, not a signer. Returns one code per transfer, as create_transfers does.
  */
 export function executeBankTransfers(
-  ctx: TxContext,
+  ctx: BlockContext,
   inputs: readonly TransferInput[],
   authority: TransferAuthority,
 ): TransferCode[] {

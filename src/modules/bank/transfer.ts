@@ -1,7 +1,7 @@
 // One transfer, TigerBeetle's model: a posted or pending transfer between two accounts of the same
 // currency, or the post or void of a pending one. Every check runs before the first write, so a
 // transfer that fails has written nothing; its result code says which check failed.
-import type { BlockContext, TxContext } from '../../execution/index.ts';
+import type { BlockContext } from '../../execution/index.ts';
 import { assert } from '../../util/assert.ts';
 import { bytesEqual } from '../../util/bytes.ts';
 import type { TransferAuthority } from './authority.ts';
@@ -24,7 +24,7 @@ import type { Account, Currency, Transfer } from './records.ts';
 import type { BankStore } from './store.ts';
 
 export function executeTransfer(
-  ctx: TxContext,
+  ctx: BlockContext,
   store: BankStore,
   t: TransferRequest,
   authority: TransferAuthority,
@@ -101,7 +101,7 @@ function checkBalances(p: Parties, amount: bigint, pending: boolean): TransferCo
 }
 
 function checkNew(
-  ctx: TxContext,
+  ctx: BlockContext,
   p: Parties,
   t: TransferRequest,
   amount: bigint,
@@ -130,7 +130,7 @@ function checkNew(
 }
 
 function createNew(
-  ctx: TxContext,
+  ctx: BlockContext,
   store: BankStore,
   t: TransferRequest,
   authority: TransferAuthority,
@@ -172,7 +172,7 @@ function createNew(
 }
 
 function newTransferRecord(
-  ctx: TxContext,
+  ctx: BlockContext,
   t: TransferRequest,
   debit: Account,
   credit: Account,
@@ -199,7 +199,7 @@ function newTransferRecord(
 
 /** Checks on the pending transfer a post or void names, before its accounts are read. */
 function checkPending(
-  ctx: TxContext,
+  ctx: BlockContext,
   t: TransferRequest,
   p: Transfer | undefined,
 ): TransferCode | undefined {
@@ -228,7 +228,7 @@ function checkPending(
 }
 
 function resolvePending(
-  ctx: TxContext,
+  ctx: BlockContext,
   store: BankStore,
   t: TransferRequest,
   authority: TransferAuthority,
