@@ -126,7 +126,7 @@ function registerReads(app: FastifyInstance, services: ApiServices): void {
       const id = parseRemittanceId(request.params.id);
       const r = found(services, id, request.params.id);
       if (!isEntitled(r, callerOrg(request))) throw notFound(`remittance ${request.params.id}`);
-      return { messages: pacs002Messages(r, services) };
+      return { messages: pacs002Messages(r) };
     },
   );
   app.get<{ Params: { id: string } }>(
@@ -146,20 +146,9 @@ function registerReads(app: FastifyInstance, services: ApiServices): void {
 }
 
 /** One pacs.002 per status the remittance has been in (its history), each as the XML message. */
-function pacs002Messages(r: Remittance, services: ApiServices) {
-  const orgs = services.status();
-  const history = r.history ?? [
-    { status: r.status, atMs: r.updatedAtMs, height: r.updatedHeight, reason: r.reason },
-  ];
-  return history.map((h, i) => {
-    const mapped = statusToPacs002(
-      h.status,
-      h.reason === undefined
-        ? undefined
-        : h.reason.message === undefined
-          ? { code: h.reason.code }
-          : { code: h.reason.code, message: h.reason.message },
-    );
+function pacs002Messages(r: Remittance) {
+  return r.history.map((h, i) => {
+    const mapped = statusToPacs002(h.status, h.reason);
     const uetr = formatUetr(r.id);
     const xml = buildPacs002({
       msgId: `TALLY-${h.height}-${i}-${uetr.slice(0, 8)}`,
@@ -175,7 +164,6 @@ function pacs002Messages(r: Remittance, services: ApiServices) {
       height: h.height,
       atMs: h.atMs,
       xml,
-      node: orgs.nodeId,
     };
   });
 }

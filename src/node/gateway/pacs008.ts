@@ -195,15 +195,7 @@ function reportFor(
       },
     };
   }
-  const reason = remittance.reason;
-  const mapped = statusToPacs002(
-    remittance.status,
-    reason === undefined
-      ? undefined
-      : reason.message === undefined
-        ? { code: reason.code }
-        : { code: reason.code, message: reason.message },
-  );
+  const mapped = statusToPacs002(remittance.status, remittance.reason);
   return { ...withAgent, ...mapped };
 }
 

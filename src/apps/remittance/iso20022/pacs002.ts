@@ -68,7 +68,7 @@ export type RemittanceStatus =
  */
 export function statusToPacs002(
   status: RemittanceStatus,
-  reason?: { code: string; message?: string },
+  reason?: { code: string; message?: string | undefined },
 ): { status: Pacs002Status; reason?: { code: string; info?: string } } {
   const given =
     reason === undefined ? undefined : compact({ code: reason.code, info: reason.message });
