@@ -9,6 +9,7 @@ import { registerKeysCommand } from './keys.ts';
 import { registerNetworkCommand } from './network/commands.ts';
 import { registerNodeCommand } from './node-command.ts';
 import { registerQueryCommand } from './query-command.ts';
+import { registerRemitCommand } from './remit-command.ts';
 import { registerStartCommand } from './start.ts';
 import { registerTxCommand } from './tx-command.ts';
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerNetworkCommand(program);
   registerTxCommand(program);
   registerQueryCommand(program);
+  registerRemitCommand(program);
   registerKeysCommand(program);
   registerCodecCommand(program);
   registerBenchCommand(program);

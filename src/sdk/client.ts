@@ -6,6 +6,8 @@ import type { LocalAccount } from './accounts.ts';
 import { authorizationHeader, signRequest } from './auth.ts';
 import { readObject } from './json.ts';
 
+const jsonType = 'application/json';
+
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
 /** What the SDK needs of a WebSocket: the browser's, or the `ws` package's on Node 20. */
@@ -41,6 +43,13 @@ export type ApiRequest = {
   /** Path and query, starting with '/'; exactly what is signed. */
   path: string;
   body?: unknown;
+  /**
+   * A body that is not JSON (a pacs.008 message): sent as these UTF-8 characters with this content
+   * type, instead of `body`. The signature covers exactly these bytes.
+   */
+  rawBody?: { contentType: string; text: string } | undefined;
+  /** The accept header (default JSON); a 2xx answer of another type comes back as its text. */
+  accept?: string | undefined;
   /** Sign the request with the client's account (endpoints that need role read or submit). */
   signed?: boolean;
   signal?: AbortSignal | undefined;
@@ -107,9 +116,14 @@ async function sendRequest(
   fetchFn: FetchFunction,
   request: ApiRequest,
 ): Promise<ApiResponse> {
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const body =
+    request.rawBody !== undefined
+      ? request.rawBody.text
+      : request.body === undefined
+        ? undefined
+        : JSON.stringify(request.body);
+  const headers: Record<string, string> = { accept: request.accept ?? jsonType };
+  if (body !== undefined) headers['content-type'] = request.rawBody?.contentType ?? jsonType;
   if (request.signed === true) {
     const signature = signRequest(
       requireAccount(client),
@@ -143,6 +157,9 @@ async function sendRequest(
 async function readBody(response: Response, request: ApiRequest): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
+  // Errors are JSON whatever was asked for; a success in the type the caller accepted is its text.
+  const type = response.headers.get('content-type') ?? '';
+  if (request.accept !== undefined && response.ok && !type.includes('json')) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {

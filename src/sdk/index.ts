@@ -2,12 +2,14 @@
 // one action per endpoint, and light-client checks of headers and state proofs. test/sdk/exports.test.ts
 // pins this list: a change to the public API shows up there in review.
 
+export type { TravelRule, TravelRuleParty } from '../apps/remittance/travel-rule.ts';
 export type { CborValue } from '../codec/index.ts';
 export type { SuiteId } from '../crypto/suite.ts';
 export type { BlockHeader } from '../ledger/block.ts';
 export type { QuorumCertificate } from '../ledger/certificate.ts';
 export type { Transaction } from '../ledger/tx.ts';
 export type { Validator, ValidatorSet } from '../ledger/validator-set.ts';
+export type { Quote, SignedQuote } from '../modules/fx/quote.ts';
 export { fromHex, toHex } from '../util/bytes.ts';
 export { TallyError } from '../util/errors.ts';
 export {
@@ -16,6 +18,11 @@ export {
   generateAccount,
   type LocalAccount,
 } from './accounts.ts';
+export {
+  type AcceptRemittanceViaGatewayParameters,
+  type AcceptRemittanceViaGatewayReturnType,
+  acceptRemittanceViaGateway,
+} from './actions/acceptRemittanceViaGateway.ts';
 export {
   type GetAccountParameters,
   type GetAccountReturnType,
@@ -28,6 +35,11 @@ export {
 } from './actions/getBalance.ts';
 export { type GetBlockParameters, type GetBlockReturnType, getBlock } from './actions/getBlock.ts';
 export {
+  type GetCorridorParameters,
+  type GetCorridorReturnType,
+  getCorridor,
+} from './actions/getCorridor.ts';
+export {
   type GetCurrencyParameters,
   type GetCurrencyReturnType,
   getCurrency,
@@ -37,7 +49,33 @@ export {
   type GetLatestBlockReturnType,
   getLatestBlock,
 } from './actions/getLatestBlock.ts';
+export {
+  type GetNetPositionsParameters,
+  type GetNetPositionsReturnType,
+  getNetPositions,
+  type NetPosition,
+} from './actions/getNetPositions.ts';
+export { type GetOrgsParameters, type GetOrgsReturnType, getOrgs } from './actions/getOrgs.ts';
+export {
+  type GetPacs002Parameters,
+  type GetPacs002ReturnType,
+  getPacs002,
+  type Pacs002Message,
+} from './actions/getPacs002.ts';
 export { type GetProofParameters, type GetProofReturnType, getProof } from './actions/getProof.ts';
+export {
+  type GetRemittanceParameters,
+  type GetRemittanceReturnType,
+  getRemittance,
+} from './actions/getRemittance.ts';
+export {
+  type GetStatementParameters,
+  type GetStatementReturnType,
+  getStatement,
+  type StatementEntryView,
+  type StatementFormat,
+  type StatementView,
+} from './actions/getStatement.ts';
 export {
   type GetStatusParameters,
   type GetStatusReturnType,
@@ -55,6 +93,36 @@ export {
   getValidators,
 } from './actions/getValidators.ts';
 export {
+  type ListRemittancesParameters,
+  type ListRemittancesReturnType,
+  listRemittances,
+} from './actions/listRemittances.ts';
+export {
+  type RejectRemittanceViaGatewayParameters,
+  type RejectRemittanceViaGatewayReturnType,
+  rejectRemittanceViaGateway,
+} from './actions/rejectRemittanceViaGateway.ts';
+export {
+  type RequestQuoteParameters,
+  type RequestQuoteReturnType,
+  requestQuote,
+} from './actions/requestQuote.ts';
+export {
+  type ReviewRemittanceViaGatewayParameters,
+  type ReviewRemittanceViaGatewayReturnType,
+  reviewRemittanceViaGateway,
+} from './actions/reviewRemittanceViaGateway.ts';
+export {
+  type SendRemittanceViaGatewayParameters,
+  type SendRemittanceViaGatewayReturnType,
+  sendRemittanceViaGateway,
+} from './actions/sendRemittanceViaGateway.ts';
+export {
+  type SubmitPacs008Parameters,
+  type SubmitPacs008ReturnType,
+  submitPacs008,
+} from './actions/submitPacs008.ts';
+export {
   type SubmitResult,
   type SubmitTransactionsParameters,
   type SubmitTransactionsReturnType,
@@ -70,6 +138,12 @@ export {
   type WatchEventsReturnType,
   watchEvents,
 } from './actions/watchEvents.ts';
+export {
+  type RemittanceStatusEvent,
+  type WatchRemittanceParameters,
+  type WatchRemittanceReturnType,
+  watchRemittance,
+} from './actions/watchRemittance.ts';
 export {
   apiRequestDigest,
   authorizationHeader,
@@ -112,6 +186,30 @@ export {
   parseEventCursor,
   type TxEventMessage,
 } from './events.ts';
+export {
+  type BuildRemittanceSendParameters,
+  buildRemittanceSend,
+  formatUetr,
+  newRemittanceId,
+  parseUetr,
+  type RemittanceCall,
+  type RemittanceOrgKey,
+  type RemittanceParties,
+  type RemittanceRejectParameters,
+  type RemittanceReviewParameters,
+  type RemittanceSend,
+  remittanceAccept,
+  remittanceReject,
+  remittanceReview,
+} from './remittance.ts';
+export type {
+  GatewayAnswer,
+  RemittanceCorridor,
+  RemittanceKycTier,
+  RemittanceOrg,
+  RemittanceStatus,
+  RemittanceView,
+} from './remittance-json.ts';
 export { verifySignature } from './suites.ts';
 export {
   type BuildTransactionParameters,
