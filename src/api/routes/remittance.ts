@@ -7,6 +7,7 @@ import {
   getCorridor,
   getRemittance,
   getTravelRuleEnvelope,
+  listCorridors,
   listRemittances,
   type Remittance,
 } from '../../apps/remittance/queries.ts';
@@ -128,6 +129,11 @@ function registerReads(app: FastifyInstance, services: ApiServices): void {
       if (!isEntitled(r, callerOrg(request))) throw notFound(`remittance ${request.params.id}`);
       return { messages: pacs002Messages(r) };
     },
+  );
+  app.get(
+    '/v1/remittance/corridors',
+    { schema: schema('Every registered remittance corridor'), config: { role: 'read' } },
+    async () => ({ corridors: listCorridors(services.latest).map(corridorToJson) }),
   );
   app.get<{ Params: { id: string } }>(
     '/v1/remittance/corridors/:id',
