@@ -1,5 +1,8 @@
 // Readers for the remittance endpoints' JSON (docs/api.md "Remittance"): organisations, corridors,
 // remittances and gateway answers. Amounts become bigint; ids stay lower-case hex, with the UETR beside.
+
+// The statuses are the module's own (a browser-safe constants file).
+import { type RemittanceStatus, remittanceStatuses } from '../apps/remittance/constants.ts';
 import { TallyError } from '../util/errors.ts';
 import {
   type JsonObject,
@@ -16,15 +19,7 @@ import {
 } from './json.ts';
 import { formatUetr, parseUetr } from './remittance.ts';
 
-export const remittanceStatuses = [
-  'pending',
-  'held',
-  'completed',
-  'rejected',
-  'refused',
-  'expired',
-] as const;
-export type RemittanceStatus = (typeof remittanceStatuses)[number];
+export { type RemittanceStatus, remittanceStatuses };
 
 export type RemittanceOrg = {
   readonly id: string;
