@@ -34,6 +34,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 if (!onlyTests) {
   run(bin('biome'), ['check', '.'], 'lint');
   run(bin('tsc'), ['--noEmit', '-p', '.'], 'typecheck');
+  run(bin('tsc'), ['--noEmit', '-p', 'console'], 'typecheck console');
 }
 let files = listTests(join(root, 'test'));
 if (args.includes('--sim')) files = files.filter((f) => f.startsWith('test/sim/'));

@@ -3,6 +3,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clockSkewMsMaxDefault, installAuth } from './auth.ts';
+import { type ConsoleOptions, registerConsole } from './console.ts';
 import { installErrorHandlers } from './errors.ts';
 import { registerEventRoutes } from './events.ts';
 import { createApiMetrics, installMetrics } from './metrics.ts';
@@ -32,6 +33,8 @@ export type ApiServerOptions = {
   readonly clockSkewMsMax?: number;
   /** fastify's logger option: false (default) or a pino configuration. */
   readonly log?: boolean | Record<string, unknown>;
+  /** The web console's build, genesis and (loopback demo only) demo keys: src/api/console.ts. */
+  readonly console?: ConsoleOptions;
 };
 
 export type ApiServer = {
@@ -81,6 +84,7 @@ export async function createApiServer(
   registerRemittanceRoutes(app, services);
   registerIso20022Routes(app, services);
   registerEventRoutes(app, services, metrics);
+  registerConsole(app, options.console);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('api: no TCP address');

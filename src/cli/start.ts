@@ -12,6 +12,7 @@ import {
   requireNodeStart,
   runningNodes,
 } from './network/actions.ts';
+import { isLoopbackNetwork, writeConsoleDemoKeys } from './network/console-keys.ts';
 import { type Cluster, startCluster } from './network/foreground.ts';
 import { hasNetwork, removeNetwork } from './network/init.ts';
 import { networkDirDefault } from './network/layout.ts';
@@ -115,6 +116,8 @@ async function runStart(options: StartOptions, command: Command): Promise<void> 
   const network = prepareNetwork(options, command);
   refuseRunning(network);
   checkPassphrases(network);
+  // The console signs with these on the loopback demo; a network reachable from elsewhere gets none.
+  if (isLoopbackNetwork(network)) writeConsoleDemoKeys(network);
   console.log(
     `Tally local consortium ${network.genesis.chainId}: ${network.nodes.length} nodes, data in ${network.dir}/nodes (Ctrl-C stops them)`,
   );
@@ -161,6 +164,8 @@ async function runUntilStopped(
   if (signal.aborted) return;
   console.log('ready. API:');
   printApiUrls(network);
+  const consoleNode = network.nodes[0];
+  if (consoleNode !== undefined) console.log(`Console: ${consoleNode.apiUrl}/`);
   try {
     const seed = await seedDemoData(network);
     console.log(

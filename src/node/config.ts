@@ -30,6 +30,11 @@ export type NodeConfig = {
   readonly pruneKeepBlocks: number;
   /** With an empty data dir, restore the state from a peer's snapshot instead of replaying blocks. */
   readonly stateSync: { readonly enabled: boolean };
+  /**
+   * The demo key bundle the web console may fetch from loopback (`console.demoKeysFile`): written
+   * and set by `tally start` for its loopback network only, never by `network init`.
+   */
+  readonly consoleDemoKeysFile?: string | undefined;
 };
 
 /** Overrides from the environment or flags; undefined leaves the file's value. */
@@ -105,6 +110,11 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
   const stateSyncEnabled = stateSync.enabled ?? false;
   if (typeof stateSyncEnabled !== 'boolean')
     invalid('stateSync.enabled', source, 'expected true or false');
+  const consoleDoc = doc.console === undefined ? {} : r.object('console', doc.console);
+  const demoKeysFile =
+    consoleDoc.demoKeysFile === undefined
+      ? undefined
+      : path('console.demoKeysFile', consoleDoc.demoKeysFile);
   return Object.freeze({
     nodeId: r.text('nodeId', doc.nodeId),
     genesisFile: path('genesis', doc.genesis),
@@ -128,6 +138,7 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     logLevel: log.level === undefined ? 'info' : readLogLevel(log.level, source),
     pruneKeepBlocks: keep,
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
+    ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),
   });
 }
 

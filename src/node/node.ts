@@ -31,6 +31,7 @@ import {
   createGenesisBlock,
   type Genesis,
   type GenesisNode,
+  genesisToJson,
   genesisValidatorSet,
   loadGenesis,
 } from './genesis.ts';
@@ -379,7 +380,11 @@ async function assemble(
           }),
   });
   const api: ApiServer = await createApiServer(
-    { host: config.api.host, port: config.api.port },
+    {
+      host: config.api.host,
+      port: config.api.port,
+      console: { genesis: genesisToJson(genesis), demoKeysFile: config.consoleDemoKeysFile },
+    },
     services,
   );
   closers.push(() => api.close());

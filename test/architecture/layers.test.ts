@@ -123,4 +123,32 @@ describe('architecture', () => {
     assert.ok(seen.size >= entries.length);
     assert.deepEqual(offending, []);
   });
+
+  it('the console imports only the SDK, util and files the SDK reaches, and nothing from node:', () => {
+    const consoleSrc = join(root, 'console/src');
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const specifier of importsOf(file)) visit(resolve(dirname(file), specifier));
+    };
+    visit(join(src, 'sdk/index.ts'));
+    const violations: string[] = [];
+    const files = sourceFiles(consoleSrc);
+    assert.ok(files.length > 5, 'expected to find the console sources');
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g))
+        if (/^node:|^lmdb$|^fs$|^crypto$/.test(m[1]!))
+          violations.push(`${relative(root, file)} imports ${m[1]}`);
+      for (const specifier of importsOf(file)) {
+        const target = resolve(dirname(file), specifier);
+        if (target.startsWith(consoleSrc)) continue;
+        const layer = target.startsWith(src) ? layerOf(target) : '(outside src)';
+        if (layer === 'sdk' || layer === 'util' || reached.has(target)) continue;
+        violations.push(`${relative(root, file)} imports ${relative(root, target)}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
 });

@@ -1,0 +1,68 @@
+// The remittance page's shared state: the corridor's organisations and clients, the remittances
+// sent from this page with their live status and elapsed time, and the demo's people.
+import type { Client, RemittanceView } from '../../../src/sdk/index.ts';
+import type { LiveTx } from '../lib/live.tsx';
+
+export const corridorId = 'HKD-PHP';
+/** Statuses after which nothing moves any more. */
+export const finalStatuses: ReadonlySet<string> = new Set([
+  'completed',
+  'rejected',
+  'refused',
+  'expired',
+]);
+
+/** The demo's customers (src/cli/network/seed-remittance.ts demoPeople): account name -> person. */
+export const senders = [
+  { account: 'hk-wallet/alice', name: 'Alice Wong' },
+  { account: 'hk-wallet/bob', name: 'Bob Lee' },
+  { account: 'hk-wallet/chan', name: 'Chan Tai Man' },
+] as const;
+export const beneficiaries = [
+  { account: 'ph-wallet/maria', name: 'Maria Santos' },
+  { account: 'ph-wallet/jose', name: 'Jose Reyes' },
+  { account: 'ph-wallet/victor', name: 'Victor Draganoff' },
+] as const;
+
+export type Sent = {
+  readonly id: string;
+  readonly uetr: string;
+  readonly startedAtMs: number;
+  readonly status: string;
+  /** When the status became final, as this browser saw it. */
+  readonly doneAtMs?: number;
+  readonly txId?: string;
+  /** The block the send was final in. */
+  readonly height?: number;
+  readonly remittance?: RemittanceView;
+  readonly from: string;
+  readonly to: string;
+};
+
+export type CorridorClients = {
+  readonly sender: Client;
+  readonly quoter: Client;
+  readonly receiver: Client;
+  readonly regulator: Client | undefined;
+  readonly regulatorOrg: string | undefined;
+};
+
+export type StatusChange = { readonly id: string; readonly status: string; readonly txId: string };
+
+/** The remittance status changes a tx message carries (module remittance, remittance_status). */
+export function statusChanges(tx: LiveTx): StatusChange[] {
+  return tx.events.flatMap((e) => {
+    if (e.module !== 'remittance' || e.type !== 'remittance_status') return [];
+    const { id, status } = e.attributes;
+    if (typeof id !== 'string' || typeof status !== 'string') return [];
+    return [{ id: id.replaceAll('-', '').toLowerCase(), status, txId: tx.txId }];
+  });
+}
+
+export function applyChange(list: readonly Sent[], change: StatusChange, nowMs: number): Sent[] {
+  return list.map((s) => {
+    if (s.id !== change.id || finalStatuses.has(s.status)) return s;
+    const done = finalStatuses.has(change.status) ? { doneAtMs: nowMs } : {};
+    return { ...s, status: change.status, ...done };
+  });
+}
