@@ -1,17 +1,17 @@
-// Demo data for `npm start`: the remittance demo's starting point (DESIGN "The remittance"), submitted
-// through the SDK with the organisations' API client keys once the nodes are ready: HKD and PHP,
-// wallet and settlement accounts, funding and a few transfers. Every id is chosen by name, so a rerun
-// only meets 'exists'; a marker file records that it ran, so a resumed network is not seeded twice.
+// Demo data for `npm start` (DESIGN "The remittance"), through the SDK with the organisations' API keys:
+// HKD and PHP, the wallets' customers, the bank's accounts, funding, then the remittance part
+// (seed-remittance.ts). Ids come from names, so a rerun meets 'exists'; a marker file records the run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { orgOwner } from '../../modules/identity/index.ts';
 import {
-  type BankCall,
   buildTransaction,
   type Client,
   createAccount,
   createClient,
   createTransfer,
   issue,
+  type LocalAccount,
   registerCurrency,
   type SignedTransaction,
   signTransaction,
@@ -24,9 +24,23 @@ import { loadNetworkAccount } from '../client-key.ts';
 import { bankIdFromName } from '../tx-args.ts';
 import { fileNames } from './layout.ts';
 import type { Network, NetworkClient } from './network.ts';
+import {
+  canRunRemittanceDemo,
+  type DemoOrg,
+  demoCorridorId,
+  demoCorridorOrgs,
+  demoRegulators,
+  demoRemittances,
+  type PlannedCall,
+  planCorridor,
+  planPolicy,
+  planSanctions,
+  remittanceSettledCodes,
+  sendDemoRemittances,
+} from './seed-remittance.ts';
 
-/** Bump when seedSteps changes, so networks seeded by an older version are seeded again. */
-export const seedVersion = 1;
+/** Bump when the demo data changes, so networks seeded by an older version are seeded again. */
+export const seedVersion = 2;
 /** How long one step may wait for its transactions to be final. */
 export const seedWaitMsMax = 30_000;
 const pollInitialMs = 50;
@@ -34,7 +48,7 @@ const pollMaxMs = 250;
 
 export type SeedResult =
   | { readonly seeded: false; readonly reason: 'already_seeded' }
-  | { readonly seeded: true; readonly transactions: number };
+  | { readonly seeded: true; readonly transactions: number; readonly remittances: number };
 
 export type SeedOptions = {
   /** Where the summary goes (default console.log); tests pass their own. */
@@ -42,68 +56,65 @@ export type SeedOptions = {
 };
 
 type DemoCurrency = { code: string; decimals: number; issuers: readonly string[] };
-type DemoAccount = { name: string; currency: string; owner: string };
+/** An account an organisation operates: owner orgOwner(operator), never allowed to overdraw. */
+export type DemoAccount = { name: string; currency: string; operator: string };
 type DemoIssue = { id: string; to: string; amount: bigint; currency: string };
 type DemoMove = DemoIssue & { from: string };
 
 // The issuers in order of preference: each wallet issues its own currency; the settlement bank (also
-// an issuer) stands in when a smaller network lacks that wallet.
+// an issuer) stands in when a smaller network lacks that wallet, then any issuer.
 const demoCurrencies: readonly DemoCurrency[] = [
   { code: 'HKD', decimals: 2, issuers: ['hk-wallet', 'settlement-bank'] },
   { code: 'PHP', decimals: 2, issuers: ['ph-wallet', 'settlement-bank'] },
 ];
 
-const demoAccounts: readonly DemoAccount[] = [
-  { name: 'hk-wallet/float', currency: 'HKD', owner: 'hk-wallet' }, // customers' pooled funds
-  { name: 'hk-wallet/alice', currency: 'HKD', owner: 'hk-wallet' },
-  { name: 'hk-wallet/bob', currency: 'HKD', owner: 'hk-wallet' },
-  { name: 'settlement-bank/hkd', currency: 'HKD', owner: 'settlement-bank' },
-  { name: 'settlement-bank/php', currency: 'PHP', owner: 'settlement-bank' },
-  { name: 'ph-wallet/float', currency: 'PHP', owner: 'ph-wallet' },
-  { name: 'ph-wallet/maria', currency: 'PHP', owner: 'ph-wallet' },
+export const demoAccounts: readonly DemoAccount[] = [
+  { name: 'hk-wallet/alice', currency: 'HKD', operator: 'hk-wallet' },
+  { name: 'hk-wallet/bob', currency: 'HKD', operator: 'hk-wallet' },
+  { name: 'hk-wallet/chan', currency: 'HKD', operator: 'hk-wallet' },
+  { name: 'ph-wallet/maria', currency: 'PHP', operator: 'ph-wallet' },
+  { name: 'ph-wallet/jose', currency: 'PHP', operator: 'ph-wallet' },
+  { name: 'ph-wallet/victor', currency: 'PHP', operator: 'ph-wallet' },
+  // The wallets' settlement accounts and the bank's FX accounts, on the bank's books.
+  { name: 'settlement-bank/hk-wallet', currency: 'HKD', operator: 'settlement-bank' },
+  { name: 'settlement-bank/fx-hkd', currency: 'HKD', operator: 'settlement-bank' },
+  { name: 'settlement-bank/fx-php', currency: 'PHP', operator: 'settlement-bank' },
+  { name: 'settlement-bank/ph-wallet', currency: 'PHP', operator: 'settlement-bank' },
 ];
 
-/** Issued by the currency's issuer, out of its issuer account. */
-const demoFunding: readonly DemoIssue[] = [
-  { id: 'demo/issue/1', to: 'hk-wallet/float', amount: 5_000_000n, currency: 'HKD' },
-  { id: 'demo/issue/2', to: 'hk-wallet/alice', amount: 200_000n, currency: 'HKD' },
-  { id: 'demo/issue/3', to: 'hk-wallet/bob', amount: 150_000n, currency: 'HKD' },
-  { id: 'demo/issue/4', to: 'settlement-bank/php', amount: 200_000_000n, currency: 'PHP' },
-  { id: 'demo/issue/5', to: 'ph-wallet/float', amount: 50_000_000n, currency: 'PHP' },
-];
-
-/** A remittance's legs and some wallet traffic, so the explorer has history from the start. */
-const demoTransfers: readonly DemoMove[] = [
+/**
+ * Issued by the currency's issuer. The accounts a remittance's pending legs debit on the way (the
+ * sending settlement account, the bank's PHP and the receiving settlement account) are prefunded:
+ * a pending debit needs posted credits.
+ */
+export const demoFunding: readonly DemoIssue[] = [
+  { id: 'demo/issue/hk-wallet/alice', to: 'hk-wallet/alice', amount: 2_000_000n, currency: 'HKD' },
+  { id: 'demo/issue/hk-wallet/bob', to: 'hk-wallet/bob', amount: 500_000n, currency: 'HKD' },
+  { id: 'demo/issue/hk-wallet/chan', to: 'hk-wallet/chan', amount: 300_000n, currency: 'HKD' },
   {
-    id: 'demo/transfer/1',
-    from: 'hk-wallet/alice',
-    to: 'hk-wallet/float',
-    amount: 50_000n,
+    id: 'demo/issue/settlement-bank/hk-wallet',
+    to: 'settlement-bank/hk-wallet',
+    amount: 50_000_000n,
     currency: 'HKD',
   },
   {
-    id: 'demo/transfer/2',
-    from: 'hk-wallet/float',
-    to: 'settlement-bank/hkd',
-    amount: 50_000n,
-    currency: 'HKD',
-  },
-  {
-    id: 'demo/transfer/3',
-    from: 'settlement-bank/php',
-    to: 'ph-wallet/float',
-    amount: 355_000n,
+    id: 'demo/issue/settlement-bank/fx-php',
+    to: 'settlement-bank/fx-php',
+    amount: 500_000_000n,
     currency: 'PHP',
   },
   {
-    id: 'demo/transfer/4',
-    from: 'ph-wallet/float',
-    to: 'ph-wallet/maria',
-    amount: 355_000n,
+    id: 'demo/issue/settlement-bank/ph-wallet',
+    to: 'settlement-bank/ph-wallet',
+    amount: 500_000_000n,
     currency: 'PHP',
   },
+];
+
+/** Wallet traffic, so the explorer has some history besides the remittances. */
+export const demoTransfers: readonly DemoMove[] = [
   {
-    id: 'demo/transfer/5',
+    id: 'demo/transfer/bob-alice',
     from: 'hk-wallet/bob',
     to: 'hk-wallet/alice',
     amount: 12_000n,
@@ -131,56 +142,64 @@ function seededVersion(network: Network): number | undefined {
 }
 
 /** One organisation's client key and a client on its own node. */
-type OrgSigner = { readonly orgId: string; readonly client: Client };
-type SeedTx = { readonly label: string; readonly signer: OrgSigner; readonly call: BankCall };
+type OrgSigner = {
+  readonly orgId: string;
+  readonly account: LocalAccount;
+  readonly client: Client;
+};
 
 type Signers = {
-  /** Organisations that can sign here: a client key with the submit role, and a node. */
+  /** Organisations that can sign here: a client key with the submit and read roles. */
   readonly available: ReadonlySet<string>;
   get(orgId: string): OrgSigner;
+  /** A client with `orgId`'s key on another organisation's node. */
+  on(orgId: string, nodeOrgId: string): Client;
 };
+
+function nodeUrl(network: Network, orgId: string): string {
+  const node = network.nodes.find((n) => n.orgId === orgId) ?? network.nodes[0];
+  assert(node !== undefined, 'a network has a node');
+  return node.apiUrl;
+}
 
 /** Decrypts a key (scrypt: tens of ms) only for an organisation that signs something. */
 function createSigners(network: Network): Signers {
   const keys = new Map<string, NetworkClient>();
   for (const key of network.clients)
-    if (!keys.has(key.orgId) && key.roles.includes('submit')) keys.set(key.orgId, key);
+    if (!keys.has(key.orgId) && key.roles.includes('submit') && key.roles.includes('read'))
+      keys.set(key.orgId, key);
   const opened = new Map<string, OrgSigner>();
+  const chainId = network.genesis.chainId;
+  const get = (orgId: string): OrgSigner => {
+    const known = opened.get(orgId);
+    if (known !== undefined) return known;
+    const key = keys.get(orgId);
+    assert(key !== undefined, 'a signer is only asked for when available');
+    const account = loadNetworkAccount(key);
+    const client = createClient({ url: nodeUrl(network, orgId), account, chainId });
+    const signer = { orgId, account, client };
+    opened.set(orgId, signer);
+    return signer;
+  };
   return {
     available: new Set(keys.keys()),
-    get(orgId) {
-      const known = opened.get(orgId);
-      if (known !== undefined) return known;
-      const key = keys.get(orgId);
-      const node = network.nodes.find((n) => n.orgId === orgId) ?? network.nodes[0];
-      assert(key !== undefined && node !== undefined, 'a signer is only asked for when available');
-      const account = loadNetworkAccount(key);
-      const client = createClient({ url: node.apiUrl, account, chainId: network.genesis.chainId });
-      const signer = { orgId, client };
-      opened.set(orgId, signer);
-      return signer;
-    },
+    get,
+    on: (orgId, nodeOrgId) =>
+      createClient({ url: nodeUrl(network, nodeOrgId), account: get(orgId).account, chainId }),
   };
 }
 
-function chooseIssuers(network: Network, signers: Signers): Map<string, OrgSigner> {
-  const issuers = network.genesis.organizations
-    .filter((o) => o.roles.includes('issuer') && signers.available.has(o.id))
-    .map((o) => o.id);
-  const chosen = new Map<string, OrgSigner>();
-  for (const currency of demoCurrencies) {
-    const orgId = currency.issuers.find((id) => issuers.includes(id)) ?? issuers[0];
-    if (orgId !== undefined) chosen.set(currency.code, signers.get(orgId));
-  }
-  return chosen;
-}
-
-/** Signs a step's transactions, submits each organisation's as one request, waits for all. */
-async function runStep(chainId: string, txs: readonly SeedTx[]): Promise<void> {
-  const signed = txs.map((t) => ({
-    ...t,
-    tx: signTransaction(t.signer.client.account!, buildTransaction({ chainId, ...t.call })),
-  }));
+/** Signs a step's calls, submits each organisation's as one request, waits for all. */
+async function runStep(
+  chainId: string,
+  signers: Signers,
+  calls: readonly PlannedCall[],
+): Promise<void> {
+  const signed = calls.map((c) => {
+    const signer = signers.get(c.orgId);
+    const tx = signTransaction(signer.account, buildTransaction({ chainId, ...c.call }));
+    return { ...c, signer, tx };
+  });
   const byOrg = new Map<OrgSigner, (typeof signed)[number][]>();
   for (const s of signed) byOrg.set(s.signer, [...(byOrg.get(s.signer) ?? []), s]);
   await Promise.all(
@@ -215,74 +234,127 @@ function seedFailed(label: string, code: string, message: string | undefined): T
   );
 }
 
-type SeedPlan = { readonly steps: readonly (readonly SeedTx[])[]; readonly summary: string[] };
+export type SeedPlan = {
+  /** Each step's calls depend on the steps before. */
+  readonly steps: readonly (readonly PlannedCall[])[];
+  /** Whether the corridor can be set up here, so the demo remittances can be sent after the steps. */
+  readonly remittances: boolean;
+  readonly issuers: ReadonlyMap<string, string>;
+  readonly accounts: readonly DemoAccount[];
+};
 
-/** The demo's transactions, in steps that each depend on the one before. */
-function planSeed(network: Network): SeedPlan {
-  const signers = createSigners(network);
-  const issuers = chooseIssuers(network, signers);
-  const ownerOf = (account: DemoAccount) =>
-    signers.available.has(account.owner)
-      ? signers.get(account.owner)
-      : issuers.get(account.currency);
-  const accounts = demoAccounts.filter((a) => issuers.has(a.currency));
-  const owners = new Map(accounts.map((a) => [a.name, ownerOf(a)!]));
+/** Each currency's issuer: the first preferred one present, else any issuer that can sign. */
+function chooseIssuers(orgs: readonly DemoOrg[], signable: ReadonlySet<string>) {
+  const issuers = orgs
+    .filter((o) => o.roles.includes('issuer') && signable.has(o.id))
+    .map((o) => o.id);
+  const chosen = new Map<string, string>();
+  for (const currency of demoCurrencies) {
+    const orgId = currency.issuers.find((id) => issuers.includes(id)) ?? issuers[0];
+    if (orgId !== undefined) chosen.set(currency.code, orgId);
+  }
+  return chosen;
+}
+
+/** The demo's transactions for these organisations (those in `signable` can sign), pure. */
+export function planSeed(orgs: readonly DemoOrg[], signable: ReadonlySet<string>): SeedPlan {
+  const issuers = chooseIssuers(orgs, signable);
+  const accounts = demoAccounts.filter((a) => issuers.has(a.currency) && signable.has(a.operator));
+  const present = new Set(accounts.map((a) => a.name));
   const register = demoCurrencies.flatMap((c) => {
-    const signer = issuers.get(c.code);
-    if (signer === undefined) return [];
+    const orgId = issuers.get(c.code);
+    if (orgId === undefined) return [];
     const issuerAccountId = bankIdFromName(`issuer/${c.code}`);
     const call = registerCurrency({ code: c.code, decimals: c.decimals, issuerAccountId });
-    return [{ label: `registering ${c.code}`, signer, call }];
+    return [{ label: `registering ${c.code} (issuer ${orgId})`, orgId, call }];
   });
   const open = accounts.map((a) => ({
     label: `opening ${a.name}`,
-    signer: owners.get(a.name)!,
+    orgId: a.operator,
     call: createAccount({
       id: bankIdFromName(a.name),
       currency: a.currency,
+      owner: orgOwner(a.operator),
       flags: ['debits_must_not_exceed_credits'],
     }),
   }));
   const fund = demoFunding
-    .filter((m) => owners.has(m.to))
+    .filter((m) => present.has(m.to))
     .map((m) => ({
       label: `issuing to ${m.to}`,
-      signer: issuers.get(m.currency)!,
+      orgId: issuers.get(m.currency)!,
       call: issue({ ...moveIds(m), accountId: bankIdFromName(m.to) }),
     }));
   const move = demoTransfers
-    .filter((m) => owners.has(m.from) && owners.has(m.to))
+    .filter((m) => present.has(m.from) && present.has(m.to))
     .map((m) => ({
       label: `transfer ${m.from} -> ${m.to}`,
-      signer: owners.get(m.from)!,
+      orgId: accounts.find((a) => a.name === m.from)!.operator,
       call: createTransfer({
         ...moveIds(m),
         debitAccountId: bankIdFromName(m.from),
         creditAccountId: bankIdFromName(m.to),
       }),
     }));
-  const summary = [
-    `demo data: ${register.map(describeIssuer).join(', ') || 'no organisation has the issuer role'}; ${open.length} accounts, ${fund.length} issues, ${move.length} transfers`,
-    `  accounts: ${accounts.map((a) => a.name).join(', ')}`,
-    `  try: npx tally query balance ${accounts[1]?.name ?? 'hk-wallet/alice'}   npx tally tx --help`,
-  ];
-  return { steps: [register, open, fund, move].filter((s) => s.length > 0), summary };
-}
-
-function describeIssuer(tx: SeedTx): string {
-  return `${tx.label.replace('registering ', '')} (issuer ${tx.signer.orgId})`;
+  const remittances =
+    canRunRemittanceDemo(orgs, signable) && ['HKD', 'PHP'].every((c) => issuers.has(c));
+  const steps = remittances
+    ? [
+        [...register, ...planSanctions(orgs, signable)],
+        open,
+        [...fund, ...planCorridor(orgs)],
+        [...move, ...planPolicy()],
+      ]
+    : [register, open, fund, move];
+  return { steps: steps.filter((s) => s.length > 0), remittances, issuers, accounts };
 }
 
 function moveIds(m: DemoIssue) {
   return { id: bankIdFromName(m.id), amount: m.amount, currency: m.currency };
 }
 
-/** The seeding itself: returns how many transactions it submitted. */
-async function seedSteps(network: Network, log: (line: string) => void): Promise<number> {
-  const plan = planSeed(network);
-  for (const step of plan.steps) await runStep(network.genesis.chainId, step);
-  for (const line of plan.summary) log(line);
-  return plan.steps.reduce((n, step) => n + step.length, 0);
+function summarise(network: Network, plan: SeedPlan, statuses: readonly string[]): string[] {
+  const count = (p: string) => plan.steps.flat().filter((c) => c.label.startsWith(p)).length;
+  const currencies = [...plan.issuers].map(([code, org]) => `${code} (issuer ${org})`).join(', ');
+  const regulators = demoRegulators(network.genesis.organizations);
+  const remittance = plan.remittances
+    ? `  remittance: corridor ${demoCorridorId} (${demoCorridorOrgs.fxOrg}; regulators ${regulators.join(', ') || 'none'}); ${statuses.length} remittances: ${statuses.join(', ')}`
+    : `  remittance: skipped (needs ${Object.values(demoCorridorOrgs).join(', ')})`;
+  return [
+    `demo data: ${currencies || 'no organisation has the issuer role'}; ${count('opening ')} accounts, ${count('issuing ')} issues, ${count('transfer ')} transfers`,
+    `  accounts: ${plan.accounts.map((a) => a.name).join(', ')}`,
+    remittance,
+    `  try: npx tally query balance ${plan.accounts[0]?.name ?? 'hk-wallet/alice'}   npx tally remit --help`,
+  ];
+}
+
+/** Sends the demo remittances through the sending wallet's gateway; answers their statuses. */
+async function seedRemittances(signers: Signers): Promise<string[]> {
+  const { sendingOrg, fxOrg } = demoCorridorOrgs;
+  const answers = await sendDemoRemittances({
+    sender: signers.get(sendingOrg).client,
+    quoter: signers.on(sendingOrg, fxOrg),
+  });
+  return answers.map((a, i) => {
+    const label = `sending ${demoRemittances[i]!.name}`;
+    if (a.code === undefined || !remittanceSettledCodes.includes(a.code))
+      throw seedFailed(label, a.code ?? 'not_final', a.message);
+    return a.remittance?.status ?? 'unknown';
+  });
+}
+
+/** The seeding itself: returns how many transactions it submitted, remittances included. */
+async function seedSteps(
+  network: Network,
+  log: (line: string) => void,
+): Promise<{ transactions: number; remittances: number }> {
+  const signers = createSigners(network);
+  const plan = planSeed(network.genesis.organizations, signers.available);
+  for (const step of plan.steps) await runStep(network.genesis.chainId, signers, step);
+  const statuses = plan.remittances ? await seedRemittances(signers) : [];
+  for (const line of summarise(network, plan, statuses)) log(line);
+  const signed = plan.steps.reduce((n, step) => n + step.length, 0);
+  return { transactions: signed + statuses.length, remittances: statuses.length };
 }
 
 /** Seeds the demo data unless this network already has it (marker file at least seedVersion). */
@@ -293,8 +365,8 @@ export async function seedDemoData(
   const version = seededVersion(network);
   if (version !== undefined && version >= seedVersion)
     return { seeded: false, reason: 'already_seeded' };
-  const transactions = await seedSteps(network, options.log ?? console.log);
-  const marker = { version: seedVersion, seededAtMs: Date.now(), transactions };
+  const counts = await seedSteps(network, options.log ?? console.log);
+  const marker = { version: seedVersion, seededAtMs: Date.now(), ...counts };
   writeFileSync(seedMarkerPath(network), `${JSON.stringify(marker)}\n`);
-  return { seeded: true, transactions };
+  return { seeded: true, ...counts };
 }
