@@ -371,6 +371,11 @@ describe('remittance on four validators', { timeout: 300_000 }, () => {
         ['posted', 'debit', r.receiveAmount],
       ],
     );
+    assert.equal(
+      byId.get(postCredit!)?.reference,
+      toHex(fullFlowId),
+      'a statement entry points back to its remittance (the UETR the legs carry)',
+    );
     const csv = await getStatement(bank.client, { accountId, format: 'csv' });
     assert.ok(csv.format === 'csv' && csv.text.includes(credit!), 'the CSV lists leg 3');
     const camt = await getStatement(regulator.client, { accountId, format: 'camt053' });

@@ -27,6 +27,8 @@ function transferAttributes(t: Transfer): EventAttributes {
   };
   if (t.pendingId !== null) attributes.pendingId = t.pendingId;
   if (t.expiresAtMs !== 0) attributes.expiresAtMs = t.expiresAtMs;
+  // What the client keeps with the transfer (an invoice, a UETR): statements show it as the reference.
+  if (t.userData !== undefined && t.userData.length > 0) attributes.userData = t.userData;
   return attributes;
 }
 
