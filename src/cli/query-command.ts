@@ -113,17 +113,17 @@ async function queryAccount(ref: string, options: QueryOptions, balanceOnly: boo
 
 function registerAccountQueries(query: Command): void {
   const accountExamples = [
-    'tally query account hk-wallet/float',
+    'tally query account hk-wallet/alice',
     'tally query account 5f0c... --json',
   ];
   addQuery(query, 'account', 'show a bank account: owner, counters, flags', accountExamples)
-    .argument('<account>', 'the account: 32 hex digits or a name such as hk-wallet/float')
+    .argument('<account>', 'the account: 32 hex digits or a name such as hk-wallet/alice')
     .action((ref: string, options: QueryOptions) => queryAccount(ref, options, false));
   addQuery(query, 'balance', "show an account's balance and what is still available", [
-    'tally query balance hk-wallet/float',
+    'tally query balance hk-wallet/alice',
     'tally query balance ph-wallet/maria --json',
   ])
-    .argument('<account>', 'the account: 32 hex digits or a name such as hk-wallet/float')
+    .argument('<account>', 'the account: 32 hex digits or a name such as hk-wallet/alice')
     .action((ref: string, options: QueryOptions) => queryAccount(ref, options, true));
 }
 
@@ -236,7 +236,7 @@ type StateOptions = QueryOptions & { verify: boolean; height?: string };
 
 function registerStateQuery(query: Command): void {
   addQuery(query, 'state', 'read any state key with its proof; --verify checks it end to end', [
-    'tally query state account:hk-wallet/float --verify',
+    'tally query state account:hk-wallet/alice --verify',
     'tally query state 62616e6b0063484b44 --json',
   ])
     .argument(
@@ -320,8 +320,8 @@ export function registerQueryCommand(program: Command): void {
     .addHelpText(
       'after',
       examples([
-        'tally query balance hk-wallet/float',
-        'tally query state account:hk-wallet/float --verify',
+        'tally query balance hk-wallet/alice',
+        'tally query state account:hk-wallet/alice --verify',
         'tally query block latest --json',
       ]),
     );

@@ -38,7 +38,7 @@ export function registerReports(remit: Command): void {
         throw new TallyError('rejected', 'the pacs.002 reports RJCT: see its StsRsnInf.');
     });
   addRemit(remit, 'statement', "an account's statement as CSV or camt.053 (or JSON)", [
-    'tally remit statement hk-wallet/settlement --format csv --from 2026-03-14 --to 2026-03-15',
+    'tally remit statement settlement-bank/hk-wallet --format csv --from 2026-03-14 --to 2026-03-15',
     'tally remit statement 5f0c... --format camt053 > statement.xml',
   ])
     .argument('<account>', 'the account: 32 hex digits or a name')

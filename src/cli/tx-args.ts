@@ -24,7 +24,7 @@ const idHexPattern = /^(?:0x)?[0-9a-fA-F]{32}$/;
 
 /**
  * The bank id a name stands for: the first 16 bytes of SHA-256(domain || name). A name always means
- * the same account (or transfer), so `hk-wallet/float` works everywhere and a retry reuses the id.
+ * the same account (or transfer), so `hk-wallet/alice` works everywhere and a retry reuses the id.
  */
 export function bankIdFromName(name: string): Uint8Array {
   if (name.length > bankIdNameLengthMax || !namePattern.test(name))

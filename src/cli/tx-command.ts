@@ -143,7 +143,7 @@ function examples(lines: readonly string[]): string {
 }
 
 const accountHelp = `
-Accounts and transfer ids are 32 hex digits, or names such as hk-wallet/float: a name stands for
+Accounts and transfer ids are 32 hex digits, or names such as hk-wallet/alice: a name stands for
 the first 16 bytes of SHA-256("tally/bank-id-name\\0" + name), the same id on every run.
 The signing key is the organisation's API client key from the network folder (--org), or --key-file.
 Exit code 1 when the node refuses the transaction or its result code is not ok.
@@ -204,7 +204,7 @@ function registerTransfer(tx: Command): void {
     .addHelpText(
       'after',
       examples([
-        'tally tx transfer --org hk-wallet --from hk-wallet/alice --to hk-wallet/float --amount 12.34 --currency HKD',
+        'tally tx transfer --org hk-wallet --from hk-wallet/alice --to hk-wallet/alice --amount 12.34 --currency HKD',
         'tally tx transfer --from 5f0c... --to 9a1b... --amount 5 --currency PHP --id invoice-42 --json',
       ]) + accountHelp,
     )
@@ -240,7 +240,7 @@ function registerIssue(tx: Command): void {
     .addHelpText(
       'after',
       examples([
-        'tally tx issue --org hk-wallet --to hk-wallet/float --amount 1000 --currency HKD',
+        'tally tx issue --org hk-wallet --to hk-wallet/alice --amount 1000 --currency HKD',
       ]) + accountHelp,
     )
     .action(async (options: IssueOptions) => {
@@ -346,8 +346,8 @@ function registerSend(tx: Command): void {
     .addHelpText(
       'after',
       `${examples([
-        `tally tx send bank.create_transfer --org hk-wallet --args '{"id":"invoice-7","debitAccountId":"hk-wallet/alice","creditAccountId":"hk-wallet/float","amount":"1234","currency":"HKD"}'`,
-        `tally tx send bank.issue --args '{"id":"0123456789abcdef0123456789abcdef","accountId":"hk-wallet/float","amount":"100000","currency":"HKD"}' --no-wait`,
+        `tally tx send bank.create_transfer --org hk-wallet --args '{"id":"invoice-7","debitAccountId":"hk-wallet/alice","creditAccountId":"hk-wallet/alice","amount":"1234","currency":"HKD"}'`,
+        `tally tx send bank.issue --args '{"id":"0123456789abcdef0123456789abcdef","accountId":"hk-wallet/alice","amount":"100000","currency":"HKD"}' --no-wait`,
       ])}
 JSON arguments follow the SDK: bank ids are 32 hex digits or names, other bytes hex, amounts are
 minor units as decimal strings ("1234" is 12.34 HKD). For other modules, "0x..." strings are bytes.
@@ -368,7 +368,7 @@ export function registerTxCommand(program: Command): void {
     .addHelpText(
       'after',
       examples([
-        'tally tx transfer --from hk-wallet/alice --to hk-wallet/float --amount 12.34 --currency HKD',
+        'tally tx transfer --from hk-wallet/alice --to hk-wallet/alice --amount 12.34 --currency HKD',
         'tally tx send bank.close_account --args \'{"id":"hk-wallet/bob"}\'',
       ]),
     );

@@ -8,9 +8,10 @@ import {
   statementCsv,
 } from '../../apps/remittance/iso20022/index.ts';
 import type { Statement } from '../../apps/remittance/iso20022/types.ts';
-import { netPositions } from '../../apps/remittance/queries.ts';
+import { listCorridors, netPositions } from '../../apps/remittance/queries.ts';
 import { getAccount, getCurrency } from '../../modules/bank/index.ts';
 import { ownerOrgId } from '../../modules/identity/index.ts';
+import { bytesEqual } from '../../util/bytes.ts';
 import { ApiError } from '../errors.ts';
 import { parseHex } from '../json.ts';
 import { errorResponses, signedSecurity } from '../schemas.ts';
@@ -43,6 +44,15 @@ function timeOf(text: string | undefined, fallback: number, field: string): numb
   if (!Number.isSafeInteger(ms))
     throw new ApiError(400, 'bad_request', `${field}: expected unix ms or an ISO date`);
   return ms;
+}
+
+/** The wallet whose settlement account (held at the bank, operated by it) this is, if any. */
+function settlementHolder(services: ApiServices, accountId: Uint8Array): string | undefined {
+  for (const c of listCorridors(services.latest)) {
+    if (bytesEqual(c.accounts.sendingSettlement, accountId)) return c.sendingOrg;
+    if (bytesEqual(c.accounts.receivingSettlement, accountId)) return c.receivingOrg;
+  }
+  return undefined;
 }
 
 function sendAs(reply: FastifyReply, type: string, text: string): FastifyReply {
@@ -105,7 +115,8 @@ export function registerIso20022Routes(app: FastifyInstance, services: ApiServic
           .organizations?.()
           .find((o) => o.id === caller?.orgId)
           ?.roles.includes('regulator') ?? false;
-      if (operator !== caller?.orgId && !isRegulator)
+      const holder = settlementHolder(services, accountId);
+      if (operator !== caller?.orgId && holder !== caller?.orgId && !isRegulator)
         throw new ApiError(
           403,
           'wrong_organization',
