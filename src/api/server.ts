@@ -4,7 +4,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clockSkewMsMaxDefault, installAuth } from './auth.ts';
 import { type ConsoleOptions, registerConsole } from './console.ts';
-import { installErrorHandlers } from './errors.ts';
+import { ApiError, installErrorHandlers, sendApiError, toApiError } from './errors.ts';
 import { registerEventRoutes } from './events.ts';
 import { createApiMetrics, installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
@@ -68,6 +68,15 @@ export async function createApiServer(
     bodyLimit: bodyBytesMax,
     // The routes' own checks give the API's error codes; ajv must not coerce arrays or strip fields.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Errors fastify raises before routing (a path with bad percent-encoding) get the API's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendApiError(
+        reply,
+        error.code === 'FST_ERR_BAD_URL'
+          ? new ApiError(400, 'bad_request', 'path: not a valid URL (bad percent-encoding)')
+          : toApiError(error),
+      );
+    },
   });
   installErrorHandlers(app);
   await installOpenApi(app);

@@ -43,6 +43,11 @@ export type NetworkOptions = {
   /** More keys to register (submit role) to the organisation at `orgIndex`, e.g. a workload's users. */
   readonly extraKeys?: { readonly orgIndex: number; readonly keys: readonly KeyPair[] };
   readonly consensus?: Partial<ConsensusParams>;
+  /**
+   * Where node `from` dials node `to` (indexes in genesis order), written into `from`'s own copy of
+   * the genesis: a test puts a proxy it controls on each link. Nodes still listen on their own ports.
+   */
+  readonly peerAddress?: (from: number, to: number) => { host: string; port: number };
 };
 
 /** Rewrites the genesis and every node's copy of it, before any node has started. */
@@ -67,7 +72,23 @@ function amendGenesis(dir: string, options: NetworkOptions): void {
   parseGenesis(json); // fail here, not in four node processes
   const text = `${JSON.stringify(json, null, 2)}\n`;
   writeFileSync(join(dir, 'genesis.json'), text);
-  for (const n of genesis.nodes) writeFileSync(join(dir, 'nodes', n.nodeId, 'genesis.json'), text);
+  genesis.nodes.forEach((n, from) => {
+    const peerAddress = options.peerAddress;
+    const own =
+      peerAddress === undefined
+        ? text
+        : `${JSON.stringify(
+            {
+              ...json,
+              nodes: (json.nodes as Record<string, unknown>[]).map((node, to) =>
+                to === from ? node : { ...node, p2p: peerAddress(from, to) },
+              ),
+            },
+            null,
+            2,
+          )}\n`;
+    writeFileSync(join(dir, 'nodes', n.nodeId, 'genesis.json'), own);
+  });
 }
 
 export type TestNode = {
@@ -101,7 +122,11 @@ export class TestNetwork {
       p2pPort,
     });
     initNetwork(plan, { dir, scryptN: 1024 });
-    if (options.extraKeys !== undefined || options.consensus !== undefined)
+    if (
+      options.extraKeys !== undefined ||
+      options.consensus !== undefined ||
+      options.peerAddress !== undefined
+    )
       amendGenesis(dir, options);
     return new TestNetwork(dir, loadNetwork(dir));
   }

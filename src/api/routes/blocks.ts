@@ -7,7 +7,7 @@ import { type QuorumCertificate, qcToValue } from '../../ledger/certificate.ts';
 import { decodeTransaction } from '../../ledger/tx.ts';
 import { toHex } from '../../util/bytes.ts';
 import { notFound } from '../errors.ts';
-import { errorResponses, hash32Hex, hexString } from '../schemas.ts';
+import { checkHeight, errorResponses, hash32Hex, heightInteger, hexString } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 
 const qcJsonSchema = {
@@ -135,11 +135,11 @@ export function registerBlockRoutes(app: FastifyInstance, services: ApiServices)
         params: {
           type: 'object',
           required: ['height'],
-          properties: { height: { type: 'integer', minimum: 0 } },
+          properties: { height: heightInteger },
         },
         response: { 200: blockResponse, ...errorResponses },
       },
     },
-    async (request) => blockAt(services, request.params.height),
+    async (request) => blockAt(services, checkHeight(request.params.height, 'params.height')),
   );
 }

@@ -100,7 +100,7 @@ function registerReads(app: FastifyInstance, services: ApiServices): void {
           additionalProperties: false,
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: listLimitMax, default: 20 },
-            before: { type: 'integer', minimum: 0 },
+            before: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
           },
         },
       }),

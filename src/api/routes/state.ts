@@ -10,7 +10,13 @@ import { toHex } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { parseHex } from '../json.ts';
-import { errorResponses, hexString, signedSecurity } from '../schemas.ts';
+import {
+  checkHeight,
+  errorResponses,
+  heightInteger,
+  hexString,
+  signedSecurity,
+} from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 import { encodeQc } from './blocks.ts';
 
@@ -55,7 +61,7 @@ const stateSchema = {
   querystring: {
     type: 'object',
     additionalProperties: false,
-    properties: { height: { type: 'integer', minimum: 0 } },
+    properties: { height: heightInteger },
   },
   response: {
     200: {
@@ -80,6 +86,7 @@ function readState(services: ApiServices, keyHex: string, asked: number | undefi
   if (key.length === 0 || key.length > stateKeyBytesMax) {
     throw badRequest('key', `a state key has 1 to ${stateKeyBytesMax} bytes, got ${key.length}`);
   }
+  if (asked !== undefined) checkHeight(asked, 'query.height');
   const anchor = findStateAnchor(services, asked);
   const what = asked === undefined ? 'certified state' : `certified state at height ${asked}`;
   if (anchor === undefined) throw notFound(what);
