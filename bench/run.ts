@@ -23,6 +23,7 @@ const groups: Group[] = [
     steps: async () => [{ label: 'mutual-TLS frames', run: (await import('./p2p.ts')).benchP2p }],
   },
   { name: 'network', steps: async () => (await import('./network.ts')).networkSteps() },
+  { name: 'remittance', steps: async () => (await import('./remittance.ts')).remittanceSteps() },
 ];
 
 const usage = `usage: npm run bench [-- --only GROUP]

@@ -1,0 +1,423 @@
+// `npm run bench -- --only remittance` (issue #5's target: send request to beneficiary credited and
+// final, p50 <= 0.5 s and p99 <= 1 s at 500 remittances/s on four validators). A wallet backend
+// pre-builds signed remittance.send transactions (a fresh quote from the bank's node, Travel-Rule
+// data sealed to the entitled organisations, screening keys); an open-loop generator submits them at
+// fixed rates; finality comes from the WebSocket stream. Then the node gateway path once, at a low
+// rate. Env: TALLY_BENCH_REMIT_RATES (default 20,50,100,200,500), TALLY_BENCH_SECONDS (default 10, at
+// most 30: the quotes' 60 s lifetime must cover the build-to-final gap).
+import { sendArgs } from '../src/apps/remittance/args.ts';
+import { nameKeys } from '../src/apps/remittance/screening.ts';
+import { encodeTravelRule } from '../src/apps/remittance/travel-rule.ts';
+import { sealEnvelope } from '../src/crypto/envelope.ts';
+import { sha256 } from '../src/crypto/sha256.ts';
+import { getSuite } from '../src/crypto/suites.ts';
+import { signTransaction } from '../src/ledger/tx.ts';
+import {
+  buildTransaction,
+  type Client,
+  newRemittanceId,
+  requestQuote,
+  type SignedQuote,
+  sendRemittanceViaGateway,
+  TallyError,
+} from '../src/sdk/index.ts';
+import { toHex } from '../src/util/bytes.ts';
+import { TestNetwork, waitReady } from '../test/e2e/harness.ts';
+import type { Report } from './lib/report.ts';
+import {
+  type Codes,
+  type Corridor,
+  checkBalances,
+  corridorId,
+  corridorOrgs,
+  countCode,
+  type Finality,
+  mapConcurrent,
+  openOrgs,
+  partiesOf,
+  percentile,
+  quoterOf,
+  type SignedTx,
+  sampleMemory,
+  setUpCorridor,
+  submitBatch,
+  submitBatchMax,
+  txLifetimeMs,
+  waitFinal,
+  watchFinality,
+} from './remittance-setup.ts';
+
+const ratesDefault = [20, 50, 100, 200, 500];
+const secondsDefault = 10;
+const secondsMax = 30;
+const tickMs = 50;
+const requestsInFlightMax = 32;
+const sealConcurrency = 64;
+const quoteConcurrency = 32;
+/** Quotes live 60 s: the window opens at the latest this long after the first quote was fetched. */
+const prefetchMsMax = 20_000;
+/** HKD 100.00 a remittance; the bank's fee comes on top. */
+const sendAmount = 10_000n;
+const drainTimeoutMs = 180_000;
+const gatewayRate = 10;
+const target = { rate: 500, p50Ms: 500, p99Ms: 1000 };
+
+type Sealed = {
+  id: Uint8Array;
+  sender: number;
+  beneficiary: number;
+  travelRule: Uint8Array;
+  travelRuleHash: Uint8Array;
+  screening: { originator: Uint8Array[]; beneficiary: Uint8Array[] };
+};
+export type Prepared = { tx: SignedTx; beneficiary: number; receiveAmount: bigint };
+/** The wallet's side, summed over the runs (wall-clock ms). */
+type BuildCost = { sends: number; sealMs: number; quoteMs: number; signMs: number };
+
+/** Seals the Travel-Rule data of remittances first..first+n-1: no deadline, so before the window. */
+async function sealSends(
+  corridor: Corridor,
+  first: number,
+  n: number,
+  cost: BuildCost,
+): Promise<Sealed[]> {
+  const t0 = performance.now();
+  const sealed = await mapConcurrent(n, sealConcurrency, async (i): Promise<Sealed> => {
+    const { sender, beneficiary, travelRule } = partiesOf(first + i, corridor);
+    const id = newRemittanceId();
+    const envelope = await sealEnvelope(encodeTravelRule(travelRule), corridor.recipients, id);
+    const screening = {
+      originator: nameKeys(travelRule.originator.name),
+      beneficiary: nameKeys(travelRule.beneficiary.name),
+    };
+    const travelRuleHash = sha256(envelope);
+    return { id, sender, beneficiary, travelRule: envelope, travelRuleHash, screening };
+  });
+  cost.sealMs += performance.now() - t0;
+  return sealed;
+}
+
+/** Quotes fetched and sends signed in order; `built()` is how many from the start are ready. */
+type Pipeline = { readonly prepared: Prepared[]; built(): number; readonly done: Promise<void> };
+
+/**
+ * Fetches a fresh quote per send from the bank's node (quoteConcurrency at once) and signs each
+ * send as soon as its quote arrives. The generator starts once all are built or, when quoting is
+ * slower than the quotes' lifetime allows, after prefetchMsMax, and then keeps just behind it.
+ */
+function startSigning(
+  corridor: Corridor,
+  quoter: Client,
+  sealed: readonly Sealed[],
+  cost: BuildCost,
+): Pipeline {
+  const hk = corridor.orgs.get(corridorOrgs.sendingOrg)!;
+  const suite = getSuite(hk.key.suite);
+  const slots: (Prepared | undefined)[] = new Array(sealed.length);
+  let next = 0;
+  let prefix = 0;
+  const sign = (s: Sealed, quote: SignedQuote): Prepared => {
+    const args = sendArgs({
+      ...s,
+      corridor: corridorId,
+      quote,
+      senderAccountId: corridor.senders[s.sender]!,
+      beneficiaryAccountId: corridor.beneficiaries[s.beneficiary]!,
+    });
+    const request = buildTransaction({
+      chainId: corridor.chainId,
+      module: 'remittance',
+      method: 'send',
+      args,
+      expiresInMs: txLifetimeMs,
+    });
+    const body = { ...request, suite: hk.key.suite, signer: hk.key.publicKey };
+    const signed = signTransaction(body, suite, hk.key.secretKey);
+    const tx = { txId: toHex(signed.id), bytes: signed.bytes };
+    return { tx, beneficiary: s.beneficiary, receiveAmount: quote.quote.receiveAmount };
+  };
+  const worker = async () => {
+    while (next < sealed.length) {
+      const i = next++;
+      const quote = await requestQuote(quoter, {
+        sendCurrency: 'HKD',
+        receiveCurrency: 'PHP',
+        sendAmount,
+      });
+      const t0 = performance.now();
+      slots[i] = sign(sealed[i]!, quote);
+      cost.signMs += performance.now() - t0;
+      while (prefix < slots.length && slots[prefix] !== undefined) prefix++;
+    }
+  };
+  const t0 = performance.now();
+  const workers = Array.from({ length: Math.min(quoteConcurrency, sealed.length) }, worker);
+  const done = Promise.all(workers).then(() => {
+    cost.quoteMs += performance.now() - t0;
+    cost.sends += sealed.length;
+  });
+  return { prepared: slots as Prepared[], built: () => prefix, done };
+}
+
+/** Waits until the pipeline is done or prefetchMsMax has passed; answers how many were built. */
+async function prefetch(pipeline: Pipeline): Promise<number> {
+  const timeout = new Promise((r) => setTimeout(r, prefetchMsMax));
+  await Promise.race([pipeline.done, timeout]);
+  return pipeline.built();
+}
+
+export type LoadResult = {
+  /** Less than asked when quoting could not keep up with the generator. */
+  offeredPerSec: number;
+  /** Completed in the window (after a warm-up), per second. */
+  finalPerSec: number;
+  /** All completed, first send to last final (the drain included): the sustained rate. */
+  completedPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssMaxBytes: number;
+  /** Refused at admission, executed with a code other than ok, or never final. */
+  codes: Codes;
+};
+
+type Bench = {
+  readonly report: Report;
+  readonly corridor: Corridor;
+  readonly finality: Finality;
+  readonly urls: readonly string[];
+  /** What each beneficiary should hold: the receive amounts of its completed remittances. */
+  readonly expected: bigint[];
+};
+
+/** Offers `prepared` at `rate` a second to the sending wallet's node, whatever it answers. */
+async function runLoad(
+  bench: Bench,
+  pipeline: Pipeline,
+  rate: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const { prepared } = pipeline;
+  const client = bench.corridor.orgs.get(corridorOrgs.sendingOrg)!.client;
+  const sentAt = new Map<string, number>();
+  const admitted: string[] = [];
+  const codes: Codes = new Map();
+  const inFlight = new Set<Promise<void>>();
+  const stopMemory = sampleMemory(bench.urls);
+  const start = Date.now();
+  let sent = 0;
+  while (sent < prepared.length) {
+    const scheduled = Math.floor(((Date.now() - start) / 1000) * rate);
+    const due = Math.min(prepared.length, scheduled, pipeline.built());
+    if (due > sent && inFlight.size < requestsInFlightMax) {
+      for (let i = sent; i < due; i += submitBatchMax) {
+        const txs = prepared.slice(i, Math.min(due, i + submitBatchMax)).map((p) => p.tx);
+        const now = Date.now();
+        for (const t of txs) sentAt.set(t.txId, now);
+        const p = submitBatch(client, txs, codes).then((ids) => {
+          admitted.push(...ids);
+        });
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+      sent = due;
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  const offeredPerSec = prepared.length / (Math.max(Date.now() - start, seconds * 1000) / 1000);
+  await Promise.all(inFlight);
+  const notFinal = await waitFinal(admitted, bench.finality, drainTimeoutMs);
+  if (notFinal > 0) countCode(codes, 'not_final', notFinal);
+  const rssMaxBytes = stopMemory();
+  const endMs = start + seconds * 1000;
+  const warmupMs = start + Math.min(5000, (seconds * 1000) / 4);
+  let finalInWindow = 0;
+  let lastFinalMs = start;
+  const latencies: number[] = [];
+  for (const p of prepared) {
+    const f = bench.finality.get(p.tx.txId);
+    const at = sentAt.get(p.tx.txId);
+    if (f === undefined || at === undefined) continue;
+    if (f.code !== 'ok' || f.status !== 'completed') {
+      countCode(codes, f.code === 'ok' ? `ok but ${f.status ?? 'no status'}` : f.code);
+      continue;
+    }
+    bench.expected[p.beneficiary]! += p.receiveAmount;
+    latencies.push(f.atMs - at);
+    lastFinalMs = Math.max(lastFinalMs, f.atMs);
+    if (f.atMs >= warmupMs && f.atMs <= endMs) finalInWindow++;
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    offeredPerSec,
+    finalPerSec: finalInWindow / ((endMs - warmupMs) / 1000),
+    completedPerSec: latencies.length / (Math.max(lastFinalMs - start, 1) / 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    rssMaxBytes,
+    codes,
+  };
+}
+
+/** POST /v1/remittances with wait, open loop at `rate`: the node seals, signs and follows. */
+async function runGateway(bench: Bench, first: number, rate: number, seconds: number) {
+  const { corridor } = bench;
+  const hk = corridor.orgs.get(corridorOrgs.sendingOrg)!;
+  const n = Math.ceil(rate * seconds);
+  const quotes = await mapConcurrent(n, quoteConcurrency, () =>
+    requestQuote(quoterOf(corridor), { sendCurrency: 'HKD', receiveCurrency: 'PHP', sendAmount }),
+  );
+  const codes: Codes = new Map();
+  const latencies: number[] = [];
+  const start = Date.now();
+  await mapConcurrent(n, n, async (i) => {
+    await new Promise((r) => setTimeout(r, start + (i * 1000) / rate - Date.now()));
+    const { sender, beneficiary, travelRule } = partiesOf(first + i, corridor);
+    const t0 = Date.now();
+    try {
+      const answer = await sendRemittanceViaGateway(hk.client, {
+        id: newRemittanceId(),
+        corridor: corridorId,
+        quote: quotes[i]!,
+        senderAccountId: corridor.senders[sender]!,
+        beneficiaryAccountId: corridor.beneficiaries[beneficiary]!,
+        travelRule,
+        wait: true,
+      });
+      const status = answer.remittance?.status;
+      if (answer.code !== 'ok' || status !== 'completed')
+        return countCode(codes, answer.code === 'ok' ? `ok but ${status}` : (answer.code ?? '?'));
+      latencies.push(Date.now() - t0);
+      bench.expected[beneficiary]! += quotes[i]!.quote.receiveAmount;
+    } catch (error) {
+      countCode(codes, error instanceof TallyError ? error.code : String(error));
+    }
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    n,
+    ok: latencies.length,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    codes,
+  };
+}
+
+function envRates(): number[] {
+  const text = process.env.TALLY_BENCH_REMIT_RATES;
+  if (text === undefined) return ratesDefault;
+  const rates = text.split(',').map(Number);
+  if (rates.length === 0 || rates.some((r) => !Number.isFinite(r) || r <= 0))
+    throw new Error(
+      `TALLY_BENCH_REMIT_RATES: expected positive numbers, comma-separated, got ${text}`,
+    );
+  return rates;
+}
+
+function envSeconds(): number {
+  const text = process.env.TALLY_BENCH_SECONDS;
+  const seconds = text === undefined ? secondsDefault : Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`TALLY_BENCH_SECONDS: expected a positive number, got ${text}`);
+  if (seconds > secondsMax)
+    console.log(`  remittance: TALLY_BENCH_SECONDS capped at ${secondsMax} (quotes live 60 s)`);
+  return Math.min(seconds, secondsMax);
+}
+
+export type RemittanceBenchOptions = {
+  readonly rates: readonly number[];
+  readonly seconds: number;
+};
+
+export function remittanceSteps(): { label: string; run: (report: Report) => Promise<void> }[] {
+  const options = { rates: envRates(), seconds: envSeconds() };
+  return [{ label: '4 validators, HKD-PHP', run: (report) => benchRemittance(options, report) }];
+}
+
+function formatCodes(codes: Codes): string {
+  return codes.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(codes));
+}
+
+/** One offered rate: build (seal, then quote and sign just ahead), offer, report what it did. */
+async function runRate(bench: Bench, rate: number, seconds: number, cost: BuildCost) {
+  const { corridor } = bench;
+  const n = Math.ceil(rate * seconds);
+  const sealed = await sealSends(corridor, cost.sends, n, cost);
+  const pipeline = startSigning(corridor, quoterOf(corridor), sealed, cost);
+  const prebuilt = await prefetch(pipeline);
+  const r = await runLoad(bench, pipeline, rate, seconds);
+  await pipeline.done;
+  const at = `at ${rate}/s offered`;
+  const report = bench.report;
+  report(`${at}: offered as sent`, r.offeredPerSec, 'remit/s');
+  report(`${at}: final remittances/s in the window`, r.finalPerSec, 'remit/s');
+  report(`${at}: completed/s, first send to last final`, r.completedPerSec, 'remit/s');
+  report(`${at}: end to end p50`, r.p50Ms, 'ms');
+  report(`${at}: end to end p99`, r.p99Ms, 'ms');
+  report(`${at}: max resident memory of a validator`, r.rssMaxBytes / 2 ** 20, 'MiB');
+  const failed = [...r.codes.values()].reduce((a, b) => a + b, 0);
+  report(`${at}: not completed`, failed, 'remit');
+  for (const [code, count] of r.codes) report(`${at}: not completed, ${code}`, count, 'remit');
+  console.log(
+    `  remittance ${at}: ${prebuilt} of ${n} built before the window; codes other than ok: ${formatCodes(r.codes)}`,
+  );
+  if (rate === target.rate) {
+    const met = r.p50Ms <= target.p50Ms && r.p99Ms <= target.p99Ms && r.finalPerSec >= rate * 0.95;
+    console.log(
+      `  issue #5 target at ${rate}/s (p50 <= ${target.p50Ms} ms, p99 <= ${target.p99Ms} ms, all final): ${met ? 'met' : 'not met'}`,
+    );
+  }
+  return r;
+}
+
+export async function benchRemittance(
+  options: RemittanceBenchOptions,
+  report: Report,
+): Promise<void> {
+  const net = await TestNetwork.create(4);
+  try {
+    net.startAll();
+    await Promise.all(net.nodes.map((node) => waitReady(node.apiUrl, 60_000)));
+    const orgs = openOrgs(net);
+    const finality: Finality = new Map();
+    const socket = await watchFinality(orgs.get(corridorOrgs.sendingOrg)!.client, finality);
+    const corridor = await setUpCorridor(net, orgs, finality);
+    const bench: Bench = {
+      report,
+      corridor,
+      finality,
+      urls: net.nodes.map((n) => n.apiUrl),
+      expected: corridor.beneficiaries.map(() => 0n),
+    };
+    const cost: BuildCost = { sends: 0, sealMs: 0, quoteMs: 0, signMs: 0 };
+    let saturation = 0;
+    for (const rate of options.rates) {
+      const r = await runRate(bench, rate, options.seconds, cost);
+      saturation = Math.max(saturation, r.finalPerSec, r.completedPerSec);
+    }
+    report('saturation: most remittances/s completed at any offered rate', saturation, 'remit/s');
+    report(
+      'wallet build: sealing, wall time per send (4 recipients, 64 at once)',
+      cost.sealMs / cost.sends,
+      'ms',
+    );
+    report(
+      'wallet build: quotes fetched per second (32 at once)',
+      cost.sends / (cost.quoteMs / 1000),
+      'quote/s',
+    );
+    report('wallet build: args and signature per send', (cost.signMs * 1000) / cost.sends, 'us');
+    const g = await runGateway(bench, cost.sends, gatewayRate, options.seconds);
+    report(`gateway POST /v1/remittances at ${gatewayRate}/s: p50`, g.p50Ms, 'ms');
+    report(`gateway POST /v1/remittances at ${gatewayRate}/s: p99`, g.p99Ms, 'ms');
+    report(`gateway POST /v1/remittances at ${gatewayRate}/s: completed`, g.ok, 'remit');
+    console.log(`  gateway: ${g.ok} of ${g.n} completed; other codes: ${formatCodes(g.codes)}`);
+    report(
+      'beneficiary balances checked against completed remittances',
+      await checkBalances(corridor, bench.expected),
+      'accounts',
+    );
+    socket.close();
+  } finally {
+    await net.close();
+  }
+}
