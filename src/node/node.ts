@@ -37,7 +37,7 @@ import {
 } from './genesis.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeNetwork } from './network.ts';
-import { PayloadBuilder } from './payload.ts';
+import { ExecutionCost, PayloadBuilder } from './payload.ts';
 import { isAllowedPeer } from './peers.ts';
 import { createKeyRegistry } from './permissions.ts';
 import { createServices } from './services.ts';
@@ -48,6 +48,8 @@ const syncWindowBlocks = 16;
 const syncBlocksMax = 8;
 /** How long a proposal may wait for this node's execution to reach the state it certifies. */
 const executionWaitMs = 2000;
+/** A block's execution may take up to this fraction of a round timeout (PayloadBuilder). */
+const executionBudgetPerRoundTimeout = 2;
 const walCompactEveryBlocks = 64;
 /**
  * Pending transactions a node holds: about ten seconds of what one validator executes on a small
@@ -218,12 +220,14 @@ async function assemble(
   });
   closers.push(() => commits.drained());
 
+  const executionCost = new ExecutionCost();
   const payloads = new PayloadBuilder(
     {
       blockTxsMax: genesis.consensus.blockTxsMax,
       emptyBlockDelayMs: genesis.consensus.emptyBlockDelayMs,
       executionWaitMs,
       executionBacklogMax: 1,
+      executionBudgetMs: genesis.consensus.roundTimeoutMs / executionBudgetPerRoundTimeout,
     },
     {
       mempool,
@@ -233,6 +237,7 @@ async function assemble(
       executedHeight: () => commits.height,
       rootsAt: (height) => commits.rootsAt(height),
       waitExecuted: (height, ms) => commits.waitExecuted(height, ms),
+      executionMsPerTx: () => executionCost.msPerTx,
     },
   );
   const consensusLog = log.child({ part: 'consensus' });
@@ -274,6 +279,7 @@ async function assemble(
 
   commits.onExecuted((committed, block, executeMs) => {
     metrics.executeSeconds.observe(executeMs / 1000);
+    executionCost.observe(executeMs, block.txs.length);
     const txIds = (checker.transactions(block) ?? []).map((t) => t.id);
     mempool.removeCommitted(txIds);
     payloads.inFlight.settle(committed.height);

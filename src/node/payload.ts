@@ -25,6 +25,8 @@ export type PayloadDeps = {
   readonly executionBacklog: () => number;
   /** Resolves once the backlog is at most `blocksMax` (true) or after `timeoutMs` (false). */
   readonly waitBacklog: (blocksMax: number, timeoutMs: number) => Promise<boolean>;
+  /** What executing one transaction has cost lately on this node (ms), once it has been measured. */
+  readonly executionMsPerTx?: () => number | undefined;
   readonly now: () => number;
 };
 
@@ -36,7 +38,40 @@ export type PayloadOptions = {
   readonly executionWaitMs: number;
   /** A leader whose execution is further behind than this proposes an empty block (backpressure). */
   readonly executionBacklogMax: number;
+  /**
+   * How long executing one block may take: a leader fills its block only with as many transactions as
+   * recent costs say fit, so that validators execute it well inside a round and never time out
+   * waiting for state (costly transactions such as remittances get smaller blocks, transfers big ones).
+   */
+  readonly executionBudgetMs?: number;
 };
+
+/** How many recent transactions the execution cost averages over, roughly. */
+export const executionCostHorizonTxs = 1000;
+
+/** A block never shrinks below this many transactions, however costly they were. */
+export const blockTxsMin = 16;
+
+/**
+ * The recent cost of executing one transaction: an exponential average over non-empty blocks, each
+ * weighted by its size, so that a few tiny blocks (whose cost is mostly fixed) move it little.
+ */
+export class ExecutionCost {
+  #msPerTx: number | undefined;
+
+  observe(executeMs: number, txs: number): void {
+    if (txs === 0) return;
+    const perTx = executeMs / txs;
+    // A block of n transactions moves the average by n / (n + horizon) of the way to its own cost.
+    const step = txs / (txs + executionCostHorizonTxs);
+    this.#msPerTx =
+      this.#msPerTx === undefined ? perTx : this.#msPerTx + step * (perTx - this.#msPerTx);
+  }
+
+  get msPerTx(): number | undefined {
+    return this.#msPerTx;
+  }
+}
 
 type PayloadRequest = Extract<Action, { type: 'request-payload' }>;
 
@@ -93,7 +128,7 @@ export class PayloadBuilder {
     const backlogged = this.#deps.executionBacklog() > executionBacklogMax;
     const txs = backlogged
       ? []
-      : this.#deps.mempool.reap(this.#options.blockTxsMax, blockBytesMax - blockOverheadBytes, {
+      : this.#deps.mempool.reap(this.txLimit(), blockBytesMax - blockOverheadBytes, {
           skip: (id) => this.inFlight.has(id),
         });
     this.inFlight.add(txs, request.height);
@@ -108,6 +143,16 @@ export class PayloadBuilder {
       resultsRoot: state.resultsRoot,
     };
     return { type: 'payload', epoch: request.epoch, round: request.round, payload };
+  }
+
+  /** How many transactions the next block may carry: blockTxsMax, or fewer when they cost more. */
+  txLimit(): number {
+    const { blockTxsMax, executionBudgetMs } = this.#options;
+    const msPerTx = this.#deps.executionMsPerTx?.();
+    if (executionBudgetMs === undefined || msPerTx === undefined || msPerTx <= 0)
+      return blockTxsMax;
+    const fits = Math.floor(executionBudgetMs / msPerTx);
+    return Math.max(Math.min(blockTxsMin, blockTxsMax), Math.min(blockTxsMax, fits));
   }
 
   /**

@@ -10,7 +10,14 @@ import type { BlockHeader } from '../../src/ledger/block.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
 import { createMempool, type Mempool } from '../../src/mempool/index.ts';
 import type { ExecutedRoots } from '../../src/node/block-check.ts';
-import { InFlightTxs, PayloadBuilder, type PayloadOptions } from '../../src/node/payload.ts';
+import {
+  blockTxsMin,
+  ExecutionCost,
+  executionCostHorizonTxs,
+  InFlightTxs,
+  PayloadBuilder,
+  type PayloadOptions,
+} from '../../src/node/payload.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { genesisHeader } from '../ledger/fixtures.ts';
 
@@ -30,6 +37,8 @@ const options: PayloadOptions = {
 /** What the node would say about its execution; tests set it. */
 type Execution = {
   executed: number;
+  /** What the node's ExecutionCost would say; undefined before any block was measured. */
+  msPerTx?: number | undefined;
   backlog: number;
   nowMs: number;
   waits: number[];
@@ -66,6 +75,7 @@ function builder(overrides: Partial<PayloadOptions> = {}): PayloadBuilder {
           execution.backlog = execution.backlogAfterWait;
         return Promise.resolve(execution.backlog <= blocksMax);
       },
+      executionMsPerTx: () => execution.msPerTx,
       now: () => execution.nowMs,
     },
   );
@@ -244,6 +254,44 @@ describe('PayloadBuilder', () => {
     execution.executed = 1;
     assert.equal((await builder().build(request(3, parentAt(2, 0)))).payload.stateHeight, 0);
     assert.equal((await builder().build(request(4, parentAt(3, 0)))).payload.stateHeight, 1);
+  });
+});
+
+describe('block size from execution cost', () => {
+  it('fills a block to blockTxsMax until a cost is measured, then to what fits the budget', () => {
+    const b = builder({ blockTxsMax: 2000, executionBudgetMs: 1000 });
+    assert.equal(b.txLimit(), 2000, 'no measurement yet');
+    execution.msPerTx = 6; // a remittance: 1,000 ms of budget fits 166
+    assert.equal(b.txLimit(), 166);
+    execution.msPerTx = 0.4; // a transfer: 2,500 would fit, blockTxsMax caps it
+    assert.equal(b.txLimit(), 2000);
+  });
+
+  it('never goes above blockTxsMax, however cheap', () => {
+    execution.msPerTx = 0.001;
+    assert.equal(builder({ blockTxsMax: 3, executionBudgetMs: 1000 }).txLimit(), 3);
+  });
+
+  it('never goes below blockTxsMin when blockTxsMax allows it', () => {
+    execution.msPerTx = 500;
+    assert.equal(builder({ blockTxsMax: 2000, executionBudgetMs: 1000 }).txLimit(), blockTxsMin);
+  });
+});
+
+describe('ExecutionCost', () => {
+  it('starts from the first block, and moves by each block in proportion to its size', () => {
+    const cost = new ExecutionCost();
+    assert.equal(cost.msPerTx, undefined);
+    cost.observe(0, 0);
+    assert.equal(cost.msPerTx, undefined, 'empty blocks say nothing');
+    cost.observe(100, 100); // 1 ms a transaction
+    assert.equal(cost.msPerTx, 1);
+    cost.observe(60, 10); // 6 ms each, but only 10 of them: a small step
+    const afterSmall = cost.msPerTx!;
+    assert.ok(afterSmall > 1 && afterSmall < 1.1, `small block moved it to ${afterSmall}`);
+    cost.observe(6000, 1000); // a large block at 6 ms each: half the way (horizon 1000)
+    const expected = afterSmall + (1000 / (1000 + executionCostHorizonTxs)) * (6 - afterSmall);
+    assert.ok(Math.abs(cost.msPerTx! - expected) < 1e-9);
   });
 });
 
