@@ -51,17 +51,10 @@ import {
   orgOwner,
 } from '../../src/modules/identity/index.ts';
 import { utf8 } from '../../src/util/bytes.ts';
+import { id } from '../bank/harness.ts';
 
-/** A 16-byte id from a small number. */
-export function id(n: number): Uint8Array {
-  const out = new Uint8Array(16);
-  let rest = n;
-  for (let i = 15; i >= 0 && rest > 0; i--) {
-    out[i] = rest % 256;
-    rest = Math.floor(rest / 256);
-  }
-  return out;
-}
+/** A 16-byte id from a small number (the bank tests' helper). */
+export { id };
 
 /** A UUID v4 from a small number: version and variant bits set, as a UETR has them. */
 export function uetr(n: number): Uint8Array {
