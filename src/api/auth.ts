@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiRequestDigest } from '../crypto/request-digest.ts';
 import { getSuite, isSuiteId } from '../crypto/suites.ts';
 import { ApiError } from './errors.ts';
+import { SeenSignatures } from './replay.ts';
 import type { ApiCaller, ApiServices } from './services.ts';
 
 export type ApiRole = 'submit' | 'read' | 'operator';
@@ -37,6 +38,7 @@ export const authMessages = Object.freeze({
   stale: (skewMsMax: number) =>
     `authorization.ts: more than ${skewMsMax / 1000} s from the server's clock`,
   badSignature: 'authorization.sig: does not verify for this request',
+  replayed: 'authorization.sig: this signed request was already accepted; sign each request afresh',
   forbidden: (role: string) => `this endpoint needs a key with role ${JSON.stringify(role)}`,
 });
 
@@ -88,6 +90,7 @@ export function authenticate(
   services: ApiServices,
   nowMs: number,
   skewMsMax: number,
+  seen?: SeenSignatures,
 ): AuthenticatedCaller {
   const c = credentialsOf(request);
   const hex = /^(?:[0-9a-f]{2})+$/;
@@ -110,6 +113,9 @@ export function authenticate(
     Buffer.from(c.key, 'hex'),
   );
   if (!ok) throw unauthenticated('bad_signature', authMessages.badSignature);
+  // Reads may repeat harmlessly; a POST acts, so the same signed POST acts once.
+  if (seen !== undefined && request.method !== 'GET' && !seen.first(c.sig, ts, nowMs))
+    throw unauthenticated('replayed', authMessages.replayed);
   return { ...caller, publicKey: c.key };
 }
 
@@ -123,6 +129,7 @@ export function installAuth(
   skewMsMax: number,
   bodyBytesMax: number,
 ): void {
+  const seen = new SeenSignatures(skewMsMax);
   app.decorateRequest('rawBody', null);
   app.decorateRequest('caller', null);
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -148,7 +155,7 @@ export function installAuth(
   app.addHook('preValidation', async (request) => {
     const role = request.routeOptions.config.role;
     if (role === undefined) return;
-    const caller = authenticate(request, services, Date.now(), skewMsMax);
+    const caller = authenticate(request, services, Date.now(), skewMsMax, seen);
     if (!caller.roles.includes(role)) {
       throw new ApiError(403, 'forbidden', authMessages.forbidden(role), {
         details: { role, orgId: caller.orgId },

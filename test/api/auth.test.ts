@@ -98,6 +98,45 @@ describe('api authentication', () => {
     assert.equal(((await res.json()) as ErrorBody).error.message, message);
   });
 
+  it('error: the same signed POST sent twice is refused as replayed; a fresh signature is not', async () => {
+    const tx = h.signTx(h.keys.submitter, 'bank', 'register_currency', {
+      code: 'SGD',
+      decimals: 2,
+      issuerAccountId: new Uint8Array(16).fill(7),
+    });
+    const body = new TextEncoder().encode(JSON.stringify({ txs: [toHex(tx.bytes)] }));
+    const post = (auth: string) =>
+      fetch(`${h.url}/v1/txs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body,
+      });
+    const signed = authorization(h.keys.submitter, 'POST', '/v1/txs', body);
+    assert.equal((await post(signed)).status, 200);
+    const replay = await post(signed);
+    assert.equal(replay.status, 401);
+    assert.deepEqual(await replay.json(), {
+      error: {
+        code: 'unauthenticated',
+        message:
+          'authorization.sig: this signed request was already accepted; sign each request afresh',
+        details: { reason: 'replayed' },
+      },
+    });
+    // Signed again one millisecond later: a new request (the mempool knows the transaction).
+    const again = authorization(h.keys.submitter, 'POST', '/v1/txs', body, {
+      tsMs: Date.now() + 1,
+    });
+    assert.equal((await post(again)).status, 200);
+    // A signed read may repeat.
+    const read = authorization(h.keys.reader, 'GET', txPath);
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(h.url + txPath, { headers: { authorization: read } });
+      assert.equal(res.status, 200);
+      await res.json();
+    }
+  });
+
   it('error: stale or future timestamp', async () => {
     const message = "authorization.ts: more than 60 s from the server's clock";
     for (const tsMs of [Date.now() - 61_000, Date.now() + 61_000]) {
