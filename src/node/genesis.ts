@@ -42,6 +42,13 @@ export type KeyRole = (typeof keyRoles)[number];
 
 export type Address = { readonly host: string; readonly port: number };
 
+/** The base URL of a node's API, as a client on this host reaches it. */
+export function apiUrl(api: Address): string {
+  // A node listening on every interface is reached on loopback from this host.
+  const host = api.host === '0.0.0.0' ? '127.0.0.1' : api.host === '::' ? '::1' : api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
+}
+
 export type GenesisOrganization = {
   readonly id: string;
   readonly name: string;

@@ -40,7 +40,7 @@ import { NodeNetwork } from './network.ts';
 import { ExecutionCost, PayloadBuilder } from './payload.ts';
 import { isAllowedPeer } from './peers.ts';
 import { createKeyRegistry } from './permissions.ts';
-import { createServices } from './services.ts';
+import { createServices, latestState } from './services.ts';
 import { ConsensusLog } from './wal.ts';
 
 /** Committed blocks kept in memory to answer peers' consensus sync; older ones come from disk. */
@@ -151,15 +151,6 @@ export function chainModules(directory: Directory) {
     createBankModule({ authority: orgAuthority(directory) }),
     createRemittanceModule({ directory }),
   ];
-}
-
-function executorLatest(executor: BlockExecutor) {
-  return {
-    get: (key: Uint8Array) => {
-      const h = executor.state.latestHeight;
-      return h === undefined ? undefined : (executor.state.get(key, h) ?? undefined);
-    },
-  };
 }
 
 async function assemble(
@@ -378,7 +369,7 @@ async function assemble(
         : createNodeGateway({
             genesis,
             keys: orgKeys,
-            latest: executorLatest(executor),
+            latest: latestState(executor),
             blocks: executor.blocks,
             state: executor.state,
             admit: (txs) => mempool.admit(txs, { origin: 'api' }),

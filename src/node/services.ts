@@ -33,14 +33,19 @@ export type ServicesDeps = {
   readonly gateway: RemittanceGateway | undefined;
 };
 
-export function createServices(deps: ServicesDeps): ApiServices {
-  const { executor, mempool, transport, genesis, self } = deps;
-  const latest: StateReader = {
+/** Reads of the newest executed state version (what module queries such as the bank's take). */
+export function latestState(executor: BlockExecutor): StateReader {
+  return {
     get: (key) => {
       const h = executor.state.latestHeight;
       return h === undefined ? undefined : (executor.state.get(key, h) ?? undefined);
     },
   };
+}
+
+export function createServices(deps: ServicesDeps): ApiServices {
+  const { executor, mempool, transport, genesis, self } = deps;
+  const latest = latestState(executor);
   const status = (): NodeStatus => {
     const executed = executor.blocks.executed();
     const c = deps.consensus();

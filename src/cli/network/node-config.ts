@@ -26,9 +26,4 @@ export type NodeConfigFile = {
 /** The environment variable a node reads its key file's passphrase from (no passphraseFile). */
 export const keyPassphraseEnv = 'TALLY_KEY_PASSPHRASE';
 
-/** The base URL of a node's API, as a client on this host reaches it. */
-export function apiUrl(api: Address): string {
-  // A node listening on every interface is reached on loopback from this host.
-  const host = api.host === '0.0.0.0' ? '127.0.0.1' : api.host === '::' ? '::1' : api.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
-}
+export { apiUrl } from '../../node/genesis.ts';

@@ -12,7 +12,7 @@ import { signedQuoteFromJson } from '../../modules/fx/quote-json.ts';
 import { accountFromSecretKey } from '../../sdk/accounts.ts';
 import { createClient } from '../../sdk/client.ts';
 import { TallyError } from '../../util/errors.ts';
-import type { Genesis } from '../genesis.ts';
+import { apiUrl, type Genesis } from '../genesis.ts';
 import type { OrgKeys } from './org-keys.ts';
 import { createRemittanceGateway, pricingDefaults } from './remittance.ts';
 import { GatewaySigner } from './signer.ts';
@@ -34,8 +34,7 @@ function apiUrlOf(genesis: Genesis, orgId: string): string {
   const node = genesis.nodes.find((n) => n.orgId === orgId);
   if (node === undefined)
     throw new TallyError('fx_provider_unreachable', `${orgId} runs no node to ask for a quote`);
-  const host = node.api.host === '0.0.0.0' ? '127.0.0.1' : node.api.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${node.api.port}`;
+  return apiUrl(node.api);
 }
 
 function remoteQuoter(genesis: Genesis, keys: OrgKeys) {
