@@ -36,6 +36,7 @@ import {
   type SignedQuote,
   signQuote,
 } from '../../modules/fx/index.ts';
+import { newRemittanceId } from '../../sdk/remittance.ts';
 import { TallyError } from '../../util/errors.ts';
 import type { Genesis } from '../genesis.ts';
 import type { OrgKeys } from './org-keys.ts';
@@ -66,14 +67,6 @@ export type RemittanceGatewayDeps = {
   readonly remoteQuote: (provider: string, request: QuoteRequest) => Promise<SignedQuote>;
   readonly now: () => number;
 };
-
-/** 16 random bytes with the UUID v4 version and variant bits: a UETR. */
-export function newUetrBytes(): Uint8Array {
-  const id = new Uint8Array(randomBytes(16));
-  id[6] = (id[6]! & 0x0f) | 0x40;
-  id[8] = (id[8]! & 0x3f) | 0x80;
-  return id;
-}
 
 function answerOf(
   id: Uint8Array,
@@ -156,7 +149,7 @@ export function createRemittanceGateway(deps: RemittanceGatewayDeps): Remittance
   };
 
   const send = async (request: SendRequest, wait: boolean): Promise<GatewayAnswer> => {
-    const id = request.id ?? newUetrBytes();
+    const id = request.id ?? newRemittanceId();
     const envelope = await sealEnvelope(
       encodeTravelRule(request.travelRule),
       recipientsFor(request.corridor),
