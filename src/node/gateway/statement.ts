@@ -72,7 +72,10 @@ function entryOf(
     timeMs,
     direction: isDebit ? 'debit' : 'credit',
     amount:
-      typeof attributes.amount === 'bigint' ? attributes.amount : BigInt(Number(attributes.amount)),
+      // Decoded receipts give small integers as numbers and large ones as bigints.
+      typeof attributes.amount === 'number'
+        ? BigInt(attributes.amount)
+        : (attributes.amount as bigint),
     counterpartyAccountId: toHex(isDebit ? credit : debit),
     status,
     ...(userData instanceof Uint8Array && userData.length > 0
