@@ -31,7 +31,9 @@ groups: ${groups.map((g) => g.name).join(', ')}
 Writes bench/results/GROUP.json and prints a table.
 network: real validator processes under an open-loop load; tune with
   TALLY_BENCH_SECONDS (default 60), TALLY_BENCH_RATE_1 and TALLY_BENCH_RATE_4 (offered transfers/s
-  for the 1- and 4-validator runs), TALLY_BENCH_BLOCK_TXS (default: the genesis default).`;
+  for the 1- and 4-validator runs), TALLY_BENCH_BLOCK_TXS (default: the genesis default).
+remittance: 4 validators, wallet-built sends at fixed rates; TALLY_BENCH_REMIT_RATES (default
+  20,50,100,200,500 per second) and TALLY_BENCH_SECONDS (default 10, at most 30: quotes expire).`;
 
 function machine() {
   return {
