@@ -18,6 +18,7 @@ import { remittanceModuleName } from './constants.ts';
 import { accept, expireDue, reject, review } from './resolve.ts';
 import { send } from './send.ts';
 import { RemittanceStore } from './store.ts';
+import { forgetExpiredQuotes } from './used-quotes.ts';
 
 export type RemittanceOptions = { directory: Directory };
 
@@ -40,7 +41,9 @@ export function createRemittanceModule(options: RemittanceOptions): Module {
       review: (ctx, args) => review(ctx, directory, storeOf(ctx), readReviewInput(args, 'args')),
     },
     endBlock(ctx) {
-      expireDue(ctx, storeOf(ctx));
+      const store = storeOf(ctx);
+      expireDue(ctx, store);
+      forgetExpiredQuotes(store, ctx.block.timeMs);
     },
   };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../modules/bank/index.ts';
 import {
   checkQuoteArithmetic,
+  quoteTtlMsMax,
   type SignedQuote,
   verifyQuoteSignature,
 } from '../../modules/fx/index.ts';
@@ -29,6 +30,7 @@ import type { Corridor, Remittance } from './records.ts';
 import { screenParties } from './sanctions.ts';
 import { recordStatus } from './status.ts';
 import type { RemittanceStore } from './store.ts';
+import { rememberUsedQuote } from './used-quotes.ts';
 
 type Failure = { code: RemittanceCode; message?: string };
 
@@ -72,6 +74,9 @@ function checkQuote(
   if (!verifyQuoteSignature(s)) return fail('quote_signature_invalid');
   if (ctx.block.timeMs >= q.expiresAtMs)
     return fail('quote_expired', `expired at ${q.expiresAtMs}`);
+  // The chain remembers a used quote only until it must have expired (used-quotes.ts).
+  if (q.expiresAtMs - ctx.block.timeMs > quoteTtlMsMax)
+    return fail('quote_inconsistent', `expires more than ${quoteTtlMsMax} ms after this block`);
   return undefined;
 }
 
@@ -241,7 +246,7 @@ export function send(
   if (match !== undefined) r.sanctionsMatch = match;
   else settle(ctx, store, r, corridor);
   addUsage(store, r.senderAccountId, r.createdAtMs, r.totalDebit);
-  store.markQuoteUsed(q.provider, q.id, r.id);
+  rememberUsedQuote(store, q.provider, q.id, r.id, ctx.block.timeMs);
   store.putEnvelope(r.id, input.travelRule);
   logOrgs(store, r);
   recordStatus(ctx, store, r, 'none');

@@ -58,6 +58,8 @@ export const remittanceKeys = {
     tagged('m', checkId(accountId), encodeUintBE(month, 4)),
   quoteUsed: (provider: string, quoteId: Uint8Array) =>
     tagged('u', checkId(quoteId), utf8(provider)),
+  usedQuoteQueue: () => tagged('g'),
+  usedQuoteEntry: (index: number) => tagged('G', encodeUintBE(index, 8)),
   sanctions: () => tagged('s'),
   sanctionsEntry: (index: number) => tagged('e', encodeUintBE(index, 4)),
   sanctionsIndex: (key: Uint8Array) => tagged('x', key),
@@ -219,6 +221,12 @@ export class RemittanceStore extends RemittanceReader {
   markQuoteUsed(provider: string, quoteId: Uint8Array, remittanceId: Uint8Array): void {
     assert(!this.isQuoteUsed(provider, quoteId), 'a quote is used once');
     this.writable.set(remittanceKeys.quoteUsed(provider, quoteId), remittanceId);
+  }
+
+  /** Once a used quote has expired, its record is no longer needed (used-quotes.ts). */
+  forgetQuoteUsed(provider: string, quoteId: Uint8Array): void {
+    assert(this.isQuoteUsed(provider, quoteId), 'only a used quote is forgotten');
+    this.writable.delete(remittanceKeys.quoteUsed(provider, quoteId));
   }
 
   putSanctionsMeta(m: SanctionsMeta): void {
