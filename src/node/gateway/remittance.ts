@@ -60,7 +60,7 @@ export type RemittanceGatewayDeps = {
   readonly latest: StateReader;
   readonly blocks: BlockStore;
   readonly state: StateTree;
-  /** Reference rates, for a node whose organisation provides FX. */
+  /** Reference rates: present exactly when this node's organisation provides FX. */
   readonly rates: RateTable | undefined;
   readonly pricing: PricingPolicy;
   /** A quote from the corridor's FX provider when this node is not it (over its API). */
@@ -84,8 +84,6 @@ function answerOf(
 
 export function createRemittanceGateway(deps: RemittanceGatewayDeps): RemittanceGateway {
   const orgId = deps.keys.orgId;
-  const org = deps.genesis.organizations.find((o) => o.id === orgId);
-  const isFxProvider = org?.roles.includes('fx-provider') ?? false;
 
   const decimalsOf = (code: string): number => {
     const currency = getCurrency(deps.latest, code);
@@ -95,7 +93,8 @@ export function createRemittanceGateway(deps: RemittanceGatewayDeps): Remittance
   };
 
   const quote = async (request: QuoteRequest): Promise<SignedQuote> => {
-    if (!isFxProvider || deps.rates === undefined)
+    // Rates are loaded for an fx-provider's node only (gateway/index.ts): they are the signal.
+    if (deps.rates === undefined)
       throw new TallyError('not_fx_provider', `${orgId} does not provide FX quotes on this node`);
     let mid: ReturnType<typeof findMidRate>['mid'];
     try {
