@@ -10,7 +10,7 @@ import { getSuite } from '../src/crypto/suites.ts';
 import type { Transaction } from '../src/ledger/tx.ts';
 import { consensusDefaults } from '../src/node/genesis.ts';
 import { toHex, utf8 } from '../src/util/bytes.ts';
-import { TestNetwork, waitReady } from '../test/e2e/harness.ts';
+import { TestNetwork } from '../test/e2e/harness.ts';
 import type { Report } from './lib/report.ts';
 
 const batchTxsMax = 500;
@@ -272,7 +272,7 @@ export async function benchNetworkOf(options: NetworkBenchOptions, report: Repor
   });
   try {
     net.startAll();
-    await Promise.all(net.nodes.map((node) => waitReady(node.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     const client = net.clientKey(0);
     const finality: Finality = new Map();
     const socket = await watchFinality(net.nodes[0]!.apiUrl, client, finality);

@@ -22,7 +22,7 @@ import {
   TallyError,
 } from '../src/sdk/index.ts';
 import { toHex } from '../src/util/bytes.ts';
-import { TestNetwork, waitReady } from '../test/e2e/harness.ts';
+import { TestNetwork } from '../test/e2e/harness.ts';
 import type { Report } from './lib/report.ts';
 import {
   type Codes,
@@ -376,7 +376,7 @@ export async function benchRemittance(
   const net = await TestNetwork.create(4);
   try {
     net.startAll();
-    await Promise.all(net.nodes.map((node) => waitReady(node.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     const orgs = openOrgs(net);
     const finality: Finality = new Map();
     const socket = await watchFinality(orgs.get(corridorOrgs.sendingOrg)!.client, finality);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 // isAlive counts an exited, unreaped process (a zombie under a PID 1 that does not reap) as gone.
 import { isAlive } from '../../src/cli/network/processes.ts';
-import { fastKeysEnv, findFreePorts, runTally, tallyBin } from './tally-process.ts';
+import { findFreePortRun } from '../support/ports.ts';
+import { fastKeysEnv, runTally, tallyBin } from './tally-process.ts';
 
 const nodeCommand = join(import.meta.dirname, '../../src/cli/node-command.ts');
 const skip = existsSync(nodeCommand) ? false : 'node start not yet available';
@@ -38,7 +39,7 @@ type StatusRow = { node: string; pid: string; state: string; height: string; pee
 describe('tally network up, status and down', { skip, timeout: testTimeoutMs }, () => {
   it('starts every node in the background, shows them ready with their peers, stops them', async () => {
     const dir = join(root, 'up');
-    const apiPort = await findFreePorts(8);
+    const apiPort = await findFreePortRun(8);
     const p2pPort = apiPort + 4;
     const ports = ['--api-port', `${apiPort}`, '--p2p-port', `${p2pPort}`];
     const init = await runTally(['network', 'init', '--dir', dir, ...ports], fastKeysEnv);
@@ -123,7 +124,7 @@ describe('tally start (npm start)', { skip, timeout: testTimeoutMs }, () => {
   it('creates the network, forwards node logs, stops on SIGINT, and resumes on the next run', async () => {
     const dir = join(root, 'start');
     // One organisation keeps this test light; the test above runs the four-node consortium.
-    const port = await findFreePorts(2);
+    const port = await findFreePortRun(2);
     const ports = ['--api-port', `${port}`, '--p2p-port', `${port + 1}`];
     const args = ['--dir', dir, '--orgs', '1', ...ports, '--timeout', '120'];
 

@@ -26,7 +26,7 @@ import {
   getCurrency,
 } from '../../src/sdk/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { TestNetwork, waitReady } from '../e2e/harness.ts';
+import { TestNetwork } from '../e2e/harness.ts';
 
 function orgsOf(count: number) {
   const plan = planNetwork({
@@ -124,7 +124,7 @@ describe('demo data seeding on one organisation', { timeout: 120_000 }, () => {
   before(async () => {
     net = await TestNetwork.create(1);
     net.startAll();
-    await waitReady(net.nodes[0]!.apiUrl, 60_000);
+    await net.waitReady(0, 60_000);
     const account = loadNetworkAccount(net.network.clients[0]!);
     client = createClient({ url: net.nodes[0]!.apiUrl, account });
   });

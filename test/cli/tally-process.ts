@@ -1,6 +1,5 @@
-// Runs the `tally` command as a user does (a real child process) and finds free ports for networks.
+// Runs the `tally` command as a user does (a real child process).
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,22 +32,4 @@ export function runTally(
       },
     );
   });
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose next `count` ports are free now (random, so parallel test files rarely meet). */
-export async function findFreePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no ${count} free consecutive ports found`);
 }

@@ -16,8 +16,9 @@ import { saveKeyFile } from '../../src/crypto/keyfile.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { TallyError } from '../../src/util/errors.ts';
-import { TestNetwork, waitReady } from '../e2e/harness.ts';
-import { findFreePorts, runTally, type TallyResult } from './tally-process.ts';
+import { TestNetwork } from '../e2e/harness.ts';
+import { findFreePortRun } from '../support/ports.ts';
+import { runTally, type TallyResult } from './tally-process.ts';
 
 describe('tx arguments', () => {
   it('reads amounts in the currency decimals and prints them back', () => {
@@ -96,7 +97,7 @@ describe('tally tx and tally query on a running network', { timeout: 120_000 }, 
   before(async () => {
     net = await TestNetwork.create(1);
     net.startAll();
-    await waitReady(net.nodes[0]!.apiUrl, 60_000);
+    await net.waitReady(0, 60_000);
     at = ['--network', net.network.dir];
   });
   after(() => net?.close());
@@ -200,7 +201,7 @@ describe('tally tx and tally query on a running network', { timeout: 120_000 }, 
   });
 
   it('error: an unreachable node says to start the network', async () => {
-    const port = await findFreePorts(1);
+    const port = await findFreePortRun(1);
     const result = await runTally(['query', 'status', '--url', `http://127.0.0.1:${port}`]);
     assert.equal(result.code, 1);
     assert.match(

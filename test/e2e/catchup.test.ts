@@ -21,7 +21,7 @@ import {
   submitTransactions,
   waitForTransaction,
 } from '../../src/sdk/index.ts';
-import { eventually, getJson, heightOf, TestNetwork, waitHeight, waitReady } from './harness.ts';
+import { eventually, getJson, heightOf, TestNetwork, waitHeight } from './harness.ts';
 
 /** Blocks the others commit while a validator is down: well past consensus's 64-block window. */
 const missedBlocks = 72;
@@ -89,7 +89,7 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
     });
     amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
   });
 
   after(async () => {
@@ -145,7 +145,7 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
     rmSync(net.network.nodes[wipedNode]!.config.dataDir, { recursive: true, force: true });
     amendConfig(wipedNode, { stateSync: { enabled: true } });
     net.start(wipedNode);
-    await waitReady(url(wipedNode), 60_000);
+    await net.waitReady(wipedNode, 60_000);
     const restored = await eventually(
       async () => {
         const line = net

@@ -3,7 +3,7 @@
 // when one returns; a whole-network restart loses nothing that was final.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getJson, heightOf, TestNetwork, waitHeight, waitReady } from './harness.ts';
+import { getJson, heightOf, TestNetwork, waitHeight } from './harness.ts';
 
 async function blockHash(apiUrl: string, height: number): Promise<string> {
   const { status, body } = await getJson(`${apiUrl}/v1/blocks/${height}`);
@@ -26,7 +26,7 @@ describe('a four-validator network under crashes', { timeout: 240_000 }, () => {
   before(async () => {
     net = await TestNetwork.create(4);
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
   });
 
   after(async () => {
@@ -69,7 +69,7 @@ describe('a four-validator network under crashes', { timeout: 240_000 }, () => {
     const hashBefore = await blockHash(url(0), before);
     for (let i = 0; i < 4; i++) assert.equal(await net.stop(i), 0, 'SIGTERM exits 0');
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     assert.equal(await blockHash(url(0), before), hashBefore);
     // Every node must have executed the heights compared, not just the one that shows progress.
     await Promise.all([0, 1, 2, 3].map((i) => waitHeight(url(i), before + 3, 60_000)));

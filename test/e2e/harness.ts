@@ -2,7 +2,6 @@
 // ports, then one `tally node start` process per node, which tests stop with SIGTERM or kill -9.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initNetwork } from '../../src/cli/network/init.ts';
@@ -17,27 +16,10 @@ import {
   parseGenesis,
 } from '../../src/node/genesis.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import { findFreePortRun } from '../support/ports.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const cliPath = join(repoRoot, 'bin/tally.mjs');
-
-/** A free run of `count` consecutive loopback ports (checked by binding each). */
-async function freePortRun(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error('no free port run found');
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
 
 export type NetworkOptions = {
   /** More keys to register (submit role) to the organisation at `orgIndex`, e.g. a workload's users. */
@@ -95,6 +77,8 @@ export type TestNode = {
   readonly nodeId: string;
   readonly apiUrl: string;
   process: ChildProcess | null;
+  /** How the last process of this node ended: an exit code, or the signal that ended it. */
+  lastExit: string | null;
 };
 
 export class TestNetwork {
@@ -105,13 +89,18 @@ export class TestNetwork {
   private constructor(dir: string, network: Network) {
     this.#dir = dir;
     this.network = network;
-    this.nodes = network.nodes.map((n) => ({ nodeId: n.nodeId, apiUrl: n.apiUrl, process: null }));
+    this.nodes = network.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      apiUrl: n.apiUrl,
+      process: null,
+      lastExit: null,
+    }));
   }
 
   static async create(orgs = 4, options: NetworkOptions = {}): Promise<TestNetwork> {
     const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
     // One run for both, so the API and peer ports can never overlap.
-    const apiPort = await freePortRun(orgs * 2);
+    const apiPort = await findFreePortRun(orgs * 2);
     const p2pPort = apiPort + orgs;
     const plan = planNetwork({
       orgs,
@@ -159,10 +148,12 @@ export class TestNetwork {
     );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       if (node.process === child) node.process = null;
+      node.lastExit = signal ?? String(code);
     });
     node.process = child;
+    node.lastExit = null;
   }
 
   startAll(): void {
@@ -193,6 +184,34 @@ export class TestNetwork {
     // TALLY_E2E_KEEP=1 keeps the network folder (logs, data) for a post-mortem.
     if (process.env.TALLY_E2E_KEEP === '1') console.error(`kept ${this.#dir}`);
     else rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Waits until the node answers /ready. A node process that exits first fails the wait at once,
+   * with the end of its log, rather than after the whole timeout with only "fetch failed".
+   */
+  async waitReady(index: number, timeoutMs = 60_000): Promise<void> {
+    const node = this.nodes[index]!;
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      if (node.process === null) {
+        const tail = this.logOf(index).split('\n').slice(-15).join('\n');
+        throw new Error(`${node.nodeId} exited (${node.lastExit}) before it was ready:\n${tail}`);
+      }
+      try {
+        if ((await fetch(`${node.apiUrl}/ready`)).status === 200) return;
+      } catch (error) {
+        last = error;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const tail = this.logOf(index).split('\n').slice(-15).join('\n');
+    throw new Error(`${node.nodeId} not ready after ${timeoutMs} ms (${String(last)}):\n${tail}`);
+  }
+
+  async waitAllReady(timeoutMs = 60_000): Promise<void> {
+    await Promise.all(this.nodes.map((_, i) => this.waitReady(i, timeoutMs)));
   }
 
   logOf(index: number): string {
@@ -244,13 +263,5 @@ export async function waitHeight(
     },
     timeoutMs,
     `${apiUrl} to reach height ${height}`,
-  );
-}
-
-export async function waitReady(apiUrl: string, timeoutMs = 30_000): Promise<void> {
-  await eventually(
-    async () => ((await fetch(`${apiUrl}/ready`)).status === 200 ? true : undefined),
-    timeoutMs,
-    `${apiUrl}/ready`,
   );
 }

@@ -29,7 +29,7 @@ import {
   type TallyError,
 } from '../../src/sdk/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
-import { eventually, heightOf, TestNetwork, waitHeight, waitReady } from './harness.ts';
+import { eventually, heightOf, TestNetwork, waitHeight } from './harness.ts';
 import {
   checkInvariants,
   clientOn,
@@ -74,7 +74,7 @@ describe('remittance on four validators', { timeout: 300_000 }, () => {
   before(async () => {
     net = await TestNetwork.create(4);
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     w = new World(net);
     [hk, ph, bank, regulator] = ['hk-wallet', 'ph-wallet', 'settlement-bank', 'regulator-hk'].map(
       (id) => w.org(id),
@@ -195,7 +195,7 @@ describe('remittance on four validators', { timeout: 300_000 }, () => {
     assert.equal(other.remittance?.status, 'completed', other.message);
     net.start(ph.node);
     const phUrl = net.nodes[ph.node]!.apiUrl;
-    await waitReady(phUrl, 60_000);
+    await net.waitReady(ph.node, 60_000);
     await waitHeight(phUrl, other.height!, 60_000);
     const accepted = await acceptRemittanceViaGateway(ph.client, { id: sent.id });
     assert.equal(accepted.code, 'ok', accepted.message);

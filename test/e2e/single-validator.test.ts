@@ -15,7 +15,7 @@ import {
   submitTransactions,
   waitForTransaction,
 } from '../../src/sdk/index.ts';
-import { TestNetwork, waitReady } from './harness.ts';
+import { TestNetwork } from './harness.ts';
 
 describe('a single-validator network', { timeout: 120_000 }, () => {
   let net: TestNetwork;
@@ -24,7 +24,7 @@ describe('a single-validator network', { timeout: 120_000 }, () => {
   before(async () => {
     net = await TestNetwork.create(1);
     net.startAll();
-    await waitReady(net.nodes[0]!.apiUrl, 60_000);
+    await net.waitReady(0, 60_000);
     const account = accountFromSecretKey('ed25519', net.clientKey(0).secretKey);
     client = createClient({ url: net.nodes[0]!.apiUrl, account, chainId: net.genesis.chainId });
   });

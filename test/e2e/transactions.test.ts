@@ -28,7 +28,7 @@ import {
   verifyStateProofResponse,
   waitForTransaction,
 } from '../../src/sdk/index.ts';
-import { TestNetwork, waitHeight, waitReady } from './harness.ts';
+import { TestNetwork, waitHeight } from './harness.ts';
 
 describe('transactions through the SDK on four validators', { timeout: 180_000 }, () => {
   let net: TestNetwork;
@@ -40,7 +40,7 @@ describe('transactions through the SDK on four validators', { timeout: 180_000 }
   before(async () => {
     net = await TestNetwork.create(4);
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     // hk-wallet (the first organisation) holds the issuer role; its client key signs everything.
     const account = accountFromSecretKey('ed25519', net.clientKey(0).secretKey);
     clients = net.nodes.map((n) =>

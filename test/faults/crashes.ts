@@ -2,7 +2,6 @@
 // sometimes kill it again soon after the restart, while it is still catching up. Every choice comes
 // from the seeded PRNG, so a failing run replays with the same --seed.
 
-import { waitReady } from '../e2e/harness.ts';
 import type { Prng } from '../sim/lib/prng.ts';
 import { type FaultNetwork, sleep } from './fault-network.ts';
 
@@ -43,7 +42,7 @@ export async function runCrashes(
     }
     options.log?.(`iteration ${it}: killed node ${victim}${again ? ' twice' : ''}`);
     // Let it rejoin before the next victim: two of four down is a stall, not a test of crashes.
-    await waitReady(fnet.urls[victim]!, restartReadyTimeoutMs);
+    await fnet.net.waitReady(victim, restartReadyTimeoutMs);
     options.log?.(`iteration ${it}: node ${victim} ready`);
     if (it % options.checkEvery === 0 || it === options.iterations) {
       const violations = await fnet.check(false, options.log);

@@ -2,7 +2,7 @@
 // optional link proxy on every peer connection, the open-loop load and the checker, and a tally of
 // the faults injected. Scenarios (crashes.ts, partitions.ts) drive it; run.ts and the tests start it.
 import { BankWorkload, workloadId } from '../../src/cli/demo/bank-workload.ts';
-import { TestNetwork, waitReady } from '../e2e/harness.ts';
+import { TestNetwork } from '../e2e/harness.ts';
 import type { Prng } from '../sim/lib/prng.ts';
 import { Checker, workloadCurrencies } from './checker.ts';
 import { createLoad, type Load, workloadExpiryMs } from './load.ts';
@@ -101,7 +101,7 @@ export class FaultNetwork {
     self = new FaultNetwork(net, proxy, load, new Checker(urls, key, currencies, options));
     try {
       net.startAll();
-      await Promise.all(urls.map((u) => waitReady(u, 90_000)));
+      await net.waitAllReady(90_000);
       await load.setup(120_000);
     } catch (error) {
       await self.close();

@@ -17,14 +17,7 @@ import { frameHeaderBytes } from '../../src/p2p/limits.ts';
 import { createOrgCa, issueNodeCertificate } from '../../src/p2p/pki.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { call } from '../api/client.ts';
-import {
-  eventually,
-  getJson,
-  heightOf,
-  TestNetwork,
-  waitHeight,
-  waitReady,
-} from '../e2e/harness.ts';
+import { eventually, getJson, heightOf, TestNetwork, waitHeight } from '../e2e/harness.ts';
 
 const runsPerEndpoint = 15;
 const codePattern = /^[a-z][a-z0-9_]*$/;
@@ -114,7 +107,7 @@ describe('hostile clients and peers', { timeout: 240_000 }, () => {
       extraKeys: { orgIndex: 0, keys: [workload.issuer, ...workload.users] },
     });
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     url = net.nodes[0]!.apiUrl;
     reader = net.clientKey(0);
   });

@@ -40,7 +40,7 @@ import {
 } from '../../src/sdk/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { runTally } from '../cli/tally-process.ts';
-import { eventually, TestNetwork, waitReady } from '../e2e/harness.ts';
+import { eventually, TestNetwork } from '../e2e/harness.ts';
 
 type Call = { module: string; method: string; args: CborValue };
 type Org = { client: Client; account: LocalAccount };
@@ -94,7 +94,7 @@ describe('remittance through the SDK and tally remit on four validators', {
   before(async () => {
     net = await TestNetwork.create(4);
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     net.network.clients.forEach((c, i) => {
       if (c.name !== `${c.orgId}-api`) return; // the API client key, not the node's gateway key
       const node = net.network.nodes.find((n) => n.orgId === c.orgId)!;

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { writeConsoleDemoKeys } from '../../src/cli/network/console-keys.ts';
 import { seedDemoData } from '../../src/cli/network/seed.ts';
-import { TestNetwork, waitReady } from '../e2e/harness.ts';
+import { TestNetwork } from '../e2e/harness.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const chromiumPath = '/usr/bin/chromium';
@@ -48,7 +48,7 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
     net = await TestNetwork.create(4);
     writeConsoleDemoKeys(net.network); // what `tally start` does for its loopback network
     net.startAll();
-    await Promise.all(net.nodes.map((n) => waitReady(n.apiUrl, 60_000)));
+    await net.waitAllReady(60_000);
     await seedDemoData(net.network, { log: () => {} });
     home = net.nodes[0]!.apiUrl;
     browser = await chromium.launch({
