@@ -7,6 +7,7 @@ import {
   buildCamt053,
   camt053Namespace,
   csvField,
+  csvTextField,
   netPositionsCsv,
   type Statement,
   statementCsv,
@@ -170,6 +171,15 @@ describe('statementCsv', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('a reference a spreadsheet would run as a formula is written as text', () => {
+    for (const reference of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tx'])
+      assert.equal(csvTextField(reference), `'${reference}`);
+    assert.equal(csvTextField('rent for March'), 'rent for March');
+    const entry = { ...statement.entries[0]!, reference: '=1+2' };
+    const rows = readCsv(statementCsv({ ...statement, entries: [entry] }));
+    assert.equal(rows[2]?.[9], "'=1+2");
   });
 });
 

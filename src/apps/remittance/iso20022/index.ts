@@ -14,6 +14,6 @@ export {
 } from './pacs002.ts';
 export { buildPacs008 } from './pacs008-build.ts';
 export { pacs008Namespace, parsePacs008 } from './pacs008-parse.ts';
-export { csvField, isoDay, netPositionsCsv, statementCsv } from './statements.ts';
+export { csvField, csvTextField, isoDay, netPositionsCsv, statementCsv } from './statements.ts';
 export type * from './types.ts';
 export { xmlBytesMax } from './xml-read.ts';

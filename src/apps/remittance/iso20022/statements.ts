@@ -11,6 +11,15 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/**
+ * Free text a sender typed (a payment reference) as a field that a spreadsheet shows as text: a
+ * leading =, +, -, @, tab or CR would make Excel or LibreOffice evaluate it as a formula (CSV
+ * injection), so such text gets a leading apostrophe, which spreadsheets hide.
+ */
+export function csvTextField(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function csvRow(fields: readonly string[]): string {
   return `${fields.map(csvField).join(',')}\r\n`;
 }
@@ -56,7 +65,7 @@ export function statementCsv(s: Statement): string {
         s.currency,
         e.counterpartyAccountId,
         e.status,
-        e.reference ?? '',
+        csvTextField(e.reference ?? ''),
       ]),
     );
   }
