@@ -1,10 +1,12 @@
-// `tally keys`: create and inspect signing keys stored encrypted at rest (scrypt + AES-256-GCM).
+// `tally keys`: create and inspect signing keys stored encrypted at rest (scrypt + AES-256-GCM), and
+// register, revoke and list an organisation's API keys on chain (keys-chain.ts).
 import type { Command } from 'commander';
 import { loadKeyFile, saveKeyFile } from '../crypto/keyfile.ts';
 import type { SuiteId } from '../crypto/suite.ts';
 import { getSuite, isSuiteId } from '../crypto/suites.ts';
 import { toHex } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
+import { registerChainKeyCommands } from './keys-chain.ts';
 import { type PassphraseOptions, readPassphrase } from './passphrase.ts';
 
 function parseSuite(value: string): SuiteId {
@@ -14,7 +16,9 @@ function parseSuite(value: string): SuiteId {
 }
 
 export function registerKeysCommand(program: Command): void {
-  const keys = program.command('keys').description('create and inspect encrypted signing keys');
+  const keys = program
+    .command('keys')
+    .description('create encrypted signing keys; register, revoke and list API keys on chain');
   keys
     .command('generate')
     .description('generate a key pair and save it encrypted with a passphrase')
@@ -58,4 +62,5 @@ export function registerKeysCommand(program: Command): void {
         ),
       );
     });
+  registerChainKeyCommands(keys);
 }

@@ -97,25 +97,12 @@ function executeTx(
   options: ExecuteOptions,
 ): TxResult {
   checkTx(tx);
-  if (registry.findModule(tx.module) === undefined) {
-    return failed(tx, runtimeCodes.unknownModule, `no module named ${clip(tx.module)}`);
-  }
-  const method = registry.findMethod(tx.module, tx.method);
-  if (method === undefined) {
-    return failed(tx, runtimeCodes.unknownMethod, `${tx.module} has no method ${clip(tx.method)}`);
-  }
   const parent = frame.overlay;
   const overlay = parent.child();
   frame.overlay = overlay;
   let result: MethodResult;
   try {
-    const ctx = createTxContext(frame, tx.module, tx.txId, {
-      suite: tx.suite,
-      publicKey: tx.signer,
-    });
-    result = checkResult(method(ctx, tx.args));
-  } catch (error) {
-    result = resultOfError(error, `${tx.module}.${tx.method}`, options);
+    result = checkSigner(registry, frame, tx, options) ?? dispatch(registry, frame, tx, options);
   } finally {
     frame.overlay = parent;
   }
@@ -128,6 +115,59 @@ function executeTx(
   return result.message === undefined
     ? { txId: tx.txId, code: result.code, events }
     : { txId: tx.txId, code: result.code, message: result.message, events };
+}
+
+/** Runs the transaction's method in the frame's current (the transaction's own) overlay. */
+function dispatch(
+  registry: Registry,
+  frame: Frame,
+  tx: TxCall,
+  options: ExecuteOptions,
+): MethodResult {
+  if (registry.findModule(tx.module) === undefined)
+    return { code: runtimeCodes.unknownModule, message: `no module named ${clip(tx.module)}` };
+  const method = registry.findMethod(tx.module, tx.method);
+  if (method === undefined)
+    return {
+      code: runtimeCodes.unknownMethod,
+      message: `${tx.module} has no method ${clip(tx.method)}`,
+    };
+  try {
+    const ctx = createTxContext(frame, tx.module, tx.txId, signerOf(tx));
+    return checkResult(method(ctx, tx.args));
+  } catch (error) {
+    return resultOfError(error, `${tx.module}.${tx.method}`, options);
+  }
+}
+
+function signerOf(tx: TxCall): { suite: string; publicKey: Uint8Array } {
+  return { suite: tx.suite, publicKey: tx.signer };
+}
+
+/**
+ * The modules' verdicts on the signer, from state as it stands at this transaction: a key revoked
+ * by an earlier transaction of the same block no longer signs. Runs in the transaction's overlay,
+ * so anything a check wrote by mistake goes with a refusal; undefined lets the transaction run.
+ */
+function checkSigner(
+  registry: Registry,
+  frame: Frame,
+  tx: TxCall,
+  options: ExecuteOptions,
+): MethodResult | undefined {
+  for (const module of registry.signerChecks) {
+    let result: MethodResult | undefined;
+    try {
+      result = module.checkSigner!(createTxContext(frame, module.name, tx.txId, signerOf(tx)));
+    } catch (error) {
+      return resultOfError(error, `${module.name}.checkSigner`, options);
+    }
+    if (result === undefined) continue;
+    assert(checkResult(result).code !== runtimeCodes.ok, 'a signer refusal is not ok');
+    assert(frame.overlay.events.length === 0, 'a signer check emits no events');
+    return result;
+  }
+  return undefined;
 }
 
 function checkResult(result: MethodResult): MethodResult {

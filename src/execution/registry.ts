@@ -7,6 +7,8 @@ import type { Method, Module } from './types.ts';
 export type Registry = {
   /** In registration order: the order beginBlock and endBlock hooks run in. */
   readonly modules: readonly Module[];
+  /** The modules with a checkSigner hook, in registration order: resolved once, not per transaction. */
+  readonly signerChecks: readonly Module[];
   findModule(name: string): Module | undefined;
   findMethod(module: string, method: string): Method | undefined;
 };
@@ -29,6 +31,7 @@ export function createRegistry(modules: readonly Module[]): Registry {
   }
   return Object.freeze({
     modules: Object.freeze([...modules]),
+    signerChecks: Object.freeze(modules.filter((m) => m.checkSigner !== undefined)),
     findModule: (name: string) => byName.get(name)?.module,
     findMethod: (module: string, method: string) => byName.get(module)?.methods.get(method),
   });

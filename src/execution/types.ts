@@ -106,6 +106,12 @@ export type Module = {
   readonly methods: { readonly [name: string]: Method };
   beginBlock?(ctx: BlockContext): void;
   endBlock?(ctx: BlockContext): void;
+  /**
+   * Vets every transaction's signer against state as it stands at that transaction (the identity
+   * module: is the key live?), before any module runs it. A result fails the transaction with no
+   * effects; undefined lets it through. Runs in registration order, for every transaction.
+   */
+  checkSigner?(ctx: TxContext): MethodResult | undefined;
 };
 
 /** Result codes the runtime itself gives; modules add their own. */

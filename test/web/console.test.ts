@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { writeConsoleDemoKeys } from '../../src/cli/network/console-keys.ts';
 import { seedDemoData } from '../../src/cli/network/seed.ts';
+import { decryptKeyFile } from '../../src/crypto/keyfile.ts';
+import { toHex } from '../../src/util/bytes.ts';
 import { TestNetwork } from '../e2e/harness.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -151,6 +153,29 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
     );
     assert.ok(overflow <= 0, `the phone layout scrolls sideways by ${overflow} px`);
     await shot(page, 'overview-phone');
+    assert.deepEqual(problems, []);
+  });
+
+  it('registers an API key made in the browser, lists it, and revokes it', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Administration' }).click();
+    const form = page.getByRole('form', { name: 'Register a new API key' });
+    await form.getByLabel('Key name').fill('console-teller');
+    await form.getByLabel('Passphrase for the key file').fill('teller passphrase');
+    await form.getByRole('button', { name: 'Create and register key' }).click();
+    await page.getByTestId('new-key').waitFor();
+    const row = page.getByTestId('org-keys').locator('tr[data-key-name="console-teller"]');
+    await row.getByText('live', { exact: true }).waitFor();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download key file' }).click();
+    const keyFile = readFileSync((await (await downloading).path())!, 'utf8');
+    // The node's own reader opens what the browser wrote, and it is the key now on chain.
+    const pair = decryptKeyFile(keyFile, 'teller passphrase');
+    await row.getByText(toHex(pair.publicKey).slice(0, 8)).first().waitFor();
+    await shot(page, 'admin-keys');
+    await row.getByRole('button', { name: 'Revoke console-teller' }).click();
+    await row.getByRole('button', { name: 'Confirm revoking console-teller' }).click();
+    await row.getByText(/^revoked at \d+$/).waitFor();
     assert.deepEqual(problems, []);
   });
 });

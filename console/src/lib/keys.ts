@@ -169,3 +169,80 @@ export async function decryptKeyFile(text: string, passphrase: string): Promise<
     throw new KeyFileError("the key file's secret key does not match its public key");
   return account;
 }
+
+/** scrypt cost for key files made here: the node's default (src/crypto/keyfile.ts scryptNDefault). */
+const scryptNNew = 2 ** 15;
+const scryptRNew = 8;
+const scryptPNew = 1;
+
+function randomBytes(length: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(length);
+  crypto.getRandomValues(out);
+  return out;
+}
+
+function toHexText(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A key file for a secret key made in this tab, in the format `tally keys generate` writes and
+ * decryptKeyFile above reads (scrypt, then AES-256-GCM binding the header as additional data).
+ */
+export async function createKeyFile(
+  key: { suite: SuiteId; publicKeyHex: string; secretKey: Uint8Array },
+  passphrase: string,
+): Promise<string> {
+  if (passphrase.length === 0) throw new KeyFileError('a key file needs a passphrase');
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const kdf = {
+    name: 'scrypt',
+    salt: toHexText(salt),
+    N: scryptNNew,
+    r: scryptRNew,
+    p: scryptPNew,
+  };
+  const header = [
+    'tally-keyfile',
+    1,
+    key.suite,
+    key.publicKeyHex,
+    kdf.name,
+    kdf.salt,
+    kdf.N,
+    kdf.r,
+    kdf.p,
+  ];
+  const derived: Uint8Array<ArrayBuffer> = await scryptAsync(
+    new TextEncoder().encode(passphrase.normalize('NFC')),
+    salt,
+    { N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 32, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 },
+  );
+  const aes = await crypto.subtle.importKey('raw', derived, 'AES-GCM', false, ['encrypt']);
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt(
+      {
+        name: 'AES-GCM',
+        iv,
+        additionalData: new TextEncoder().encode(JSON.stringify(header)),
+        tagLength: 128,
+      },
+      aes,
+      ownBuffer(key.secretKey),
+    ),
+  );
+  const file = {
+    version: 1,
+    suite: key.suite,
+    publicKey: key.publicKeyHex,
+    kdf,
+    cipher: {
+      name: 'aes-256-gcm',
+      iv: toHexText(iv),
+      ciphertext: toHexText(sealed.subarray(0, sealed.length - 16)),
+      tag: toHexText(sealed.subarray(sealed.length - 16)),
+    },
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}

@@ -1,11 +1,13 @@
-// Page 4, administration: what the API supports today. API keys from the genesis, a config for a
-// new node to download, a CSR for a new organisation made in the browser; validator-set changes
-// are not wired in the node yet, and the page says so.
+// Page 4, administration: what the API supports today. The organisation's API keys on chain
+// (api-keys-card.tsx), the genesis keys, a config for a new node to download, a CSR for a new
+// organisation made in the browser; validator-set changes are not wired in the node yet, and the
+// page says so.
 import { type FormEvent, useState } from 'react';
 import { Card, Hex, Notice } from '../components/common.tsx';
 import { type CsrResult, createCsr, download } from '../lib/csr.ts';
 import { errorText } from '../lib/format.ts';
 import { useSession } from '../lib/session.tsx';
+import { ApiKeysCard } from './api-keys-card.tsx';
 
 /** The shape `tally network init` writes (src/cli/network/node-config.ts), paths relative to it. */
 function nodeConfig(nodeId: string, apiPort: number, p2pPort: number, host: string) {
@@ -149,7 +151,8 @@ export function AdminPage() {
     <>
       <h1>Administration</h1>
       {notice !== '' && <Notice>{notice}</Notice>}
-      <Card title="API keys (from the genesis)">
+      <ApiKeysCard />
+      <Card title="API keys in the genesis">
         {network === undefined ? (
           <p className="muted">Load a key with role read to list them.</p>
         ) : (
@@ -181,7 +184,7 @@ export function AdminPage() {
           </div>
         )}
         <p className="muted">
-          Keys are registered in the genesis; adding one means a new genesis for every member today.
+          The initial set every node starts from; keys added or revoked on chain are listed above.
         </p>
       </Card>
       <div className="grid two">

@@ -1,5 +1,6 @@
-// The consortium's directory: organisations, their roles and the keys registered to act for them,
-// built once from the genesis and fixed for the life of the chain (validator-set changes are not wired).
+// The consortium's directory: organisations, their roles and the keys the genesis registers to act
+// for them, built once from the genesis. Keys added or revoked later live in the identity module's
+// state (keys.ts); the directory is the initial set they change.
 import { assert } from '../../util/assert.ts';
 import { bytesEqual, toHex, utf8 } from '../../util/bytes.ts';
 
@@ -14,11 +15,22 @@ export type DirectoryOrg = {
   bic?: string | undefined;
 };
 
-export type DirectoryKey = { publicKey: Uint8Array; orgId: string; roles: readonly string[] };
+export type DirectoryKey = {
+  publicKey: Uint8Array;
+  orgId: string;
+  roles: readonly string[];
+  /** The key's name and signature suite, as the genesis lists them. */
+  name?: string | undefined;
+  suite?: string | undefined;
+};
 
 export type Directory = {
   org(id: string): DirectoryOrg | undefined;
   orgOfKey(publicKey: Uint8Array): DirectoryOrg | undefined;
+  /** The genesis key with this public key (revoked or not: revocations are state). */
+  key(publicKey: Uint8Array): DirectoryKey | undefined;
+  /** The genesis keys of an organisation, in genesis order. */
+  keysOf(orgId: string): readonly DirectoryKey[];
   orgs(): readonly DirectoryOrg[];
   hasRole(orgId: string, role: string): boolean;
 };
@@ -90,6 +102,8 @@ export function createDirectory(input: {
     byId.set(org.id, checkOrg(org));
   }
   const byKey = new Map<string, DirectoryOrg>();
+  const keys = new Map<string, DirectoryKey>();
+  const keysByOrg = new Map<string, DirectoryKey[]>();
   for (const [i, key] of input.keys.entries()) {
     const org = byId.get(key.orgId);
     if (org === undefined)
@@ -101,6 +115,16 @@ export function createDirectory(input: {
       throw new TypeError(`directory: keys[${i}] is registered to ${other.id} and ${org.id}`);
     }
     byKey.set(hex, org);
+    if (keys.has(hex)) continue;
+    const frozen = Object.freeze({
+      ...key,
+      publicKey: new Uint8Array(key.publicKey),
+      roles: Object.freeze([...key.roles]),
+    });
+    keys.set(hex, frozen);
+    const list = keysByOrg.get(org.id);
+    if (list === undefined) keysByOrg.set(org.id, [frozen]);
+    else list.push(frozen);
   }
   const orgs = Object.freeze([...byId.values()]);
   return Object.freeze({
@@ -110,6 +134,8 @@ export function createDirectory(input: {
       assert(org === undefined || byId.get(org.id) === org, 'a key maps to a listed org');
       return org;
     },
+    key: (publicKey: Uint8Array) => keys.get(toHex(publicKey)),
+    keysOf: (orgId: string) => keysByOrg.get(orgId) ?? [],
     orgs: () => orgs,
     hasRole: (orgId: string, role: string) => byId.get(orgId)?.roles.includes(role) ?? false,
   });
