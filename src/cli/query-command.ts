@@ -12,6 +12,7 @@ import {
   getAccount,
   getBlock,
   getCurrency,
+  getEvidence,
   getLatestBlock,
   getProof,
   getStatus,
@@ -292,6 +293,23 @@ function registerChainQueries(query: Command): void {
     for (const val of v.validators)
       console.log(`  ${val.orgId.padEnd(20)} ${val.suite.padEnd(8)} ${val.publicKey}`);
   });
+  addQuery(query, 'evidence', 'show evidence of validators that signed two blocks in a round', [
+    'tally query evidence',
+    'tally query evidence --limit 100 --json',
+  ])
+    .option('--limit <n>', 'entries, newest first (1 to 100)', '20')
+    .action(async (options: QueryOptions & { limit: string }) => {
+      const connection = connect(options, undefined);
+      const page = await withConnection(connection, (c) =>
+        getEvidence(c, { limit: Number(options.limit) }),
+      );
+      if (options.json) return printJson(page);
+      console.log(`${page.total} recorded by this node`);
+      for (const e of page.items)
+        console.log(
+          `  #${e.seq} ${e.kind} by validator ${e.validatorIndex} (${e.orgId}), epoch ${e.epoch} round ${e.round}, first seen at height ${e.seenAtHeight}`,
+        );
+    });
   addQuery(query, 'status', "show the node's chain, heights, peers and mempool", [
     'tally query status',
     'tally query status --org ph-wallet --json',
