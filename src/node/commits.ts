@@ -20,7 +20,10 @@ export type CommitPipelineDeps = {
   readonly executor: BlockExecutor;
   /** The block's transactions if already decoded (when it was checked), else undefined. */
   readonly decoded: (block: Block) => readonly Transaction[] | undefined;
-  /** A failure to execute a committed block is a broken invariant: the node must stop. */
+  /**
+   * A failure to execute a committed block, or to store it (a full disk): the node must stop.
+   * Called once; the blocks queued after it are dropped.
+   */
   readonly onFatal: (error: unknown) => void;
 };
 
@@ -31,6 +34,8 @@ export class CommitPipeline {
   readonly #waiters = new Set<{ height: number; resolve: (ok: boolean) => void }>();
   #chain: Promise<void> = Promise.resolve();
   #queued = 0;
+  /** Set by the first failure: the node is stopping, and later blocks would build on a gap. */
+  #failed = false;
 
   constructor(deps: CommitPipelineDeps) {
     this.#deps = deps;
@@ -63,8 +68,11 @@ export class CommitPipeline {
   enqueue(block: Block, qc: QuorumCertificate): Promise<void> {
     this.#queued++;
     this.#chain = this.#chain
-      .then(() => this.#execute(block, qc))
-      .catch((error: unknown) => this.#deps.onFatal(error))
+      .then(() => (this.#failed ? undefined : this.#execute(block, qc)))
+      .catch((error: unknown) => {
+        this.#failed = true;
+        this.#deps.onFatal(error);
+      })
       .finally(() => {
         this.#queued--;
       });

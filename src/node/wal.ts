@@ -46,13 +46,25 @@ function blockKey(block: Block): Uint8Array {
   );
 }
 
+export type ConsensusLogDeps = {
+  /**
+   * Resolves once the consensus driver is closed. A failed save (a full disk) rejects only then:
+   * until then the driver waits on it, so it neither acts on a record that is not on disk nor
+   * leaves the failure unhandled; it meets the error inside its close (fatal.ts, closeConsensus).
+   * Without it a failed save rejects at once.
+   */
+  readonly driverClosed?: Promise<void>;
+};
+
 export class ConsensusLog {
   readonly #table: Table;
   readonly #store: Store;
+  readonly #driverClosed: Promise<void> | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, deps: ConsensusLogDeps = {}) {
     this.#store = store;
     this.#table = store.db('consensus-log');
+    this.#driverClosed = deps.driverClosed;
   }
 
   /**
@@ -66,7 +78,13 @@ export class ConsensusLog {
       else if (r.kind === 'block') batch.put(this.#table, blockKey(r.block), encodeBlock(r.block));
     }
     if (batch.size === 0) return;
-    await batch.commit({ durable: true });
+    try {
+      await batch.commit({ durable: true });
+    } catch (error) {
+      // Disk trouble: held until the driver is closed (see ConsensusLogDeps); never resolved.
+      await this.#driverClosed;
+      throw error;
+    }
   }
 
   /** The records to replay after a restart: blocks by height, then the safety record. */

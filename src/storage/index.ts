@@ -9,6 +9,12 @@ export {
   valueBytesMax,
   WriteBatch,
 } from './batch.ts';
+export {
+  describeWriteFailure,
+  diskFullCode,
+  isStorageFailure,
+  storageWriteFailedCode,
+} from './failure.ts';
 export { decodeUintKey, encodePrefixedUintKey, encodeUintKey, prefixEnd } from './keys.ts';
 export {
   openStore,

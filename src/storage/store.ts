@@ -11,10 +11,23 @@
 // - noSync (off, never): it would let a crash of the machine lose or tear committed data.
 // - commitDelay 0: latency over grouping; a block's writes are already one big batch.
 // - cache (off): lmdb-js would keep decoded values; the state tree keeps its own bounded node cache.
+// - useWritemap (off, never): with a writable map LMDB extends the file sparsely and writes through
+//   memory, so a full disk kills the process with SIGBUS; with plain writes it is an error we handle.
+// - eventTurnBatching (off): lmdb-js would wrap each event turn's writes in a batch of its own
+//   whose promise nobody holds, so a failed commit became an unhandled rejection that crashed the
+//   process. Every write here is already an explicit batch.
+//
+// A failed write (a full disk, an I/O error) makes the store refuse every later write: LMDB may have
+// marked its environment unusable, pending flushes never settle, and callers' in-memory state may
+// already assume the failed batch. Reads go on. Reopening the folder is the way back; it opens at
+// the last committed transaction.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { assert } from '../util/assert.ts';
+import type { TallyError } from '../util/errors.ts';
 import { type CommitOptions, type SettledCallback, type StoreOp, WriteBatch } from './batch.ts';
+import { assertRoomForLockFile, describeWriteFailure } from './failure.ts';
 import { Table } from './table.ts';
 
 export const tablesMaxDefault = 32;
@@ -27,6 +40,11 @@ export type StoreOptions = {
   mapSizeBytes?: number;
   /** How many named tables the environment can hold. */
   tablesMax?: number;
+  /**
+   * Called once, with the first write that failed (`disk_full` or `storage_write_failed`), before
+   * that write's caller hears of it; the store refuses every write after it.
+   */
+  onWriteFailed?: (error: TallyError) => void;
 };
 
 type CommitPromise = Promise<boolean> & { flushed?: PromiseLike<unknown> };
@@ -38,10 +56,16 @@ export class Store {
   readonly #root: RootDatabase<Uint8Array, Uint8Array>;
   readonly #tables = new Map<string, Table>();
   readonly #tablesMax: number;
+  readonly #onWriteFailed: ((error: TallyError) => void) | undefined;
   #closed = false;
+  /** Settles with the first write failure; every later write is refused with it. */
+  #failure: Promise<TallyError> | undefined;
+  /** Rejects with the first write failure: waits for a flush that will never come end with it. */
+  readonly #failed: Promise<never>;
+  #rejectFailed: (error: TallyError) => void = () => {};
 
   constructor(options: StoreOptions) {
-    const { path, mapSizeBytes, tablesMax = tablesMaxDefault } = options;
+    const { path, mapSizeBytes, tablesMax = tablesMaxDefault, onWriteFailed } = options;
     if (typeof path !== 'string' || path.length === 0)
       throw new TypeError('path: expected a directory');
     if (mapSizeBytes !== undefined && !(Number.isSafeInteger(mapSizeBytes) && mapSizeBytes > 0)) {
@@ -51,8 +75,14 @@ export class Store {
       throw new RangeError('tablesMax: expected a positive integer');
     }
     mkdirSync(path, { recursive: true });
+    assertRoomForLockFile(path, join(path, 'lock.mdb'));
     this.path = path;
     this.#tablesMax = tablesMax;
+    this.#onWriteFailed = onWriteFailed;
+    this.#failed = new Promise<never>((_, reject) => {
+      this.#rejectFailed = reject;
+    });
+    this.#failed.catch(() => {}); // it matters only to those waiting for a flush
     this.#root = open<Uint8Array, Uint8Array>({
       path,
       maxDbs: tablesMax,
@@ -61,6 +91,8 @@ export class Store {
       overlappingSync: true,
       separateFlushed: true,
       noSync: false,
+      useWritemap: false,
+      eventTurnBatching: false,
       commitDelay: 0,
       cache: false,
       ...(mapSizeBytes === undefined ? {} : { mapSize: mapSizeBytes }),
@@ -112,18 +144,26 @@ export class Store {
     return batch.commit(options);
   }
 
-  /** Resolves once every transaction committed so far is on disk. */
+  /** Resolves once every transaction committed so far is on disk; rejects if a write failed. */
   async flushed(): Promise<void> {
     this.#checkOpen();
-    await this.#root.flushed;
+    await Promise.race([this.#root.flushed, this.#failed]);
   }
 
-  /** Waits for outstanding transactions, then closes the environment. */
+  /**
+   * Waits for outstanding transactions, then closes the environment. After a write failure it
+   * does not wait: lmdb-js would wait forever for flushes that will never come, and the OS releases
+   * the environment at exit as after a crash, which LMDB needs no recovery from.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#root.flushed;
-    await this.#root.close();
+    const flushed = await Promise.race([this.#root.flushed, this.#failed]).then(
+      () => true,
+      () => false,
+    );
+    if (flushed) await this.#root.close();
+    else void this.#root.close().catch(() => {});
   }
 
   async #commit(
@@ -138,6 +178,7 @@ export class Store {
         `table ${op.table.name} belongs to another store`,
       );
     }
+    if (this.#failure !== undefined) throw await this.#failure;
     if (ops.length === 0) {
       onVisible(undefined);
       return;
@@ -147,8 +188,9 @@ export class Store {
       written = this.#root.batch(() => writeOps(ops)) as CommitPromise;
       await written;
     } catch (error) {
-      onVisible(error instanceof Error ? error : new Error(String(error)));
-      throw error;
+      const failure = await this.#fail(error, ops);
+      onVisible(failure);
+      throw failure;
     }
     onVisible(undefined);
     if (options.durable !== false) {
@@ -156,13 +198,32 @@ export class Store {
         written.flushed !== undefined,
         'lmdb-js gave no flushed promise (separateFlushed off?)',
       );
-      await written.flushed;
+      // A write failing after this one committed leaves its flush unsettled: durable is not promised.
+      await Promise.race([written.flushed, this.#failed]);
     }
+  }
+
+  /** Records the first failure (later ones, from writes already queued, share it) and reports it. */
+  #fail(error: unknown, ops: readonly StoreOp[]): Promise<TallyError> {
+    if (this.#failure === undefined) {
+      this.#failure = describeWriteFailure(error, this.path, opsBytes(ops)).then((failure) => {
+        this.#rejectFailed(failure);
+        this.#onWriteFailed?.(failure);
+        return failure;
+      });
+    }
+    return this.#failure;
   }
 
   #checkOpen(): void {
     if (this.#closed) throw new Error(`store ${this.path}: closed`);
   }
+}
+
+function opsBytes(ops: readonly StoreOp[]): number {
+  let bytes = 0;
+  for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.length : 0);
+  return bytes;
 }
 
 /** Runs inside lmdb-js's batch callback: every put and remove joins the one transaction. */

@@ -1,0 +1,73 @@
+// Disk trouble on a real four-validator network: one validator's data folder on a small tmpfs, load
+// running, a filler file takes every free byte. The node must stop by itself with exit code 75 and
+// one fatal `disk full` line, the other three must go on finalising, and once the filler is gone the
+// node must restart from the same folder and catch up; then the checker finds every final
+// transaction on every node, no fork, and every currency's supply conserved.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Prng } from '../sim/lib/prng.ts';
+import { tmpfsUnavailable } from '../storage/tmpfs.ts';
+import { type DiskFullStop, DiskTrouble, exitCodeDiskFull } from './disk-full.ts';
+import { FaultNetwork } from './fault-network.ts';
+
+const seed = 20261207;
+const victim = 3;
+const skip = tmpfsUnavailable();
+if (skip !== undefined) console.error(`skipping the disk-full network test: ${skip}`);
+
+describe('a validator whose disk fills', { skip, timeout: 600_000 }, () => {
+  let fnet: FaultNetwork | undefined;
+  let trouble: DiskTrouble | undefined;
+  let stop: DiskFullStop | undefined;
+  const prng = new Prng(seed);
+
+  before(async () => {
+    fnet = await FaultNetwork.start({
+      validators: 4,
+      accounts: 8,
+      ratePerSec: 20,
+      withProxy: false,
+      runId: seed,
+      txGets: 50,
+      prng: prng.fork(),
+    });
+    trouble = await DiskTrouble.mount(fnet, victim);
+  });
+
+  after(async () => {
+    await fnet?.stopLoad();
+    await fnet?.net.kill(victim);
+    trouble?.close();
+    await fnet?.close();
+  });
+
+  it('stops with exit code 75 and one disk-full line; the other three go on', async () => {
+    fnet!.startLoad();
+    stop = await trouble!.fillUntilStopped();
+    assert.equal(stop.exit, String(exitCodeDiskFull));
+    assert.equal(stop.fatalLines.length, 1, JSON.stringify(stop.fatalLines));
+    const line = stop.fatalLines[0]!;
+    assert.equal(line.code, 'disk_full');
+    assert.equal(line.exitCode, exitCodeDiskFull);
+    assert.ok(
+      String(line.msg).startsWith(`disk full: ${stop.dataDir}: free space needed`),
+      String(line.msg),
+    );
+    assert.ok(stop.othersHeightAfter > stop.othersHeightAtStop, 'the others kept finalising');
+  });
+
+  it('resumes from the same folder once space returns, and catches up', async () => {
+    assert.ok(stop !== undefined, 'the node stopped first');
+    const resumed = await trouble!.resume();
+    assert.ok(resumed.height >= resumed.othersHeight);
+  });
+
+  it('finds every final transaction on every node, no fork, money conserved', async () => {
+    const violations = await fnet!.check(true);
+    assert.deepEqual(violations, []);
+    const { totals } = fnet!.checker;
+    assert.ok(fnet!.load.acknowledged.final.size > 0, 'the load made transactions final');
+    assert.equal(totals.txsFound, fnet!.load.acknowledged.final.size);
+    assert.equal(totals.forks, 0);
+  });
+});
