@@ -1,6 +1,7 @@
 // What the API server needs from a node, as one interface: the node (src/node) builds it from its
 // parts; the API never reaches into storage, consensus or the network by itself.
 import type { Registry } from 'prom-client';
+import type { Evidence } from '../consensus/index.ts';
 import type { StateReader } from '../execution/types.ts';
 import type { BlockStore } from '../ledger/block-store.ts';
 import type { StateTree } from '../ledger/state/index.ts';
@@ -62,10 +63,34 @@ export type ApiServices = {
   caller(publicKeyHex: string): (ApiCaller & { readonly suite: string }) | undefined;
   /** Prometheus registry the node's metrics live in; the API adds its own to it. */
   readonly metrics: Registry;
+  /** An organisation's API keys, live and revoked (GET /v1/orgs/:orgId/keys); undefined: no such org. */
+  readonly orgKeys?: (orgId: string) => readonly OrgKeyInfo[] | undefined;
   /** The member organisations as the genesis lists them (GET /v1/orgs). */
   readonly organizations?: () => readonly OrganizationInfo[];
   /** What the node does for its own organisation (docs/api.md, Remittance); absent without org keys. */
   readonly gateway?: RemittanceGateway | undefined;
+  /** Evidence of Byzantine validators this node recorded (GET /v1/evidence). */
+  readonly evidence?: EvidenceService | undefined;
+};
+
+/** One proof of a validator's misbehaviour, as this node recorded it. */
+export type EvidenceEntry = {
+  /** Order of recording on this node: the pagination cursor. */
+  readonly seq: number;
+  readonly evidence: Evidence;
+  /** The organisation of the validator that signed both blocks. */
+  readonly orgId: string;
+  /** This node's executed height and clock when it first saw the evidence. */
+  readonly seenAtHeight: number;
+  readonly seenAtMs: number;
+};
+
+export type EvidencePage = { readonly items: readonly EvidenceEntry[]; readonly next?: number };
+
+export type EvidenceService = {
+  /** Newest first; `before` is the `seq` to start below (the previous page's `next`). */
+  list(options: { readonly limit: number; readonly before?: number }): EvidencePage;
+  count(): number;
 };
 
 export type { SignedQuote };
@@ -77,4 +102,16 @@ export type OrganizationInfo = {
   readonly country?: string | undefined;
   readonly bic?: string | undefined;
   readonly encryptionKey?: Uint8Array | undefined;
+};
+
+/** A key an organisation registered, in the genesis or on chain (identity.add_key). */
+export type OrgKeyInfo = {
+  readonly publicKey: Uint8Array;
+  readonly name: string;
+  readonly suite: string;
+  readonly roles: readonly string[];
+  readonly status: 'live' | 'revoked';
+  /** The block that added it; 0 for a genesis key. */
+  readonly addedHeight: number;
+  readonly revokedHeight?: number | undefined;
 };

@@ -5,7 +5,7 @@
 import type { BlockVerdict } from '../consensus/index.ts';
 import { merkleRoot } from '../crypto/merkle.ts';
 import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
-import type { Block, BlockHeader } from '../ledger/block.ts';
+import { type Block, type BlockHeader, hashHeader } from '../ledger/block.ts';
 import { txExpiryWindowMs } from '../ledger/limits.ts';
 import { LruCache } from '../ledger/state/cache.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
@@ -25,6 +25,8 @@ export type BlockCheckDeps = {
   readonly pending: (txId: Uint8Array) => Transaction | undefined;
   /** The roots after executing `height`, if this node has executed it. */
   readonly rootsAt: (height: number) => ExecutedRoots | undefined;
+  /** Is this transaction in a block this node has executed? */
+  readonly isCommitted: (txId: Uint8Array) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
 };
 
@@ -39,6 +41,12 @@ export class BlockChecker {
   /** Signature checks under way, by transaction id and signature: a proposal and the gossip that
    * carried the same transactions a moment earlier share one check instead of doing it twice. */
   readonly #verifying = new Map<string, Promise<boolean>>();
+  /**
+   * Blocks this node accepted and has not executed, by hash: their transaction ids, so that a child
+   * repeating one is refused (execution would refuse the copy as a replay, but the chain would carry
+   * it twice). Executed blocks are covered by isCommitted.
+   */
+  readonly #accepted = new Map<string, AcceptedBlock>();
 
   constructor(deps: BlockCheckDeps) {
     this.#deps = deps;
@@ -61,6 +69,10 @@ export class BlockChecker {
   /** Drops a block's decoded transactions once it is executed: the block itself may stay in memory. */
   forget(block: Block): void {
     this.#decoded.delete(block);
+    // This height is executed: its block, and any rival of it or below it, can no longer be a parent
+    // that isCommitted does not cover.
+    for (const [hash, accepted] of this.#accepted)
+      if (accepted.height <= block.header.height) this.#accepted.delete(hash);
   }
 
   /** Decodes the block and checks the signatures this node has not checked yet, in parallel. */
@@ -134,10 +146,39 @@ export class BlockChecker {
       if (tx.expiresAtMs > h.timeMs + txExpiryWindowMs)
         return refuse(`transaction ${toHex(tx.id)} expires too far after the block time`);
       if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${toHex(tx.id)}`);
-      const permission = this.#deps.registry.checkTransaction(tx);
+      // Execution would refuse it as a replay, but the chain would still carry it twice.
+      if (this.#deps.isCommitted(tx.id))
+        return refuse(`transaction ${toHex(tx.id)} is already committed`);
+      const permission = this.#deps.registry.checkProposed(tx);
       if (!permission.ok) return refuse(`${permission.code} on ${toHex(tx.id)}`);
     }
+    const ids = d.txs.map((tx) => toHex(tx.id));
+    const repeated = this.#repeatedInAncestor(h.parentHash, ids);
+    if (repeated !== undefined)
+      return refuse(`transaction ${repeated.txId} is already in block ${repeated.height}`);
+    if (ids.length > 0 || this.#accepted.has(toHex(h.parentHash)))
+      this.#accepted.set(toHex(hashHeader(h)), {
+        parentHash: toHex(h.parentHash),
+        height: h.height,
+        txIds: new Set(ids),
+      });
     return { ok: true };
+  }
+
+  /** The first of `ids` carried by an accepted, unexecuted ancestor, walking up from `parentHash`. */
+  #repeatedInAncestor(
+    parentHash: Uint8Array,
+    ids: readonly string[],
+  ): { txId: string; height: number } | undefined {
+    if (ids.length === 0) return undefined;
+    let ancestor = this.#accepted.get(toHex(parentHash));
+    while (ancestor !== undefined) {
+      const { txIds } = ancestor;
+      const txId = ids.find((id) => txIds.has(id));
+      if (txId !== undefined) return { txId, height: ancestor.height };
+      ancestor = this.#accepted.get(ancestor.parentHash);
+    }
+    return undefined;
   }
 
   #isVerified(tx: Transaction): boolean {
@@ -167,6 +208,12 @@ export class BlockChecker {
     return d;
   }
 }
+
+type AcceptedBlock = {
+  readonly parentHash: string;
+  readonly height: number;
+  readonly txIds: ReadonlySet<string>;
+};
 
 function verifiedKey(tx: Transaction): string {
   return toHex(tx.id) + toHex(tx.signature);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TallyError } from '../util/errors.ts';
+import { parseTestingConfig, type TestingConfig } from './byzantine/config.ts';
 
 export const configVersion = 1;
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,6 +36,8 @@ export type NodeConfig = {
    * and set by `tally start` for its loopback network only, never by `network init`.
    */
   readonly consoleDemoKeysFile?: string | undefined;
+  /** Fault-test settings (`testing.byzantine`); refused without TALLY_TESTING_BYZANTINE=1. */
+  readonly testing?: TestingConfig | undefined;
 };
 
 /** Overrides from the environment or flags; undefined leaves the file's value. */
@@ -84,7 +87,12 @@ function readLogLevel(v: unknown, source: string): LogLevel {
 }
 
 /** Parses a config document; `baseDir` resolves its relative paths. */
-export function parseConfig(value: unknown, baseDir: string, source: string): NodeConfig {
+export function parseConfig(
+  value: unknown,
+  baseDir: string,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeConfig {
   const r = reader(source);
   const doc = r.object('document', value);
   if (doc.version !== configVersion) invalid('version', source, `expected ${configVersion}`);
@@ -115,6 +123,7 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     consoleDoc.demoKeysFile === undefined
       ? undefined
       : path('console.demoKeysFile', consoleDoc.demoKeysFile);
+  const testing = parseTestingConfig(doc.testing, source, env);
   return Object.freeze({
     nodeId: r.text('nodeId', doc.nodeId),
     genesisFile: path('genesis', doc.genesis),
@@ -139,6 +148,7 @@ export function parseConfig(value: unknown, baseDir: string, source: string): No
     pruneKeepBlocks: keep,
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
     ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),
+    ...(testing === undefined ? {} : { testing }),
   });
 }
 
@@ -194,6 +204,6 @@ export function loadConfig(
       cause,
     });
   }
-  const fromFile = parseConfig(value, dirname(resolve(path)), path);
+  const fromFile = parseConfig(value, dirname(resolve(path)), path, env);
   return applyOverrides(applyOverrides(fromFile, envOverrides(env), 'env'), flags, 'flags');
 }

@@ -15,17 +15,25 @@ import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
 import { createMempool, type Mempool } from '../mempool/index.ts';
 import { createBankModule } from '../modules/bank/index.ts';
-import { createDirectory, type Directory, orgAuthority } from '../modules/identity/index.ts';
+import {
+  createDirectory,
+  createIdentityModule,
+  type Directory,
+  orgAuthority,
+} from '../modules/identity/index.ts';
 import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
-import { openStore, type Store } from '../storage/index.ts';
+import { isStorageFailure, openStore, type Store } from '../storage/index.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
 import { BlockChecker } from './block-check.ts';
+import { createNodeOutbound } from './byzantine/index.ts';
 import { Catchup, restoreState } from './catchup/index.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
+import { EvidenceStore, recordEvidence } from './evidence-store.ts';
+import { closeConsensus, FatalStop } from './fatal.ts';
 import { createNodeGateway, loadOrgKeys, type OrgKeys } from './gateway/index.ts';
 import {
   createGenesisBlock,
@@ -122,9 +130,17 @@ export async function createNode(config: NodeConfig, deps: NodeDeps = {}): Promi
   const close = async () => {
     for (const c of closers.splice(0).reverse()) await c();
   };
+  // Disk trouble and other fatal failures: one log line, close, a documented exit code (fatal.ts).
+  const fatal = new FatalStop({
+    log,
+    dataDir: config.dataDir,
+    close,
+    exit: (code) => process.exit(code),
+  });
   try {
-    return await assemble(config, genesis, self, { key, orgKeys }, log, closers, close);
+    return await assemble(config, genesis, self, { key, orgKeys }, log, closers, close, fatal);
   } catch (error) {
+    if (isStorageFailure(error)) await fatal.stop(error);
     await close();
     throw error;
   }
@@ -141,14 +157,24 @@ export function genesisDirectory(genesis: Genesis): Directory {
       country: o.country,
       bic: o.bic,
     })),
-    keys: genesis.keys.map((k) => ({ publicKey: k.publicKey, orgId: k.orgId, roles: k.roles })),
+    keys: genesis.keys.map((k) => ({
+      publicKey: k.publicKey,
+      orgId: k.orgId,
+      roles: k.roles,
+      name: k.name,
+      suite: k.suite,
+    })),
   });
 }
 
-/** The modules every node of a chain runs, in the order their block hooks run. */
+/**
+ * The modules every node of a chain runs, in the order their block hooks run. Identity comes first:
+ * its checkSigner refuses a transaction whose signer is not a live key before any module runs it.
+ */
 export function chainModules(directory: Directory) {
   return [
-    createBankModule({ authority: orgAuthority(directory) }),
+    createIdentityModule({ directory }),
+    createBankModule({ authority: orgAuthority(directory, { liveKeys: true }) }),
     createRemittanceModule({ directory }),
   ];
 }
@@ -161,10 +187,14 @@ async function assemble(
   log: Logger,
   closers: (() => Promise<void> | void)[],
   close: () => Promise<void>,
+  fatal: FatalStop,
 ): Promise<TallyNode> {
   const { key, orgKeys } = keys;
   const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
-  const store: Store = openStore({ path: join(config.dataDir, 'ledger') });
+  const store: Store = openStore({
+    path: join(config.dataDir, 'ledger'),
+    onWriteFailed: (error) => void fatal.stop(error),
+  });
   closers.push(() => store.close());
   const transport = createNodeTransport(config, genesis, self, log);
   closers.push(() => transport.close());
@@ -175,20 +205,23 @@ async function assemble(
       { chainId: genesis.chainId, validators: genesisValidatorSet(genesis), verify },
       { store, transport, log: log.child({ part: 'catchup' }) },
     );
+  const directory = genesisDirectory(genesis);
   const executor = new BlockExecutor(
     { chainId: genesis.chainId },
-    { store, registry: createRegistry(chainModules(genesisDirectory(genesis))) },
+    { store, registry: createRegistry(chainModules(directory)) },
   );
   const genesisBlock = createGenesisBlock(genesis);
   if (executor.height === undefined) await executor.commit(genesisBlock);
   const validators = genesisValidatorSet(genesis);
-  const registry = createKeyRegistry(genesis);
+  // Keys added and revoked on chain, rebuilt from state on every start (permissions.ts).
+  const registry = createKeyRegistry(genesis, { state: latestState(executor), directory });
   let commits: CommitPipeline | undefined;
   const checker: BlockChecker = new BlockChecker({
     chainId: genesis.chainId,
     registry,
     pending: (id) => mempool.get(id),
     rootsAt: (height) => commits?.rootsAt(height),
+    isCommitted: (id) => executor.blocks.hasTx(id),
   });
   const mempool = createMempool(
     { chainId: genesis.chainId, txsMax: mempoolTxsMax },
@@ -203,13 +236,12 @@ async function assemble(
   commits = new CommitPipeline({
     executor,
     decoded: (block) => checker.transactions(block),
-    onFatal: (error) => {
-      log.fatal({ err: error }, 'executing a committed block failed; stopping');
-      process.exitCode = 70;
-      void close();
-    },
+    onFatal: (error) => void fatal.stop(error, 'executing a committed block failed'),
   });
   closers.push(() => commits.drained());
+  commits.onExecuted((committed) =>
+    registry.applyExecuted(committed.receipts, latestState(executor)),
+  );
 
   const executionCost = new ExecutionCost();
   const payloads = new PayloadBuilder(
@@ -252,27 +284,57 @@ async function assemble(
     syncWindowBlocks,
     syncBlocksMax,
   };
-  const wal = new ConsensusLog(store);
+  // A save that failed (disk full) is held until the driver is closed: see closeConsensus.
+  let releaseLog = () => {};
+  const wal = new ConsensusLog(store, {
+    driverClosed: new Promise<void>((resolve) => {
+      releaseLog = resolve;
+    }),
+  });
+  // Byzantine test mode: honest unless testing.byzantine (fault tests only; node/byzantine/).
+  const outbound = createNodeOutbound(config.testing?.byzantine, {
+    genesis,
+    self,
+    key,
+    sign: consensusConfig.sign,
+    network: () => network,
+    transport,
+    warn: (fields, message) => consensusLog.warn(fields, message),
+  });
+  closers.push(() => outbound.close());
+  const evidence = new EvidenceStore(store);
   const driver = new ConsensusDriver(consensusConfig, {
     log: consensusLog,
     wal,
-    send: (peer, message) => network?.sendConsensus(peer, message),
-    broadcast: (message) => network?.broadcastConsensus(message),
+    send: (peer, message) => outbound.send(peer, message),
+    broadcast: (message) => outbound.broadcast(message),
     buildPayload: (request) => payloads.build(request),
     onCommit: (commit) => commits.push(commit),
     onEvidence: (action) => {
       metrics.evidence.inc();
-      consensusLog.error({ kind: action.evidence.kind }, 'evidence of a Byzantine validator');
+      recordEvidence(
+        evidence,
+        action.evidence,
+        {
+          chainId: genesis.chainId,
+          validators: driver.state.validators,
+          verify,
+          seenAtHeight: commits.height,
+          seenAtMs: Date.now(),
+        },
+        consensusLog,
+      );
     },
     prepareBlock: (block) => checker.prepare(block),
   });
-  closers.push(() => driver.close());
+  closers.push(() => closeConsensus(driver, releaseLog));
 
   commits.onExecuted((committed, block, executeMs) => {
     metrics.executeSeconds.observe(executeMs / 1000);
     executionCost.observe(executeMs, block.txs.length);
-    const txIds = (checker.transactions(block) ?? []).map((t) => t.id);
-    mempool.removeCommitted(txIds);
+    // From the receipts, not the checker's decoded copy: a block that arrived by catch-up was
+    // never decoded here, and its transactions left in the pool would be proposed again.
+    mempool.removeCommitted(committed.receipts.map((r) => r.txId));
     payloads.inFlight.settle(committed.height);
     checker.forget(block);
     recordExecuted(metrics, committed.receipts, block.txs.length);
@@ -348,6 +410,7 @@ async function assemble(
 
   const services = createServices({
     genesis,
+    evidence,
     self,
     validators,
     executor,

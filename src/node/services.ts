@@ -1,6 +1,6 @@
 // The node's parts seen through the interface the API server takes (src/api/services.ts).
 import type { RemittanceGateway } from '../api/gateway.ts';
-import type { ApiServices, NodeStatus } from '../api/services.ts';
+import type { ApiServices, EvidenceService, NodeStatus } from '../api/services.ts';
 import type { BlockExecutor } from '../execution/block-executor.ts';
 import type { StateReader } from '../execution/types.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
@@ -31,6 +31,8 @@ export type ServicesDeps = {
   readonly syncing: () => boolean;
   readonly started: () => boolean;
   readonly gateway: RemittanceGateway | undefined;
+  /** Evidence of Byzantine validators this node recorded (evidence-store.ts). */
+  readonly evidence?: EvidenceService | undefined;
 };
 
 /** Reads of the newest executed state version (what module queries such as the bank's take). */
@@ -102,6 +104,8 @@ export function createServices(deps: ServicesDeps): ApiServices {
     },
     metrics: deps.metrics.registry,
     gateway: deps.gateway,
+    evidence: deps.evidence,
     organizations: () => genesis.organizations,
+    orgKeys: (orgId) => deps.registry.orgKeys(orgId),
   };
 }

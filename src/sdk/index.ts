@@ -45,6 +45,12 @@ export {
   getCurrency,
 } from './actions/getCurrency.ts';
 export {
+  type EvidenceItem,
+  type GetEvidenceParameters,
+  type GetEvidenceReturnType,
+  getEvidence,
+} from './actions/getEvidence.ts';
+export {
   type GetLatestBlockParameters,
   type GetLatestBlockReturnType,
   getLatestBlock,
@@ -55,6 +61,12 @@ export {
   getNetPositions,
   type NetPosition,
 } from './actions/getNetPositions.ts';
+export {
+  type GetOrgKeysParameters,
+  type GetOrgKeysReturnType,
+  getOrgKeys,
+  type OrgKey,
+} from './actions/getOrgKeys.ts';
 export { type GetOrgsParameters, type GetOrgsReturnType, getOrgs } from './actions/getOrgs.ts';
 export {
   type GetPacs002Parameters,
@@ -186,6 +198,14 @@ export {
   parseEventCursor,
   type TxEventMessage,
 } from './events.ts';
+export {
+  type BuildAddKeyParameters,
+  type BuildRevokeKeyParameters,
+  buildAddKey,
+  buildRevokeKey,
+  type IdentityCall,
+  type KeyRole,
+} from './identity.ts';
 export {
   type BuildRemittanceSendParameters,
   buildRemittanceSend,

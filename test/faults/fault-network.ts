@@ -1,7 +1,9 @@
 // A four-validator network made for fault injection: the bank workload's keys in the genesis, an
 // optional link proxy on every peer connection, the open-loop load and the checker, and a tally of
 // the faults injected. Scenarios (crashes.ts, partitions.ts) drive it; run.ts and the tests start it.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BankWorkload, workloadId } from '../../src/cli/demo/bank-workload.ts';
+import { type ByzantineBehaviour, byzantineEnvVar } from '../../src/node/byzantine/index.ts';
 import { TestNetwork } from '../e2e/harness.ts';
 import type { Prng } from '../sim/lib/prng.ts';
 import { Checker, workloadCurrencies } from './checker.ts';
@@ -32,7 +34,8 @@ export type FaultKind =
   | 'kill_catching_up'
   | 'partition_minority'
   | 'partition_split'
-  | 'delay';
+  | 'delay'
+  | 'byzantine';
 
 export class FaultNetwork {
   readonly net: TestNetwork;
@@ -45,6 +48,7 @@ export class FaultNetwork {
     partition_minority: 0,
     partition_split: 0,
     delay: 0,
+    byzantine: 0,
   };
   /** Nodes this suite stopped on purpose; the load posts only to the others. */
   readonly down = new Set<number>();
@@ -134,6 +138,37 @@ export class FaultNetwork {
 
   restart(index: number): void {
     this.net.start(index);
+    this.down.delete(index);
+  }
+
+  /**
+   * Restarts node `index` (SIGTERM, same data) as a Byzantine validator with these behaviours, or
+   * as an honest one again with none. The environment switch is set for that one process only.
+   */
+  async setByzantine(
+    index: number,
+    behaviours: readonly ByzantineBehaviour[],
+    floodFramesPerSecond?: number,
+  ): Promise<void> {
+    const { configPath } = this.net.network.nodes[index]!;
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    delete config.testing;
+    if (behaviours.length > 0)
+      config.testing = {
+        byzantine: behaviours,
+        ...(floodFramesPerSecond ? { floodFramesPerSecond } : {}),
+      };
+    this.down.add(index);
+    await this.net.stop(index);
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    if (behaviours.length > 0) this.faults.byzantine++;
+    process.env[byzantineEnvVar] = '1';
+    try {
+      this.net.start(index);
+    } finally {
+      delete process.env[byzantineEnvVar];
+    }
+    await this.net.waitReady(index, 90_000);
     this.down.delete(index);
   }
 

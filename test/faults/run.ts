@@ -1,13 +1,17 @@
-// `npm run test:faults -- [--iterations N] [--partitions N] [--seed S] ...`: the long fault run on a
-// real four-validator network under load (kill -9 crashes, then proxy partitions), checked by the
-// checker that trusts nothing; writes bench/results/faults.json and exits 1 on any violation.
+// `npm run test:faults -- [--iterations N] [--partitions N] [--byzantine-seconds N] [--seed S] ...`:
+// the long fault run on a real four-validator network under load (kill -9 crashes, proxy partitions,
+// then one Byzantine validator), checked by the checker that trusts nothing; writes
+// bench/results/faults.json and exits 1 on any violation.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { Prng } from '../sim/lib/prng.ts';
+import { tmpfsUnavailable } from '../storage/tmpfs.ts';
+import { type ByzantineResult, runByzantine } from './byzantine.ts';
 import { runCrashes } from './crashes.ts';
+import { type DiskFullOutcome, runDiskFull } from './disk-full.ts';
 import { FaultNetwork } from './fault-network.ts';
 import { runPartitions } from './partitions.ts';
 
@@ -26,6 +30,7 @@ function readOptions() {
     options: {
       iterations: { type: 'string' },
       partitions: { type: 'string' },
+      'byzantine-seconds': { type: 'string' },
       seed: { type: 'string' },
       'check-every': { type: 'string' },
       rate: { type: 'string' },
@@ -33,11 +38,13 @@ function readOptions() {
       out: { type: 'string' },
       'tx-gets': { type: 'string' },
       verbose: { type: 'boolean' },
+      disk: { type: 'boolean' },
     },
   });
   return {
     iterations: positive('iterations', values.iterations, 100, 0),
     partitions: positive('partitions', values.partitions, 20, 0),
+    byzantineSeconds: positive('byzantine-seconds', values['byzantine-seconds'], 600, 0),
     seed: positive('seed', values.seed, Math.floor(Math.random() * 2 ** 31), 0),
     checkEvery: positive('check-every', values['check-every'], 10),
     ratePerSec: positive('rate', values.rate, 50),
@@ -48,12 +55,13 @@ function readOptions() {
         ? ('all' as const)
         : positive('tx-gets', values['tx-gets'], 200, 0),
     verbose: values.verbose === true,
+    disk: values.disk === true,
   };
 }
 
 async function main(): Promise<void> {
   const options = readOptions();
-  const replay = `npm run test:faults -- --seed ${options.seed} --iterations ${options.iterations} --partitions ${options.partitions}`;
+  const replay = `npm run test:faults -- --seed ${options.seed} --iterations ${options.iterations} --partitions ${options.partitions} --byzantine-seconds ${options.byzantineSeconds}${options.disk ? ' --disk' : ''}`;
   console.log(`fault suite: seed ${options.seed} (replay: ${replay})`);
   const startedMs = Date.now();
   const prng = new Prng(options.seed);
@@ -79,6 +87,8 @@ async function main(): Promise<void> {
   const log =
     options.verbose || !tty ? (line: string) => console.log(`  ${elapsed()} ${line}`) : undefined;
   const txs = () => fnet.load.acknowledged.final.size;
+  let byzantine: ByzantineResult | undefined;
+  let diskFull: DiskFullOutcome | { skipped: string } | null = null;
   try {
     if (options.iterations > 0) {
       if (tty) bar.start(options.iterations, 0, { phase: 'crashes', violations: 0, txs: 0 });
@@ -101,6 +111,18 @@ async function main(): Promise<void> {
       violations.push(...found);
       if (tty) bar.stop();
     }
+    if (options.disk) diskFull = await runDiskScenario(fnet, options.seed % 4, violations, log);
+    if (options.byzantineSeconds > 0) {
+      console.log(
+        `Byzantine validator: ${options.byzantineSeconds} s honest, then as long Byzantine`,
+      );
+      byzantine = await runByzantine(fnet, {
+        seconds: options.byzantineSeconds,
+        index: prng.int(0, 3),
+        log: log ?? ((line) => console.log(`  ${elapsed()} ${line}`)),
+      });
+      violations.push(...byzantine.violations);
+    }
     log?.('final check: every transaction, block and account on every node');
     await fnet.check(true, log);
     log?.('final check done');
@@ -121,6 +143,21 @@ async function main(): Promise<void> {
     seed: options.seed,
     iterations: options.iterations,
     partitionCycles: options.partitions,
+    byzantine:
+      byzantine === undefined
+        ? null
+        : {
+            seconds: byzantine.seconds,
+            evidence: byzantine.evidence,
+            honestTxPerSec: byzantine.honestTxPerSec,
+            byzantineTxPerSec: byzantine.byzantineTxPerSec,
+            ratio: byzantine.ratio,
+            offeredTxPerSec: options.ratePerSec,
+            behaviours: byzantine.behaviours,
+            evidenceByNode: byzantine.evidenceByNode,
+            byzantineBlocks: byzantine.byzantineBlocks,
+          },
+    diskFull,
     faults: fnet.faults,
     txsAcknowledged: fnet.load.acknowledged.final.size,
     txsFound: totals.txsFound,
@@ -140,6 +177,24 @@ async function main(): Promise<void> {
     for (const v of allViolations.slice(0, 20)) console.error(`  ${v}`);
     process.exitCode = 1;
   }
+}
+
+/** `--disk`: one validator's disk fills under load (disk-full.ts); needs root to mount a tmpfs. */
+async function runDiskScenario(
+  fnet: FaultNetwork,
+  victim: number,
+  violations: string[],
+  log: ((line: string) => void) | undefined,
+): Promise<DiskFullOutcome | { skipped: string }> {
+  const unavailable = tmpfsUnavailable();
+  if (unavailable !== undefined) {
+    console.log(`disk scenario skipped: ${unavailable}`);
+    return { skipped: unavailable };
+  }
+  console.log(`disk scenario: node ${victim}'s data folder on a tmpfs, filled under load`);
+  const run = await runDiskFull(fnet, victim, log);
+  violations.push(...run.violations);
+  return run.outcome;
 }
 
 main().catch((error: unknown) => {

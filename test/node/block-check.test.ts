@@ -9,7 +9,7 @@ import { merkleRoot } from '../../src/crypto/merkle.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { type VerifyItem, verifyBatch } from '../../src/crypto/verify-batch.ts';
-import type { Block, BlockHeader } from '../../src/ledger/block.ts';
+import { type Block, type BlockHeader, hashHeader } from '../../src/ledger/block.ts';
 import {
   decodeTransaction,
   encodeTransactionBody,
@@ -88,14 +88,18 @@ type Parts = {
 };
 
 let parts: Parts;
+/** Ids of transactions in blocks this node has executed. */
+const committedIds = new Set<string>();
 
 beforeEach(() => {
+  committedIds.clear();
   const verifyCalls: VerifyItem[][] = [];
   const checker: BlockChecker = new BlockChecker({
     chainId,
     registry,
     pending: (id) => mempool.get(id),
     rootsAt: (height) => roots.get(height),
+    isCommitted: (id) => committedIds.has(toHex(id)),
     verify: (items) => {
       verifyCalls.push([...items]);
       return verifyBatch(items);
@@ -162,8 +166,8 @@ function withBadSignature(tx: Transaction): Transaction {
   return bad;
 }
 
-function verdict(block: Block) {
-  return parts.checker.validate(block, parent);
+function verdict(block: Block, parentHeader: BlockHeader = parent) {
+  return parts.checker.validate(block, parentHeader);
 }
 
 function refused(reason: string) {
@@ -312,6 +316,45 @@ describe('BlockChecker.validate', () => {
     const block = blockOf([opens[0]!, tx]);
     await parts.checker.prepare(block);
     assert.deepEqual(verdict(block), refused(`signer_unknown on ${toHex(tx.id)}`));
+  });
+
+  it('refuses a transaction carried by an accepted ancestor not executed yet, not by a rival', async () => {
+    const first = blockOf(opens.slice(0, 2));
+    await parts.checker.prepare(first);
+    assert.deepEqual(verdict(first), { ok: true });
+    const childOf = (p: Block, txs: readonly Transaction[]): Block => {
+      return blockOf(txs, {
+        height: p.header.height + 1,
+        round: p.header.round + 1,
+        timeMs: p.header.timeMs + 500,
+        parentHash: hashHeader(p.header),
+      });
+    };
+    const empty = childOf(first, []);
+    assert.deepEqual(verdict(empty, first.header), { ok: true });
+    const repeat = childOf(empty, [opens[2]!, opens[1]!]);
+    await parts.checker.prepare(repeat);
+    assert.deepEqual(
+      verdict(repeat, empty.header),
+      refused(`transaction ${toHex(opens[1]!.id)} is already in block 5`),
+    );
+    // A rival of `first` at the same height (another round) may carry the same transactions.
+    const rival = blockOf(opens.slice(0, 2), { round: 6 });
+    assert.deepEqual(verdict(rival), { ok: true });
+    // Once height 5 is executed, isCommitted speaks for it instead.
+    parts.checker.forget(first);
+    assert.deepEqual(verdict(repeat, empty.header), { ok: true });
+  });
+
+  it('refuses a transaction already in an executed block, which would appear twice on chain', async () => {
+    const block = blockOf(opens);
+    await parts.checker.prepare(block);
+    assert.deepEqual(verdict(block), { ok: true });
+    committedIds.add(toHex(opens[1]!.id));
+    assert.deepEqual(
+      verdict(blockOf(opens)),
+      refused(`transaction ${toHex(opens[1]!.id)} is already committed`),
+    );
   });
 });
 
