@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import {
   type CorridorInput,
   corridorArgs,
-  createRemittanceModule,
   getRemittance,
   type Remittance,
   remittanceModuleName,
@@ -31,12 +30,7 @@ import {
   type TxCall,
   type TxResult,
 } from '../../src/execution/index.ts';
-import {
-  type Account,
-  bankModuleName,
-  createBankModule,
-  getAccount,
-} from '../../src/modules/bank/index.ts';
+import { type Account, bankModuleName, getAccount } from '../../src/modules/bank/index.ts';
 import {
   convert,
   parseDecimal,
@@ -44,12 +38,8 @@ import {
   type SignedQuote,
   signQuote,
 } from '../../src/modules/fx/index.ts';
-import {
-  createDirectory,
-  type Directory,
-  orgAuthority,
-  orgOwner,
-} from '../../src/modules/identity/index.ts';
+import { createDirectory, type Directory, orgOwner } from '../../src/modules/identity/index.ts';
+import { chainModules } from '../../src/node/node.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { id } from '../bank/harness.ts';
 
@@ -124,7 +114,7 @@ export function createTestDirectory(encryption: Map<string, EncryptionKeyPair>):
     ],
     keys: [
       { publicKey: signers.hk, orgId: orgs.hk, roles: [] },
-      { publicKey: signers.ph, orgId: orgs.ph, roles: [] },
+      { publicKey: signers.ph, orgId: orgs.ph, roles: ['operator'] },
       { publicKey: signers.bank, orgId: orgs.bank, roles: [] },
       { publicKey: quoteKeys.publicKey, orgId: orgs.bank, roles: ['fx-quote'] },
       { publicKey: signers.regHk, orgId: orgs.regHk, roles: [] },
@@ -176,10 +166,8 @@ export class RemitChain {
 
   constructor(readonly encryption: Map<string, EncryptionKeyPair>) {
     this.directory = createTestDirectory(encryption);
-    this.registry = createRegistry([
-      createBankModule({ authority: orgAuthority(this.directory) }),
-      createRemittanceModule({ directory: this.directory }),
-    ]);
+    // The node's own module set: remittance reads the identity module's keys.
+    this.registry = createRegistry(chainModules(this.directory));
   }
 
   block(calls: readonly Call[], advanceMs = 1000): BlockOutput {

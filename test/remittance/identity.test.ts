@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { getSuite } from '../../src/crypto/suites.ts';
 import {
   createDirectory,
   orgIdPattern,
@@ -100,7 +101,7 @@ describe('identity orgAuthority', () => {
       }).code;
     assert.equal(move(signers.ph, 1), 'not_authorized');
     assert.equal(move(signers.bank, 2), 'not_authorized');
-    assert.equal(move(signers.outsider, 3), 'not_authorized');
+    assert.equal(move(signers.outsider, 3), 'signer_unknown');
     assert.equal(move(signers.hk, 4), 'ok');
     // The issuer is the settlement bank's key, which registered the currencies.
     const issue = chain.bank(signers.bank, 'issue', {
@@ -118,6 +119,31 @@ describe('identity orgAuthority', () => {
     });
     assert.equal(notIssuer.code, 'not_issuer');
     assert.equal(orgs.hk, 'hk-wallet');
+    checkInvariants(chain);
+  });
+});
+
+describe('keys added on chain in remittance methods', () => {
+  it('a key the organisation adds acts for it; once revoked it does not', async () => {
+    const chain = await createRemitChain();
+    const added = getSuite('ed25519').generateKeyPair().publicKey;
+    const identity = (signer: Uint8Array, method: string, args: Record<string, unknown>) =>
+      chain.block([{ signer, module: 'identity', method, args: args as never }]).results[0]!.code;
+    const setKyc = (signer: Uint8Array) =>
+      chain.call(signer, 'set_kyc', { accountId: id(acct.maria), level: 2 }).code;
+    assert.equal(setKyc(added), 'signer_unknown');
+    assert.equal(
+      identity(signers.ph, 'add_key', {
+        name: 'ph-back-office',
+        suite: 'ed25519',
+        publicKey: added,
+        roles: ['submit'],
+      }),
+      'ok',
+    );
+    assert.equal(setKyc(added), 'ok');
+    assert.equal(identity(signers.ph, 'revoke_key', { publicKey: added }), 'ok');
+    assert.equal(setKyc(added), 'signer_revoked');
     checkInvariants(chain);
   });
 });

@@ -57,7 +57,7 @@ describe('remittance send codes', () => {
     withChain(async (chain) => {
       await expectCode(chain, { n: 1, corridor: 'HKD-USD' }, 'corridor_not_found');
       await expectCode(chain, { n: 1, signer: signers.ph }, 'not_sending_wallet');
-      await expectCode(chain, { n: 1, signer: signers.outsider }, 'not_sending_wallet');
+      await expectCode(chain, { n: 1, signer: signers.outsider }, 'signer_unknown');
       await expectCode(chain, { n: 1, sender: 99 }, 'sender_account_invalid', /no such account/);
       await expectCode(chain, { n: 1, sender: acct.juan }, 'sender_account_invalid', /holds PHP/);
       await expectCode(
@@ -87,7 +87,7 @@ describe('remittance send codes', () => {
         chain,
         { n: 1, signWith: rogueQuoteKey },
         'quote_signature_invalid',
-        /not registered/,
+        /not a live key of settlement-bank/,
       );
       await expectCode(
         chain,

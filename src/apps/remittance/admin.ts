@@ -3,15 +3,16 @@
 // signer's organisation in the directory, then the organisations and accounts it names.
 import type { MethodResult, TxContext } from '../../execution/index.ts';
 import { BankReader, bankModuleName } from '../../modules/bank/index.ts';
-import { type Directory, isOrgOwner } from '../../modules/identity/index.ts';
+import { type Directory, isOrgOwner, signerOrgId } from '../../modules/identity/index.ts';
 import type { CorridorInput, KycInput, PolicyInput, SanctionsInput } from './args.ts';
 import { corridorsMax, roles } from './constants.ts';
 import { admitWindow } from './expiry.ts';
 import { entriesOf, loadSanctions } from './sanctions.ts';
 import type { RemittanceStore } from './store.ts';
 
+/** The signer's organisation: genesis keys and keys added on chain alike. */
 function signerOrg(ctx: TxContext, directory: Directory): string | undefined {
-  return directory.orgOfKey(ctx.signer.publicKey)?.id;
+  return signerOrgId(ctx, directory);
 }
 
 function checkOrgRole(

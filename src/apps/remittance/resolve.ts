@@ -2,7 +2,7 @@
 // reviewer releases or refuses one held by screening, and the endBlock sweep expires what nobody
 // answered. Each moves all four legs together, then records the one status change.
 import type { BlockContext, MethodResult, TxContext } from '../../execution/index.ts';
-import type { Directory } from '../../modules/identity/index.ts';
+import { type Directory, signerOrgId } from '../../modules/identity/index.ts';
 import { assert } from '../../util/assert.ts';
 import type { RejectInput, ReviewInput } from './args.ts';
 import { sweepDeadlines } from './expiry.ts';
@@ -16,8 +16,9 @@ import type { RemittanceStore } from './store.ts';
 export const refusedReasonCode = 'RR04';
 export const expiredReasonCode = 'AB05';
 
+/** The signer's organisation: genesis keys and keys added on chain alike. */
 function signerOrg(ctx: TxContext, directory: Directory): string | undefined {
-  return directory.orgOfKey(ctx.signer.publicKey)?.id;
+  return signerOrgId(ctx, directory);
 }
 
 /** The pending remittance the receiving wallet answers, or the code why it cannot. */

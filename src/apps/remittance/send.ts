@@ -18,7 +18,13 @@ import {
   type SignedQuote,
   verifyQuoteSignature,
 } from '../../modules/fx/index.ts';
-import { type Directory, isOrgOwner } from '../../modules/identity/index.ts';
+import {
+  type Directory,
+  identityModuleName,
+  isOrgOwner,
+  LiveKeys,
+  signerOrgId,
+} from '../../modules/identity/index.ts';
 import { assert } from '../../util/assert.ts';
 import { bytesEqual } from '../../util/bytes.ts';
 import type { SendInput } from './args.ts';
@@ -68,8 +74,13 @@ function checkQuote(
       `quote is ${q.sendCurrency}/${q.receiveCurrency}, corridor is ${corridor.sendCurrency}/${corridor.receiveCurrency}`,
     );
   }
-  if (directory.orgOfKey(s.publicKey)?.id !== q.provider) {
-    return fail('quote_signature_invalid', `the quote's key is not registered to ${q.provider}`);
+  // A key the provider added on chain signs quotes too; a revoked one no longer does.
+  const quoteKey = new LiveKeys(ctx.forModule(identityModuleName).state, directory).live(
+    s.publicKey,
+    s.suite,
+  );
+  if (quoteKey?.orgId !== q.provider) {
+    return fail('quote_signature_invalid', `the quote's key is not a live key of ${q.provider}`);
   }
   if (!verifyQuoteSignature(s)) return fail('quote_signature_invalid');
   if (ctx.block.timeMs >= q.expiresAtMs)
@@ -123,7 +134,7 @@ function checkSend(
   if (store.hasRemittance(input.id)) return fail('remittance_exists');
   const corridor = store.corridor(input.corridor);
   if (corridor === undefined) return fail('corridor_not_found');
-  if (directory.orgOfKey(ctx.signer.publicKey)?.id !== corridor.sendingOrg) {
+  if (signerOrgId(ctx, directory) !== corridor.sendingOrg) {
     return fail('not_sending_wallet', `only ${corridor.sendingOrg} sends on ${corridor.id}`);
   }
   const bank = new BankReader(ctx.forModule(bankModuleName).state);
