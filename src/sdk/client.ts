@@ -111,6 +111,21 @@ export function requireAccount(client: Client): LocalAccount {
   return client.account;
 }
 
+/** The last request time each account signed with, in this process. */
+const lastSignedMs = new WeakMap<object, number>();
+
+/**
+ * A request time later than the last one this account signed with. The node accepts each signed
+ * POST once (a replay answers 401 replayed), and a signature over the same method, path, body and
+ * millisecond is the same signature: two identical requests sent in one millisecond (two quote
+ * requests for the same amount, say) must not look like a replay.
+ */
+function requestTimeMs(account: object): number {
+  const ms = Math.max(Date.now(), (lastSignedMs.get(account) ?? 0) + 1);
+  lastSignedMs.set(account, ms);
+  return ms;
+}
+
 async function sendRequest(
   client: Client,
   fetchFn: FetchFunction,
@@ -125,11 +140,12 @@ async function sendRequest(
   const headers: Record<string, string> = { accept: request.accept ?? jsonType };
   if (body !== undefined) headers['content-type'] = request.rawBody?.contentType ?? jsonType;
   if (request.signed === true) {
+    const account = requireAccount(client);
     const signature = signRequest(
-      requireAccount(client),
+      account,
       request.method,
       request.path,
-      Date.now(),
+      requestTimeMs(account),
       body === undefined ? undefined : utf8(body),
     );
     headers.authorization = authorizationHeader(signature);

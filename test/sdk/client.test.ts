@@ -2,7 +2,7 @@
 // transfer flow to finality, balances, a state proof checked against the validator set, the event
 // stream across a forced disconnect, and the server's errors as TallyError.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import WebSocket from 'ws';
 import { decodeStored, moduleKey } from '../../src/execution/index.ts';
 import { encodeValidatorSet } from '../../src/ledger/validator-set.ts';
@@ -170,6 +170,23 @@ describe('sdk client against a real node API', { timeout: 60_000 }, () => {
     });
     assert.equal((await getAccount(client, { id: bob })).creditsPosted, 2_500n);
     assert.equal((await getCurrency(client, { code: 'HKD' })).supply, 100_000n);
+  });
+
+  it('sends identical signed requests at once without the node taking the second for a replay', async () => {
+    const tx = sign(createAccount({ id: createBankId(), currency: 'HKD' }));
+    // The same body and path, signed while the clock stands still: only the request time the SDK
+    // picks can tell them apart.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    let answers: Awaited<ReturnType<typeof submitTransactions>>[];
+    try {
+      answers = await Promise.all(
+        [1, 2, 3].map(() => submitTransactions(client, { transactions: [tx] })),
+      );
+    } finally {
+      mock.timers.reset();
+    }
+    for (const { results } of answers) assert.deepEqual(results[0]?.txId, tx.txId);
+    await h.commitPending();
   });
 
   it('fetches an account’s state with its proof and verifies it against the validator set', async () => {
