@@ -1,21 +1,54 @@
 // `npm run bench -- --only network`: real validator processes on loopback (mutual TLS, durable LMDB),
 // fed by an open-loop load generator that submits pre-signed transfers in batches over the HTTP API
 // at a fixed rate, whatever the network answers, and learns finality from the WebSocket event
-// stream. Reports final transfers per second, finality latency percentiles and validators' memory.
+// stream. First the physical bound (this machine's all-core Ed25519 verification rate), then for
+// 1 and 4 validators a ladder of offered rates around the expected capacity: final transfers/s
+// beside the bound, finality latency from the client's view, and each validator's CPU and memory.
 import { WebSocket } from 'ws';
 import { BankWorkload } from '../src/cli/demo/bank-workload.ts';
 import { apiRequestDigest, formatAuthorization } from '../src/crypto/request-digest.ts';
 import type { KeyPair } from '../src/crypto/suite.ts';
 import { getSuite } from '../src/crypto/suites.ts';
+import { verifyBatch, verifyPool } from '../src/crypto/verify-batch.ts';
 import type { Transaction } from '../src/ledger/tx.ts';
 import { consensusDefaults } from '../src/node/genesis.ts';
 import { toHex, utf8 } from '../src/util/bytes.ts';
+import { TallyError } from '../src/util/errors.ts';
 import { TestNetwork } from '../test/e2e/harness.ts';
+import { batchRate, signedItems } from './ledger/crypto.ts';
+import {
+  drainMempools,
+  dueCount,
+  envNumber,
+  finalPerSecond,
+  formatStepRow,
+  type LadderStep,
+  ladderFractions,
+  ladderRates,
+  ladderStep,
+  loadLabel,
+  offeredRate,
+  writeLadder,
+} from './lib/load-ladder.ts';
+import { summarizeLatencies } from './lib/percentiles.ts';
+import { watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
 
 const batchTxsMax = 500;
 const tickMs = 50;
 const requestsInFlightMax = 32;
+const secondsDefault = 30;
+/** The capacity probe: short, at a rate meant to be past saturation. */
+const probeSecondsMax = 10;
+const probeRateDefault = { 1: 2500, 4: 800 } as const;
+/** A probe finalising this share of what it offered was not saturated: offer twice as much. */
+const probeSaturatedBelow = 0.9;
+const probeDoublingsMax = 2;
+const boundMeasureMs = 3000;
+const boundBatchItems = 2000;
+const drainTimeoutMs = 180_000;
+/** Transfers expire this long after they are signed, inside the mempool's 10-minute window. */
+const transferLifetimeMs = 9 * 60_000;
 
 type Finality = Map<string, { code: string; atMs: number }>;
 
@@ -45,6 +78,9 @@ function watchFinality(apiUrl: string, key: KeyPair, finality: Finality): Promis
 
 type Submitter = {
   submit(txs: readonly Transaction[]): void;
+  /** Ids the nodes admitted (hex). */
+  readonly admitted: string[];
+  /** Refused at admission, per code. */
   readonly rejected: Map<string, number>;
   inFlight(): number;
   settled(): Promise<void>;
@@ -52,7 +88,11 @@ type Submitter = {
 
 function createSubmitter(urls: readonly string[], key: KeyPair): Submitter {
   const rejected = new Map<string, number>();
+  const admitted: string[] = [];
   const pending = new Set<Promise<void>>();
+  const count = (code: string, n: number) => {
+    rejected.set(code, (rejected.get(code) ?? 0) + n);
+  };
   let next = 0;
   const post = async (url: string, txs: readonly Transaction[]) => {
     const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
@@ -68,23 +108,23 @@ function createSubmitter(urls: readonly string[], key: KeyPair): Submitter {
       results?: { status: string; code?: string }[];
       error?: { code: string };
     };
-    if (json.results === undefined) {
-      const code = json.error?.code ?? `http_${res.status}`;
-      rejected.set(code, (rejected.get(code) ?? 0) + txs.length);
-      return;
-    }
-    for (const r of json.results)
-      if (r.status === 'rejected')
-        rejected.set(r.code ?? '?', (rejected.get(r.code ?? '?') ?? 0) + 1);
+    if (json.results === undefined)
+      return count(json.error?.code ?? `http_${res.status}`, txs.length);
+    json.results.forEach((r, i) => {
+      if (r.status === 'rejected') count(r.code ?? '?', 1);
+      else admitted.push(toHex(txs[i]!.id));
+    });
   };
   return {
+    admitted,
     rejected,
     inFlight: () => pending.size,
     submit(txs) {
       for (let i = 0; i < txs.length; i += batchTxsMax) {
         const url = urls[next++ % urls.length]!;
-        const p = post(url, txs.slice(i, i + batchTxsMax)).catch((error: unknown) => {
-          rejected.set(`error: ${(error as Error).message}`, (rejected.get('error') ?? 0) + 1);
+        const batch = txs.slice(i, i + batchTxsMax);
+        const p = post(url, batch).catch((error: unknown) => {
+          count(`error: ${(error as Error).message}`, batch.length);
         });
         pending.add(p);
         void p.finally(() => pending.delete(p));
@@ -96,83 +136,48 @@ function createSubmitter(urls: readonly string[], key: KeyPair): Submitter {
   };
 }
 
-async function waitFinal(
-  ids: readonly Uint8Array[],
-  finality: Finality,
-  timeoutMs: number,
-): Promise<void> {
+/** Polls the finality map until every id is in it; answers how many never made it. */
+async function waitFinal(ids: readonly string[], finality: Finality, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
-  const hex = ids.map(toHex);
-  while (Date.now() < deadline) {
-    if (hex.every((h) => finality.has(h))) return;
+  let missing = ids.filter((id) => !finality.has(id));
+  while (missing.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
+    missing = missing.filter((id) => !finality.has(id));
   }
-  const missing = hex.filter((h) => !finality.has(h)).length;
-  throw new Error(`${missing} of ${ids.length} transactions not final after ${timeoutMs} ms`);
+  return missing.length;
 }
 
-async function residentBytes(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => /^tally_process_\w*resident_memory_bytes/.test(l));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
-}
-
-async function drainMempools(urls: readonly string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const sizes = await Promise.all(
-      urls.map(async (url) => {
-        const status = (await (await fetch(`${url}/v1/status`)).json()) as {
-          mempool: { txs: number };
-        };
-        return status.mempool.txs;
-      }),
-    );
-    if (sizes.every((n) => n === 0)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`mempools not drained after ${timeoutMs} ms`);
-}
-
-export type LoadResult = {
-  offeredPerSec: number;
-  finalPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  rssMaxBytes: number;
-  rejected: Record<string, number>;
+/** A running network under test, and what the generator needs to load it. */
+type Cluster = {
+  readonly validators: number;
+  readonly urls: readonly string[];
+  readonly pids: readonly number[];
+  readonly client: KeyPair;
+  readonly finality: Finality;
+  /** Fresh transfers between the funded accounts, signed now (so they expire late enough). */
+  transfers(count: number): Transaction[];
 };
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
+type StepOutcome = {
+  readonly step: LadderStep;
+  /** All final, first send to last final (the drain included), per second. */
+  readonly sustained: number;
+};
 
-/** Offers `rate` transfers a second for `seconds`; counts what became final within the window. */
-async function runLoad(
-  net: TestNetwork,
-  workload: BankWorkload,
-  finality: Finality,
-  submitter: Submitter,
-  rate: number,
-  seconds: number,
-): Promise<LoadResult> {
-  const txs = workload.transfers(Math.ceil(rate * seconds));
+/**
+ * Offers `rate` transfers a second for `seconds`, then waits until everything admitted is final and
+ * every mempool is empty, so the next step starts from an idle network. Latencies are measured
+ * over every admitted transfer, the drain included: past saturation, queueing is what users see.
+ */
+async function runStep(cluster: Cluster, rate: number, seconds: number): Promise<StepOutcome> {
+  const txs = cluster.transfers(Math.ceil(rate * seconds));
+  const submitter = createSubmitter(cluster.urls, cluster.client);
   const sentAt = new Map<string, number>();
-  const urls = net.nodes.map((n) => n.apiUrl);
-  let rssMax = 0;
-  const memory = setInterval(() => {
-    Promise.all(urls.map(residentBytes)).then(
-      (r) => {
-        rssMax = Math.max(rssMax, ...r);
-      },
-      () => {}, // a node busy or restarting misses one sample
-    );
-  }, 2000);
+  const watch = watchProcesses(cluster.pids);
   const start = Date.now();
   let sent = 0;
   while (sent < txs.length) {
-    const due = Math.min(txs.length, Math.floor(((Date.now() - start) / 1000) * rate));
+    const due = dueCount(Date.now() - start, rate, txs.length);
     if (due > sent && submitter.inFlight() < requestsInFlightMax) {
       const slice = txs.slice(sent, due);
       const now = Date.now();
@@ -182,160 +187,253 @@ async function runLoad(
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
-  const endMs = start + seconds * 1000;
+  const offered = offeredRate(txs.length, seconds, Date.now() - start, tickMs);
+  const nodes = watch.stop();
   await submitter.settled();
-  await new Promise((r) => setTimeout(r, 5000));
-  clearInterval(memory);
-  const warmupMs = start + Math.min(5000, (seconds * 1000) / 4);
-  let finalInWindow = 0;
+  const notFinal = await waitFinal(submitter.admitted, cluster.finality, drainTimeoutMs);
+  if (!(await drainMempools(cluster.urls, drainTimeoutMs)))
+    console.log(`  network: mempools not empty ${drainTimeoutMs} ms after the step`);
   const latencies: number[] = [];
-  for (const [id, at] of sentAt) {
-    const f = finality.get(id);
+  const finalAt: number[] = [];
+  for (const id of submitter.admitted) {
+    const f = cluster.finality.get(id);
     if (f === undefined) continue;
-    latencies.push(f.atMs - at);
-    if (f.atMs >= warmupMs && f.atMs <= endMs) finalInWindow++;
+    latencies.push(f.atMs - sentAt.get(id)!);
+    finalAt.push(f.atMs);
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    offeredPerSec: rate,
-    finalPerSec: finalInWindow / ((endMs - warmupMs) / 1000),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    rssMaxBytes: rssMax,
-    rejected: Object.fromEntries(submitter.rejected),
+  const rejected = [...submitter.rejected.values()].reduce((a, b) => a + b, 0);
+  if (rejected > 0)
+    console.log(
+      `  rejected at admission: ${JSON.stringify(Object.fromEntries(submitter.rejected))}`,
+    );
+  const fields = {
+    validators: cluster.validators,
+    offered,
+    final: finalPerSecond(finalAt, start, seconds),
+    rejected,
+    notFinal,
   };
+  const lastFinalMs = finalAt.reduce((a, b) => Math.max(a, b), start + 1);
+  return {
+    step: ladderStep(fields, summarizeLatencies(latencies), nodes),
+    sustained: finalAt.length / ((lastFinalMs - start) / 1000),
+  };
+}
+
+/**
+ * What the network finalises per second when offered more than it can take: a short run at the
+ * probe rate, doubled while the network keeps up with it. An overloaded probe's window can close
+ * before its first block is final, so the rate over the whole run, drain included, counts too.
+ */
+async function probeCapacity(cluster: Cluster, rate: number, seconds: number): Promise<number> {
+  let offered = rate;
+  for (let doublings = 0; ; doublings++) {
+    const { step, sustained } = await runStep(cluster, offered, seconds);
+    const capacity = Math.max(step.final, sustained);
+    console.log(
+      `  ${validatorsName(cluster.validators)} capacity probe: ${formatStepRow(step)}; ` +
+        `sustained ${Math.round(sustained)}/s`,
+    );
+    if (capacity < step.offered * probeSaturatedBelow || doublings === probeDoublingsMax)
+      return capacity;
+    offered *= 2;
+  }
+}
+
+/** A network of `n` validators, started, with the workload's currencies and funded accounts. */
+async function openCluster(
+  n: number,
+  blockTxsMax: number,
+): Promise<{ cluster: Cluster; close(): Promise<void> }> {
+  const options = { chainId: 'tally-e2e', accounts: 2000, users: 64 };
+  // A run id per batch keeps transfer ids unique across the steps of this run and across runs.
+  const runIdBase = Date.now() % 1_000_000;
+  let runs = 0;
+  const workload = () =>
+    new BankWorkload({
+      ...options,
+      expiresAtMs: Date.now() + transferLifetimeMs,
+      runId: runIdBase + ++runs,
+      seed: runs,
+    });
+  const setup = workload();
+  const net = await TestNetwork.create(n, {
+    extraKeys: { orgIndex: 0, keys: [setup.issuer, ...setup.users] },
+    consensus: { blockTxsMax, roundTimeoutMs: 2000, emptyBlockDelayMs: 200 },
+  });
+  let socket: WebSocket | undefined;
+  const close = async () => {
+    socket?.close();
+    await net.close();
+  };
+  try {
+    net.startAll();
+    await net.waitAllReady(60_000);
+    const urls = net.nodes.map((node) => node.apiUrl);
+    const client = net.clientKey(0);
+    const finality: Finality = new Map();
+    socket = await watchFinality(urls[0]!, client, finality);
+    const submitter = createSubmitter(urls, client);
+    for (const phase of setup.setupPhases()) {
+      submitter.submit(phase);
+      await submitter.settled();
+      const missing = await waitFinal(
+        phase.map((t) => toHex(t.id)),
+        finality,
+        120_000,
+      );
+      if (missing > 0)
+        throw new TallyError(
+          'bench_setup_not_final',
+          `network setup: ${missing} transactions not final`,
+        );
+    }
+    const pids = net.nodes.map((node) => node.process?.pid ?? Number.NaN);
+    const transfers = (count: number) => workload().transfers(count);
+    return { cluster: { validators: n, urls, pids, client, finality, transfers }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export type NetworkBenchOptions = {
   readonly validators: number;
-  /** Offered load for the saturation run, transfers per second. */
-  readonly saturationRate: number;
+  /** Each ladder step's length. */
   readonly seconds: number;
   readonly blockTxsMax: number;
+  /** Expected capacity, transfers/s; probed when absent. */
+  readonly capacity: number | undefined;
+  /** Offered rate of the capacity probe. */
+  readonly probeRate: number;
 };
 
-function envNumber(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`${name}: expected a positive number, got ${value}`);
-  return n;
+const validatorsName = (n: number) => (n === 1 ? '1 validator' : `${n} validators`);
+
+function reportStep(report: Report, name: string, step: LadderStep, bound: number): void {
+  const at = `at ${loadLabel(step.load ?? Number.NaN)}`;
+  report(`${name}: offered tx/s ${at}`, step.offered, 'tx/s');
+  report(`${name}: final tx/s ${at}`, step.final, 'tx/s');
+  report(`${name}: final tx/s ${at} as % of bound`, (100 * step.final) / bound, '%');
+  report(`${name}: finality p50 ${at}`, step.p50, 'ms');
+  report(`${name}: finality p90 ${at}`, step.p90, 'ms');
+  report(`${name}: finality p99 ${at}`, step.p99, 'ms');
+  report(`${name}: finality max ${at}`, step.max, 'ms');
+  report(`${name}: rejected at admission ${at}`, step.rejected, 'tx');
+  report(
+    `${name}: busiest validator CPU ${at}`,
+    Math.max(...step.nodes.map((x) => x.cpuPct)),
+    '% of a core',
+  );
+  report(
+    `${name}: largest validator RSS ${at}`,
+    Math.max(...step.nodes.map((x) => x.rssMaxMiB)),
+    'MiB',
+  );
 }
 
-/** The network group: one validator, then four, each saturated, then at half the rate it reached. */
+/** One validator count: capacity (probed or given), then the ladder around it. */
+export async function benchNetworkOf(
+  options: NetworkBenchOptions,
+  verifyRate: number,
+  report: Report,
+  ladder: LadderStep[],
+): Promise<void> {
+  const n = options.validators;
+  const name = validatorsName(n);
+  const bound = verifyRate / n;
+  report(`${name}: bound (all-core Ed25519 verifies/s / ${n})`, bound, 'tx/s');
+  const { cluster, close } = await openCluster(n, options.blockTxsMax);
+  try {
+    const probeSeconds = Math.min(options.seconds, probeSecondsMax);
+    const capacity =
+      options.capacity ?? (await probeCapacity(cluster, options.probeRate, probeSeconds));
+    if (!(capacity > 0))
+      throw new TallyError(
+        'bench_no_capacity',
+        `${name}: nothing became final in the capacity probe`,
+      );
+    const source = options.capacity === undefined ? 'probed' : 'given';
+    report(`${name}: expected capacity (${source})`, capacity, 'tx/s');
+    report(`${name}: expected capacity as % of bound`, (100 * capacity) / bound, '%');
+    const rates = ladderRates(capacity);
+    let best = 0;
+    for (const [i, rate] of rates.entries()) {
+      const load = ladderFractions[i]!;
+      const step = { ...(await runStep(cluster, rate, options.seconds)).step, load, bound };
+      ladder.push(step);
+      console.log(`  ${name} ${loadLabel(load)}: ${formatStepRow(step)}`);
+      reportStep(report, name, step, bound);
+      best = Math.max(best, step.final);
+    }
+    const top = ladder.at(-1)!;
+    if (top.final >= top.offered * probeSaturatedBelow)
+      console.log(
+        `  ${name}: kept up with ${loadLabel(top.load!)}, so the capacity was underestimated; ` +
+          `set TALLY_BENCH_CAPACITY_${n} higher for a ladder that reaches saturation`,
+      );
+    report(`${name}: most final tx/s on the ladder`, best, 'tx/s');
+    report(`${name}: most final tx/s on the ladder as % of bound`, (100 * best) / bound, '%');
+  } finally {
+    await close();
+  }
+}
+
+/** This machine's all-core Ed25519 verification rate, as the ledger group measures it. */
+async function measureVerifyRate(): Promise<number> {
+  await verifyPool().warm(); // worker start-up is not part of the rate
+  return batchRate(verifyBatch, signedItems('ed25519', boundBatchItems), boundMeasureMs);
+}
+
+/**
+ * The network group: the physical bound, a ladder on 1 validator and on 4, then the per-step table
+ * (bench/results/network.steps.json) and the throughput-latency chart (network.svg).
+ */
 export function networkSteps(): { label: string; run: (report: Report) => Promise<void> }[] {
-  const seconds = envNumber('TALLY_BENCH_SECONDS', 60);
+  const seconds = envNumber('TALLY_BENCH_SECONDS', secondsDefault);
   const blockTxsMax = envNumber('TALLY_BENCH_BLOCK_TXS', consensusDefaults.blockTxsMax);
+  const ladder: LadderStep[] = [];
+  let verifyRate = Number.NaN;
+  const validatorsStep = (n: 1 | 4) => ({
+    label: validatorsName(n),
+    run: (report: Report) =>
+      benchNetworkOf(
+        {
+          validators: n,
+          seconds,
+          blockTxsMax,
+          capacity: envNumber(`TALLY_BENCH_CAPACITY_${n}`),
+          probeRate: envNumber(`TALLY_BENCH_RATE_${n}`, probeRateDefault[n]),
+        },
+        verifyRate,
+        report,
+        ladder,
+      ),
+  });
   return [
     {
-      label: '1 validator',
-      run: (report) =>
-        benchNetworkOf(
-          {
-            validators: 1,
-            saturationRate: envNumber('TALLY_BENCH_RATE_1', 2500),
-            seconds,
-            blockTxsMax,
-          },
-          report,
-        ),
+      label: 'physical bound',
+      run: async (report) => {
+        verifyRate = await measureVerifyRate();
+        report(
+          'ed25519 verify, all cores (verifyBatch): the physical bound',
+          verifyRate,
+          'verifies/s',
+        );
+      },
     },
+    validatorsStep(1),
+    validatorsStep(4),
     {
-      label: '4 validators',
-      run: (report) =>
-        benchNetworkOf(
-          {
-            validators: 4,
-            saturationRate: envNumber('TALLY_BENCH_RATE_4', 800),
-            seconds,
-            blockTxsMax,
-          },
-          report,
-        ),
+      label: 'steps and chart',
+      run: async () => {
+        const labels = {
+          title: 'Tally network: throughput against finality latency',
+          x: 'final transfers/s',
+          y: 'finality latency',
+        };
+        writeLadder('network', labels, ladder);
+      },
     },
   ];
-}
-
-export async function benchNetworkOf(options: NetworkBenchOptions, report: Report): Promise<void> {
-  const { validators: n } = options;
-  const workload = new BankWorkload({
-    chainId: 'tally-e2e',
-    accounts: 2000,
-    users: 64,
-    expiresAtMs: Date.now() + 9 * 60_000,
-    runId: Date.now() % 1_000_000,
-  });
-  const net = await TestNetwork.create(n, {
-    extraKeys: { orgIndex: 0, keys: [workload.issuer, ...workload.users] },
-    consensus: { blockTxsMax: options.blockTxsMax, roundTimeoutMs: 2000, emptyBlockDelayMs: 200 },
-  });
-  try {
-    net.startAll();
-    await net.waitAllReady(60_000);
-    const client = net.clientKey(0);
-    const finality: Finality = new Map();
-    const socket = await watchFinality(net.nodes[0]!.apiUrl, client, finality);
-    const submitter = createSubmitter(
-      net.nodes.map((node) => node.apiUrl),
-      client,
-    );
-    for (const phase of workload.setupPhases()) {
-      submitter.submit(phase);
-      await submitter.settled();
-      await waitFinal(
-        phase.map((t) => t.id),
-        finality,
-        120_000,
-      );
-    }
-    const saturated = await runLoad(
-      net,
-      workload,
-      finality,
-      submitter,
-      options.saturationRate,
-      options.seconds,
-    );
-    report(
-      `${n} validator(s): final transfers/s at ${options.saturationRate}/s offered`,
-      saturated.finalPerSec,
-      'tx/s',
-    );
-    report(
-      `${n} validator(s): max resident memory of a validator`,
-      saturated.rssMaxBytes / 2 ** 20,
-      'MiB',
-    );
-    // The half-load run must not inherit the saturation run's queue: wait until the pool is empty.
-    await drainMempools(
-      net.nodes.map((node) => node.apiUrl),
-      120_000,
-    );
-    const half = Math.max(50, Math.round(saturated.finalPerSec / 2));
-    const halfLoad = await runLoad(
-      net,
-      workload,
-      finality,
-      createSubmitter(
-        net.nodes.map((x) => x.apiUrl),
-        client,
-      ),
-      half,
-      Math.min(30, options.seconds),
-    );
-    report(`${n} validator(s): finality p50 at ${half}/s`, halfLoad.p50Ms, 'ms');
-    report(`${n} validator(s): finality p99 at ${half}/s`, halfLoad.p99Ms, 'ms');
-    report(
-      `${n} validator(s): final transfers/s at ${half}/s offered`,
-      halfLoad.finalPerSec,
-      'tx/s',
-    );
-    const rejected = { ...saturated.rejected, ...halfLoad.rejected };
-    if (Object.keys(rejected).length > 0)
-      console.log(`  rejected at admission: ${JSON.stringify(rejected)}`);
-    socket.close();
-  } finally {
-    await net.close();
-  }
 }

@@ -358,34 +358,6 @@ export async function mapConcurrent<T>(
   return out;
 }
 
-async function residentBytes(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => /^tally_process_\w*resident_memory_bytes/.test(l));
-  return line === undefined ? 0 : Number(line.split(' ').pop());
-}
-
-/** Samples every validator's RSS every 2 s until stopped; answers the largest seen. */
-export function sampleMemory(urls: readonly string[]): () => number {
-  let max = 0;
-  const timer = setInterval(() => {
-    Promise.all(urls.map(residentBytes)).then(
-      (r) => {
-        max = Math.max(max, ...r);
-      },
-      () => {}, // a busy node misses one sample
-    );
-  }, 2000);
-  return () => {
-    clearInterval(timer);
-    return max;
-  };
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
 /** A client with the sending wallet's key on the FX provider's node: where quotes come from. */
 export function quoterOf(corridor: Corridor): Client {
   const hk = corridor.orgs.get(corridorOrgs.sendingOrg)!;

@@ -23,6 +23,17 @@ import {
 } from '../src/sdk/index.ts';
 import { toHex } from '../src/util/bytes.ts';
 import { TestNetwork } from '../test/e2e/harness.ts';
+import {
+  countingWindow,
+  dueCount,
+  formatStepRow,
+  type LadderStep,
+  ladderStep,
+  offeredRate,
+  writeLadder,
+} from './lib/load-ladder.ts';
+import { type LatencySummary, percentile, summarizeLatencies } from './lib/percentiles.ts';
+import { type ProcessUsage, watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
 import {
   type Codes,
@@ -35,10 +46,8 @@ import {
   mapConcurrent,
   openOrgs,
   partiesOf,
-  percentile,
   quoterOf,
   type SignedTx,
-  sampleMemory,
   setUpCorridor,
   submitBatch,
   submitBatchMax,
@@ -54,13 +63,17 @@ const tickMs = 50;
 const requestsInFlightMax = 32;
 const sealConcurrency = 64;
 const quoteConcurrency = 32;
+const quoteAttemptsMax = 10;
+const quoteRetryJitterMs = 20;
 /** Quotes live 60 s: the window opens at the latest this long after the first quote was fetched. */
 const prefetchMsMax = 20_000;
 /** HKD 100.00 a remittance; the bank's fee comes on top. */
 const sendAmount = 10_000n;
+const sendAmountSpread = 100;
 const drainTimeoutMs = 180_000;
 const gatewayRate = 10;
 const target = { rate: 500, p50Ms: 500, p99Ms: 1000 };
+const validatorsCount = 4;
 
 type Sealed = {
   id: Uint8Array;
@@ -95,6 +108,29 @@ async function sealSends(
   });
   cost.sealMs += performance.now() - t0;
   return sealed;
+}
+
+/**
+ * The quote for the k-th send. Identical quote requests signed in the same millisecond would carry
+ * the same signature, which the node refuses as a replay: the amount varies by a few cents from
+ * one send to the next, and a request refused as a replay anyway is signed again, a moment later.
+ */
+async function fetchQuote(quoter: Client, k: number): Promise<SignedQuote> {
+  const amount = sendAmount + BigInt(k % sendAmountSpread);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestQuote(quoter, {
+        sendCurrency: 'HKD',
+        receiveCurrency: 'PHP',
+        sendAmount: amount,
+      });
+    } catch (error) {
+      const replayed = error instanceof TallyError && error.details.reason === 'replayed';
+      if (!replayed || attempt === quoteAttemptsMax) throw error;
+      // Workers retrying in step would collide again: a random pause spreads them out.
+      await new Promise((r) => setTimeout(r, 1 + Math.random() * quoteRetryJitterMs));
+    }
+  }
 }
 
 /** Quotes fetched and sends signed in order; `built()` is how many from the start are ready. */
@@ -139,11 +175,7 @@ function startSigning(
   const worker = async () => {
     while (next < sealed.length) {
       const i = next++;
-      const quote = await requestQuote(quoter, {
-        sendCurrency: 'HKD',
-        receiveCurrency: 'PHP',
-        sendAmount,
-      });
+      const quote = await fetchQuote(quoter, i);
       const t0 = performance.now();
       slots[i] = sign(sealed[i]!, quote);
       cost.signMs += performance.now() - t0;
@@ -173,9 +205,12 @@ export type LoadResult = {
   finalPerSec: number;
   /** All completed, first send to last final (the drain included): the sustained rate. */
   completedPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  rssMaxBytes: number;
+  /** End to end, send to final, of the completed remittances (ms). */
+  latency: LatencySummary;
+  /** Each validator's CPU and largest resident set while the generator offered load. */
+  nodes: ProcessUsage[];
+  /** Refused at admission (also counted in codes). */
+  refused: number;
   /** Refused at admission, executed with a code other than ok, or never final. */
   codes: Codes;
 };
@@ -185,6 +220,7 @@ type Bench = {
   readonly corridor: Corridor;
   readonly finality: Finality;
   readonly urls: readonly string[];
+  readonly pids: readonly number[];
   /** What each beneficiary should hold: the receive amounts of its completed remittances. */
   readonly expected: bigint[];
 };
@@ -200,20 +236,19 @@ async function runLoad(
   const client = bench.corridor.orgs.get(corridorOrgs.sendingOrg)!.client;
   const sentAt = new Map<string, number>();
   const admitted: string[] = [];
-  const codes: Codes = new Map();
+  const refused: Codes = new Map();
   const inFlight = new Set<Promise<void>>();
-  const stopMemory = sampleMemory(bench.urls);
+  const watch = watchProcesses(bench.pids);
   const start = Date.now();
   let sent = 0;
   while (sent < prepared.length) {
-    const scheduled = Math.floor(((Date.now() - start) / 1000) * rate);
-    const due = Math.min(prepared.length, scheduled, pipeline.built());
+    const due = Math.min(dueCount(Date.now() - start, rate, prepared.length), pipeline.built());
     if (due > sent && inFlight.size < requestsInFlightMax) {
       for (let i = sent; i < due; i += submitBatchMax) {
         const txs = prepared.slice(i, Math.min(due, i + submitBatchMax)).map((p) => p.tx);
         const now = Date.now();
         for (const t of txs) sentAt.set(t.txId, now);
-        const p = submitBatch(client, txs, codes).then((ids) => {
+        const p = submitBatch(client, txs, refused).then((ids) => {
           admitted.push(...ids);
         });
         inFlight.add(p);
@@ -223,13 +258,13 @@ async function runLoad(
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
-  const offeredPerSec = prepared.length / (Math.max(Date.now() - start, seconds * 1000) / 1000);
+  const offeredPerSec = offeredRate(prepared.length, seconds, Date.now() - start, tickMs);
+  const nodes = watch.stop();
   await Promise.all(inFlight);
+  const codes: Codes = new Map(refused);
   const notFinal = await waitFinal(admitted, bench.finality, drainTimeoutMs);
   if (notFinal > 0) countCode(codes, 'not_final', notFinal);
-  const rssMaxBytes = stopMemory();
-  const endMs = start + seconds * 1000;
-  const warmupMs = start + Math.min(5000, (seconds * 1000) / 4);
+  const { fromMs: warmupMs, toMs: endMs } = countingWindow(start, seconds);
   let finalInWindow = 0;
   let lastFinalMs = start;
   const latencies: number[] = [];
@@ -246,14 +281,13 @@ async function runLoad(
     lastFinalMs = Math.max(lastFinalMs, f.atMs);
     if (f.atMs >= warmupMs && f.atMs <= endMs) finalInWindow++;
   }
-  latencies.sort((a, b) => a - b);
   return {
     offeredPerSec,
     finalPerSec: finalInWindow / ((endMs - warmupMs) / 1000),
     completedPerSec: latencies.length / (Math.max(lastFinalMs - start, 1) / 1000),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    rssMaxBytes,
+    latency: summarizeLatencies(latencies),
+    nodes,
+    refused: [...refused.values()].reduce((a, b) => a + b, 0),
     codes,
   };
 }
@@ -263,8 +297,8 @@ async function runGateway(bench: Bench, first: number, rate: number, seconds: nu
   const { corridor } = bench;
   const hk = corridor.orgs.get(corridorOrgs.sendingOrg)!;
   const n = Math.ceil(rate * seconds);
-  const quotes = await mapConcurrent(n, quoteConcurrency, () =>
-    requestQuote(quoterOf(corridor), { sendCurrency: 'HKD', receiveCurrency: 'PHP', sendAmount }),
+  const quotes = await mapConcurrent(n, quoteConcurrency, (i) =>
+    fetchQuote(quoterOf(corridor), first + i),
   );
   const codes: Codes = new Map();
   const latencies: number[] = [];
@@ -338,7 +372,12 @@ function formatCodes(codes: Codes): string {
 }
 
 /** One offered rate: build (seal, then quote and sign just ahead), offer, report what it did. */
-async function runRate(bench: Bench, rate: number, seconds: number, cost: BuildCost) {
+async function runRate(
+  bench: Bench,
+  rate: number,
+  seconds: number,
+  cost: BuildCost,
+): Promise<LoadResult> {
   const { corridor } = bench;
   const n = Math.ceil(rate * seconds);
   const sealed = await sealSends(corridor, cost.sends, n, cost);
@@ -351,9 +390,18 @@ async function runRate(bench: Bench, rate: number, seconds: number, cost: BuildC
   report(`${at}: offered as sent`, r.offeredPerSec, 'remit/s');
   report(`${at}: final remittances/s in the window`, r.finalPerSec, 'remit/s');
   report(`${at}: completed/s, first send to last final`, r.completedPerSec, 'remit/s');
-  report(`${at}: end to end p50`, r.p50Ms, 'ms');
-  report(`${at}: end to end p99`, r.p99Ms, 'ms');
-  report(`${at}: max resident memory of a validator`, r.rssMaxBytes / 2 ** 20, 'MiB');
+  report(`${at}: end to end p50`, r.latency.p50, 'ms');
+  report(`${at}: end to end p90`, r.latency.p90, 'ms');
+  report(`${at}: end to end p99`, r.latency.p99, 'ms');
+  report(`${at}: end to end max`, r.latency.max, 'ms');
+  report(`${at}: refused at admission`, r.refused, 'remit');
+  const cpu = r.nodes.map((x) => x.cpuPct);
+  report(`${at}: busiest validator CPU`, Math.max(...cpu), '% of a core');
+  report(
+    `${at}: max resident memory of a validator`,
+    Math.max(...r.nodes.map((x) => x.rssMaxMiB)),
+    'MiB',
+  );
   const failed = [...r.codes.values()].reduce((a, b) => a + b, 0);
   report(`${at}: not completed`, failed, 'remit');
   for (const [code, count] of r.codes) report(`${at}: not completed, ${code}`, count, 'remit');
@@ -361,7 +409,8 @@ async function runRate(bench: Bench, rate: number, seconds: number, cost: BuildC
     `  remittance ${at}: ${prebuilt} of ${n} built before the window; codes other than ok: ${formatCodes(r.codes)}`,
   );
   if (rate === target.rate) {
-    const met = r.p50Ms <= target.p50Ms && r.p99Ms <= target.p99Ms && r.finalPerSec >= rate * 0.95;
+    const { p50, p99 } = r.latency;
+    const met = p50 <= target.p50Ms && p99 <= target.p99Ms && r.finalPerSec >= rate * 0.95;
     console.log(
       `  issue #5 target at ${rate}/s (p50 <= ${target.p50Ms} ms, p99 <= ${target.p99Ms} ms, all final): ${met ? 'met' : 'not met'}`,
     );
@@ -369,11 +418,23 @@ async function runRate(bench: Bench, rate: number, seconds: number, cost: BuildC
   return r;
 }
 
+/** A rate's figures as a ladder step (bench/results/remittance.steps.json). */
+function stepOf(r: LoadResult): LadderStep {
+  const fields = {
+    validators: validatorsCount,
+    offered: r.offeredPerSec,
+    final: r.finalPerSec,
+    rejected: r.refused,
+    notFinal: r.codes.get('not_final') ?? 0,
+  };
+  return ladderStep(fields, r.latency, r.nodes);
+}
+
 export async function benchRemittance(
   options: RemittanceBenchOptions,
   report: Report,
 ): Promise<void> {
-  const net = await TestNetwork.create(4);
+  const net = await TestNetwork.create(validatorsCount);
   try {
     net.startAll();
     await net.waitAllReady(60_000);
@@ -386,14 +447,24 @@ export async function benchRemittance(
       corridor,
       finality,
       urls: net.nodes.map((n) => n.apiUrl),
+      pids: net.nodes.map((n) => n.process?.pid ?? Number.NaN),
       expected: corridor.beneficiaries.map(() => 0n),
     };
     const cost: BuildCost = { sends: 0, sealMs: 0, quoteMs: 0, signMs: 0 };
     let saturation = 0;
+    const steps: LadderStep[] = [];
     for (const rate of options.rates) {
       const r = await runRate(bench, rate, options.seconds, cost);
       saturation = Math.max(saturation, r.finalPerSec, r.completedPerSec);
+      steps.push(stepOf(r));
+      console.log(`  remittance at ${rate}/s offered: ${formatStepRow(steps.at(-1)!)}`);
     }
+    const labels = {
+      title: 'Tally remittance HKD-PHP: throughput against latency',
+      x: 'completed remittances/s',
+      y: 'end-to-end latency',
+    };
+    writeLadder('remittance', labels, steps);
     report('saturation: most remittances/s completed at any offered rate', saturation, 'remit/s');
     report(
       'wallet build: sealing, wall time per send (4 recipients, 64 at once)',

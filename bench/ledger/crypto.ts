@@ -22,7 +22,7 @@ const batchItems = 2000;
 const hashInputBytes = [32, 64, 200] as const;
 
 /** Signed items over `keysPerSuite` keys, so verification sees a realistic spread of cached keys. */
-function signedItems(suite: SuiteId, count: number): VerifyItem[] {
+export function signedItems(suite: SuiteId, count: number): VerifyItem[] {
   const signer = getSuite(suite);
   const keys = Array.from({ length: keysPerSuite }, () => signer.generateKeyPair());
   return Array.from({ length: count }, (_, i) => {
@@ -39,7 +39,7 @@ function signedItems(suite: SuiteId, count: number): VerifyItem[] {
 
 type Rates = { single: number; batch: number; workers: number; threadPool: number };
 
-async function batchRate(
+export async function batchRate(
   verify: (items: readonly VerifyItem[]) => Promise<boolean[]>,
   items: readonly VerifyItem[],
   durationMs: number,

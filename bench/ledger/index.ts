@@ -1,8 +1,6 @@
 // The `ledger` benchmark group (issue: ledger foundation): codec, crypto, state tree, execution, and
 // the durable commit of bank transfers.
-import type { Report } from '../lib/report.ts';
-
-type Step = { label: string; run: (report: Report) => Promise<void> };
+import type { Step } from '../lib/report.ts';
 
 export async function ledgerSteps(): Promise<Step[]> {
   const [{ benchCodec }, { benchCrypto }, { benchBankExecution }, { benchCommit }] =

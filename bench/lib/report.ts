@@ -2,6 +2,23 @@
 
 export type BenchResult = { name: string; value: number; unit: string };
 export type Report = (name: string, value: number, unit: string) => void;
+/** Tells the harness where a long step is (shown beside its progress bar), e.g. 'building: 40%'. */
+export type Progress = (detail: string) => void;
+/** One labelled part of a group; the harness runs a group's steps in order. */
+export type Step = { label: string; run: (report: Report, progress: Progress) => Promise<void> };
+
+/** 1,234 for large figures, three significant digits for small ones. */
+export function formatValue(value: number): string {
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toPrecision(3);
+}
+
+/** The middle sample: on a shared machine a sample now and then loses the CPU, and a mean counts it. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median: no samples');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
 
 /** Runs `fn` repeatedly for at least `durationMs` and returns operations per second. */
 export async function measureRate(

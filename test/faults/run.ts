@@ -61,7 +61,7 @@ function readOptions() {
 
 async function main(): Promise<void> {
   const options = readOptions();
-  const replay = `npm run test:faults -- --seed ${options.seed} --iterations ${options.iterations} --partitions ${options.partitions} --byzantine-seconds ${options.byzantineSeconds}${options.disk ? ' --disk' : ''}`;
+  const replay = `npm run test:faults -- --seed ${options.seed} --iterations ${options.iterations} --partitions ${options.partitions} --byzantine-seconds ${options.byzantineSeconds}${options.ratePerSec === 50 ? '' : ` --rate ${options.ratePerSec}`}${options.disk ? ' --disk' : ''}`;
   console.log(`fault suite: seed ${options.seed} (replay: ${replay})`);
   const startedMs = Date.now();
   const prng = new Prng(options.seed);

@@ -1,0 +1,68 @@
+// /proc parsing for the benchmarks' per-validator CPU and memory, on samples captured from a Node
+// process on the development machine, and on this test's own process.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  cpuPercent,
+  parseStatCpuTicks,
+  parseStatusMemoryKiB,
+  watchProcesses,
+} from '../../bench/lib/proc-stats.ts';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+const onLinux = process.platform === 'linux';
+
+test('reads utime + stime from a captured /proc/PID/stat', () => {
+  // utime 108, stime 60 in that sample
+  assert.equal(parseStatCpuTicks(fixture('node-proc-stat.txt')), 168);
+});
+
+test('reads the fields after a command name holding spaces and parentheses', () => {
+  const sample = fixture('node-proc-stat.txt').replace('(node)', '(a b) (c)');
+  assert.equal(parseStatCpuTicks(sample), 168);
+});
+
+test('error: a stat line cut short', () => {
+  assert.throws(() => parseStatCpuTicks('11304 (node) S 1 2 3'), /utime\/stime not integers/);
+  assert.throws(() => parseStatCpuTicks('garbage'), /no "\)" closing the command name/);
+});
+
+test('reads VmRSS and VmHWM from a captured /proc/PID/status', () => {
+  assert.deepEqual(parseStatusMemoryKiB(fixture('node-proc-status.txt')), {
+    rssKiB: 207608,
+    hwmKiB: 207608,
+  });
+});
+
+test('error: a status without VmRSS', () => {
+  const text = fixture('node-proc-status.txt').replace(/^VmRSS:.*$/m, '');
+  assert.throws(() => parseStatusMemoryKiB(text), /no VmRSS line/);
+});
+
+test('cpu percent is CPU time over wall time, per core', () => {
+  assert.equal(cpuPercent(100, 100, 1000), 100);
+  assert.equal(cpuPercent(300, 100, 2000), 150);
+  assert.equal(cpuPercent(0, 100, 5000), 0);
+  assert.throws(() => cpuPercent(1, 100, 0), /wall time must be positive/);
+});
+
+test('watches a live process: some CPU time and a resident set', { skip: !onLinux }, async () => {
+  const watch = watchProcesses([process.pid], 10);
+  const until = performance.now() + 200;
+  let spin = 0;
+  while (performance.now() < until) spin++;
+  await new Promise((r) => setTimeout(r, 30));
+  const [usage] = watch.stop();
+  assert.ok(spin > 0);
+  assert.ok(usage !== undefined && usage.cpuPct > 0);
+  assert.ok(usage.rssMaxMiB > 1);
+});
+
+test('a process that is gone reads as NaN, not a failure', () => {
+  const [usage] = watchProcesses([2 ** 22 + 1]).stop();
+  assert.ok(Number.isNaN(usage!.cpuPct));
+  assert.ok(Number.isNaN(usage!.rssMaxMiB));
+});
