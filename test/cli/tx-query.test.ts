@@ -221,7 +221,7 @@ describe('tally tx and query help', () => {
         names,
         group === 'tx'
           ? ['send', 'transfer', 'issue', 'create-account', 'register-currency']
-          : ['account', 'balance', 'tx', 'block', 'state', 'validators', 'status'],
+          : ['account', 'balance', 'tx', 'block', 'state', 'validators', 'evidence', 'status'],
       );
       for (const command of parent.commands) {
         let text = '';

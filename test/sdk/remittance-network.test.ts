@@ -207,6 +207,8 @@ describe('remittance through the SDK and tally remit on four validators', {
       const credited = await getBalance(ph, { accountId: ids.beneficiary });
       assert.equal(credited.balance, signed.quote.receiveAmount);
 
+      // The accept is final on ph-wallet's node; hk-wallet's node may be a block behind.
+      await waitForTransaction(hk, { txId: accepted.txId, timeoutMs: 60_000 });
       const { messages } = await getPacs002(hk, { id });
       assert.ok(messages.length >= 1);
       assert.equal(messages.at(-1)?.txStatus, 'ACCC');
