@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { initNetwork } from '../../src/cli/network/init.ts';
 import { loadNetwork, type Network } from '../../src/cli/network/network.ts';
 import { planNetwork } from '../../src/cli/network/plan.ts';
+import { nodeHeapFlags } from '../../src/cli/network/processes.ts';
 import { loadKeyFile } from '../../src/crypto/keyfile.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import {
@@ -140,7 +141,8 @@ export class TestNetwork {
     const flags = process.env.TALLY_E2E_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
     const child = spawn(
       process.execPath,
-      [...flags, cliPath, 'node', 'start', '--config', n.configPath],
+      // The heap cap `tally network up` and `npm start` give their nodes.
+      [...flags, ...nodeHeapFlags(flags), cliPath, 'node', 'start', '--config', n.configPath],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, TALLY_LOG_LEVEL: 'info' },

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { TallyError } from '../../util/errors.ts';
 import type { NetworkNode } from './network.ts';
 import { keyPassphraseEnv } from './node-config.ts';
 
@@ -15,10 +16,36 @@ export const pollIntervalMs = 100;
 const tallyBin = fileURLToPath(new URL('../../../bin/tally.mjs', import.meta.url));
 
 /** The argv that runs `tally node start` for a node, under the loader flags this process has. */
+/**
+ * V8's old-generation limit for a node process, MiB. Left to itself on a large machine V8 lets
+ * garbage pile up to gigabytes before it collects; one validator taking 2,000 transfers a second
+ * kept about 200 MiB live, grew to 680 MiB anonymous memory uncapped and stayed near 350 MiB with a
+ * 384 MiB cap at the same throughput. TALLY_NODE_HEAP_MIB overrides it; 0 leaves V8's default.
+ */
+export const nodeHeapMiBDefault = 512;
+
+/** The flag that caps a node process's heap, unless the caller already passes one. */
+export function nodeHeapFlags(inherited: readonly string[]): string[] {
+  if (inherited.some((flag) => flag.startsWith('--max-old-space-size'))) return [];
+  const env = process.env.TALLY_NODE_HEAP_MIB;
+  const mib = env === undefined || env === '' ? nodeHeapMiBDefault : Number(env);
+  if (!Number.isSafeInteger(mib) || mib < 0)
+    throw new TallyError('config_invalid', `TALLY_NODE_HEAP_MIB: expected whole MiB, got ${env}`);
+  return mib === 0 ? [] : [`--max-old-space-size=${mib}`];
+}
+
 export function nodeStartArgs(configPath: string): string[] {
   // A debugger flag would make every child fight for the same inspector port.
   const flags = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
-  return [...flags, tallyBin, 'node', 'start', '--config', resolve(configPath)];
+  return [
+    ...flags,
+    ...nodeHeapFlags(flags),
+    tallyBin,
+    'node',
+    'start',
+    '--config',
+    resolve(configPath),
+  ];
 }
 
 export function readPid(pidPath: string): number | undefined {
