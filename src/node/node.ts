@@ -5,30 +5,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../api/server.ts';
-import { createRemittanceModule } from '../apps/remittance/module.ts';
 import type { ConsensusConfig } from '../consensus/index.ts';
-import { loadKeyFile } from '../crypto/keyfile.ts';
 import type { KeyPair } from '../crypto/suite.ts';
 import { getSuite } from '../crypto/suites.ts';
 import { BlockExecutor } from '../execution/block-executor.ts';
 import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
 import { createMempool, type Mempool } from '../mempool/index.ts';
-import { createBankModule } from '../modules/bank/index.ts';
-import {
-  createDirectory,
-  createIdentityModule,
-  type Directory,
-  orgAuthority,
-} from '../modules/identity/index.ts';
 import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
 import { isStorageFailure, openStore, type Store } from '../storage/index.ts';
-import { bytesEqual } from '../util/bytes.ts';
-import { TallyError } from '../util/errors.ts';
 import { BlockChecker } from './block-check.ts';
 import { createNodeOutbound } from './byzantine/index.ts';
 import { Catchup, restoreState } from './catchup/index.ts';
+import { chainModules, genesisDirectory } from './chain-modules.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
@@ -45,6 +35,7 @@ import {
 } from './genesis.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeNetwork } from './network.ts';
+import { findSelf, loadNodeKey, readPassphrase } from './node-key.ts';
 import { ExecutionCost, PayloadBuilder } from './payload.ts';
 import { isAllowedPeer } from './peers.ts';
 import { createKeyRegistry } from './permissions.ts';
@@ -83,37 +74,6 @@ export type TallyNode = {
   close(): Promise<void>;
 };
 
-function readPassphrase(config: NodeConfig, deps: NodeDeps): string {
-  if (deps.passphrase !== undefined) return deps.passphrase;
-  const env = process.env.TALLY_KEY_PASSPHRASE;
-  if (env !== undefined) return env;
-  if (config.passphraseFile !== undefined)
-    return readFileSync(config.passphraseFile, 'utf8').trim();
-  throw new TallyError(
-    'passphrase_missing',
-    'the node key is encrypted: set TALLY_KEY_PASSPHRASE or name a passphraseFile in the config',
-  );
-}
-
-function findSelf(genesis: Genesis, nodeId: string): GenesisNode {
-  const self = genesis.nodes.find((n) => n.nodeId === nodeId);
-  if (self === undefined)
-    throw new TallyError('node_unknown', `node ${nodeId} is not in the genesis; check nodeId`, {
-      details: { nodeId },
-    });
-  return self;
-}
-
-function loadNodeKey(config: NodeConfig, self: GenesisNode, deps: NodeDeps): KeyPair {
-  const key = loadKeyFile(config.keyFile, readPassphrase(config, deps));
-  if (key.suite !== self.suite || !bytesEqual(key.publicKey, self.publicKey))
-    throw new TallyError(
-      'node_key_mismatch',
-      `the key in ${config.keyFile} is not the key the genesis lists for ${self.nodeId}`,
-    );
-  return key;
-}
-
 const verify: VerifyFn = (suite, message, signature, publicKey) =>
   getSuite(suite).verify(message, signature, publicKey);
 
@@ -144,39 +104,6 @@ export async function createNode(config: NodeConfig, deps: NodeDeps = {}): Promi
     await close();
     throw error;
   }
-}
-
-/** The organisations and keys of the genesis, as the on-chain modules see them. */
-export function genesisDirectory(genesis: Genesis): Directory {
-  return createDirectory({
-    orgs: genesis.organizations.map((o) => ({
-      id: o.id,
-      name: o.name,
-      roles: o.roles,
-      encryptionKey: o.encryptionKey,
-      country: o.country,
-      bic: o.bic,
-    })),
-    keys: genesis.keys.map((k) => ({
-      publicKey: k.publicKey,
-      orgId: k.orgId,
-      roles: k.roles,
-      name: k.name,
-      suite: k.suite,
-    })),
-  });
-}
-
-/**
- * The modules every node of a chain runs, in the order their block hooks run. Identity comes first:
- * its checkSigner refuses a transaction whose signer is not a live key before any module runs it.
- */
-export function chainModules(directory: Directory) {
-  return [
-    createIdentityModule({ directory }),
-    createBankModule({ authority: orgAuthority(directory, { liveKeys: true }) }),
-    createRemittanceModule({ directory }),
-  ];
 }
 
 async function assemble(

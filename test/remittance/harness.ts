@@ -39,7 +39,7 @@ import {
   signQuote,
 } from '../../src/modules/fx/index.ts';
 import { createDirectory, type Directory, orgOwner } from '../../src/modules/identity/index.ts';
-import { chainModules } from '../../src/node/node.ts';
+import { chainModules } from '../../src/node/chain-modules.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { id } from '../bank/harness.ts';
 

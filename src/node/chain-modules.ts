@@ -1,0 +1,43 @@
+// The on-chain modules every node of a chain runs, and the genesis seen as their directory.
+import { createRemittanceModule } from '../apps/remittance/module.ts';
+import { createBankModule } from '../modules/bank/index.ts';
+import {
+  createDirectory,
+  createIdentityModule,
+  type Directory,
+  orgAuthority,
+} from '../modules/identity/index.ts';
+import type { Genesis } from './genesis.ts';
+
+/** The organisations and keys of the genesis, as the on-chain modules see them. */
+export function genesisDirectory(genesis: Genesis): Directory {
+  return createDirectory({
+    orgs: genesis.organizations.map((o) => ({
+      id: o.id,
+      name: o.name,
+      roles: o.roles,
+      encryptionKey: o.encryptionKey,
+      country: o.country,
+      bic: o.bic,
+    })),
+    keys: genesis.keys.map((k) => ({
+      publicKey: k.publicKey,
+      orgId: k.orgId,
+      roles: k.roles,
+      name: k.name,
+      suite: k.suite,
+    })),
+  });
+}
+
+/**
+ * The modules every node of a chain runs, in the order their block hooks run. Identity comes first:
+ * its checkSigner refuses a transaction whose signer is not a live key before any module runs it.
+ */
+export function chainModules(directory: Directory) {
+  return [
+    createIdentityModule({ directory }),
+    createBankModule({ authority: orgAuthority(directory, { liveKeys: true }) }),
+    createRemittanceModule({ directory }),
+  ];
+}
