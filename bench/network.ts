@@ -330,6 +330,22 @@ function reportStep(report: Report, name: string, step: LadderStep, bound: numbe
     Math.max(...step.nodes.map((x) => x.rssMaxMiB)),
     'MiB',
   );
+  // The parts of the resident set, each its own largest: heap growth shows in RssAnon, LMDB's map in RssFile.
+  report(
+    `${name}: largest validator RssAnon ${at}`,
+    Math.max(...step.nodes.map((x) => x.rssAnonMaxMiB)),
+    'MiB',
+  );
+  report(
+    `${name}: largest validator RssFile ${at}`,
+    Math.max(...step.nodes.map((x) => x.rssFileMaxMiB)),
+    'MiB',
+  );
+  report(
+    `${name}: largest validator RssShmem ${at}`,
+    Math.max(...step.nodes.map((x) => x.rssShmemMaxMiB)),
+    'MiB',
+  );
 }
 
 /** One validator count: capacity (probed or given), then the ladder around it. */

@@ -37,8 +37,8 @@ scale: transfers committed with 10k, 1M and 10M accounts in state, and bytes on 
 peers: the same transfer workload against other systems, side by side (skipped where missing).
 network: the physical bound (all-core Ed25519 verifies/s, divided by the validators), then for 1
   and 4 validator processes an open-loop ladder at 25/50/75/100/125% of the expected capacity:
-  final transfers/s beside the bound, finality p50/p90/p99/max, rejections, CPU and RSS per
-  validator; also writes bench/results/network.steps.json and network.svg. Tune with
+  final transfers/s beside the bound, finality p50/p90/p99/max, rejections, CPU and RSS (with
+  its RssAnon, RssFile and RssShmem parts) per validator; also writes bench/results/network.steps.json and network.svg. Tune with
   TALLY_BENCH_SECONDS (each step, default 30), TALLY_BENCH_CAPACITY_1 and TALLY_BENCH_CAPACITY_4
   (expected capacity in transfers/s; unset: a probe of at most 10 s measures it),
   TALLY_BENCH_RATE_1 and TALLY_BENCH_RATE_4 (the probe's offered rate, default 2500 and 800,

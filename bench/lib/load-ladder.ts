@@ -145,6 +145,9 @@ function rounded(step: LadderStep): LadderStep {
     nodes: step.nodes.map((n) => ({
       cpuPct: fixed(n.cpuPct, 1),
       rssMaxMiB: fixed(n.rssMaxMiB, 1),
+      rssAnonMaxMiB: fixed(n.rssAnonMaxMiB, 1),
+      rssFileMaxMiB: fixed(n.rssFileMaxMiB, 1),
+      rssShmemMaxMiB: fixed(n.rssShmemMaxMiB, 1),
     })),
     notFinal,
     ...(step.load === undefined ? {} : { load: step.load }),
@@ -217,15 +220,19 @@ export function writeLadder(
 
 const cell = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
+/** "513 MiB (anon 400, file 110, shmem 0)": the largest RSS, then the largest of each part. */
+function formatRss(n: ProcessUsage): string {
+  const parts = `anon ${cell(n.rssAnonMaxMiB)}, file ${cell(n.rssFileMaxMiB)}, shmem ${cell(n.rssShmemMaxMiB)}`;
+  return `${cell(n.rssMaxMiB)} MiB (${parts})`;
+}
+
 /** One line per step for the console: rates, latencies, bound, and each node's CPU and RSS. */
 export function formatStepRow(step: LadderStep): string {
   const bound =
     step.bound === undefined
       ? ''
       : `  bound ${cell(step.bound)}/s (${cell((100 * step.final) / step.bound, 1)}%)`;
-  const nodes = step.nodes
-    .map((n, i) => `v${i} ${cell(n.cpuPct)}% ${cell(n.rssMaxMiB)} MiB`)
-    .join(', ');
+  const nodes = step.nodes.map((n, i) => `v${i} ${cell(n.cpuPct)}% ${formatRss(n)}`).join(', ');
   return (
     `offered ${cell(step.offered)}/s  final ${cell(step.final)}/s${bound}  ` +
     `p50/p90/p99/max ${cell(step.p50)}/${cell(step.p90)}/${cell(step.p99)}/${cell(step.max)} ms  ` +

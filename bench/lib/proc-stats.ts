@@ -1,6 +1,7 @@
 // CPU time and resident memory of other processes (the validators) from Linux's /proc, proc(5):
-// utime + stime from /proc/PID/stat, VmRSS and VmHWM from /proc/PID/status. Elsewhere the figures
-// come back as NaN rather than failing the benchmark.
+// utime + stime from /proc/PID/stat; VmRSS, VmHWM and the resident set's parts (RssAnon: heap and
+// other private memory; RssFile: mapped files such as code and LMDB's map; RssShmem) from
+// /proc/PID/status. Elsewhere the figures come back as NaN rather than failing the benchmark.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -10,6 +11,13 @@ export type ProcessUsage = {
   readonly cpuPct: number;
   /** Largest resident set seen, in MiB. */
   readonly rssMaxMiB: number;
+  /**
+   * Largest RssAnon, RssFile and RssShmem seen, in MiB, each on its own: their peaks need not fall
+   * on the same sample, so they may add up to more than rssMaxMiB. NaN where the kernel has no split.
+   */
+  readonly rssAnonMaxMiB: number;
+  readonly rssFileMaxMiB: number;
+  readonly rssShmemMaxMiB: number;
 };
 
 const statUtimeIndex = 11; // field 14 of proc(5), counted from field 3 (state), just after "(comm)"
@@ -32,14 +40,37 @@ export function parseStatCpuTicks(text: string): number {
   return utime + stime;
 }
 
-/** VmRSS (resident now) and VmHWM (resident peak) in KiB, from the text of /proc/PID/status. */
-export function parseStatusMemoryKiB(text: string): { rssKiB: number; hwmKiB: number } {
-  const field = (name: string): number => {
+/** Resident memory of a process from /proc/PID/status, in KiB. */
+export type StatusMemoryKiB = {
+  /** VmRSS: resident now. */
+  readonly rssKiB: number;
+  /** VmHWM: the resident peak. */
+  readonly hwmKiB: number;
+  /** RssAnon, RssFile, RssShmem: VmRSS's parts (Linux 4.5 on; NaN on older kernels). */
+  readonly anonKiB: number;
+  readonly fileKiB: number;
+  readonly shmemKiB: number;
+};
+
+/** VmRSS and VmHWM (required) and VmRSS's parts, in KiB, from the text of /proc/PID/status. */
+export function parseStatusMemoryKiB(text: string): StatusMemoryKiB {
+  const field = (name: string): number | undefined => {
     const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
-    if (match === null) throw new RangeError(`proc status: no ${name} line`);
-    return Number(match[1]);
+    return match === null ? undefined : Number(match[1]);
   };
-  return { rssKiB: field('VmRSS'), hwmKiB: field('VmHWM') };
+  const required = (name: string): number => {
+    const kib = field(name);
+    if (kib === undefined) throw new RangeError(`proc status: no ${name} line`);
+    return kib;
+  };
+  const part = (name: string): number => field(name) ?? Number.NaN;
+  return {
+    rssKiB: required('VmRSS'),
+    hwmKiB: required('VmHWM'),
+    anonKiB: part('RssAnon'),
+    fileKiB: part('RssFile'),
+    shmemKiB: part('RssShmem'),
+  };
 }
 
 /** CPU use in % of one core: `ticks` of CPU time over `wallMs` of wall time. */
@@ -73,11 +104,19 @@ function readTicks(pid: number): number {
   }
 }
 
-function readMemoryKiB(pid: number): { rssKiB: number; hwmKiB: number } {
+const unreadable: StatusMemoryKiB = Object.freeze({
+  rssKiB: Number.NaN,
+  hwmKiB: Number.NaN,
+  anonKiB: Number.NaN,
+  fileKiB: Number.NaN,
+  shmemKiB: Number.NaN,
+});
+
+function readMemoryKiB(pid: number): StatusMemoryKiB {
   try {
     return parseStatusMemoryKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
-    return { rssKiB: Number.NaN, hwmKiB: Number.NaN };
+    return unreadable; // gone, or not Linux
   }
 }
 
@@ -93,9 +132,28 @@ function resetPeak(pid: number): boolean {
 
 export type ProcessWatch = { stop(): ProcessUsage[] };
 
+/** The larger of two readings; a NaN (not read) loses to any number. */
+const larger = (a: number, b: number) => (Number.isNaN(a) || b > a ? b : a);
+
+/** The largest of each part of the resident set over the samples of one process. */
+class MemoryPeaks {
+  rssKiB = Number.NaN;
+  anonKiB = Number.NaN;
+  fileKiB = Number.NaN;
+  shmemKiB = Number.NaN;
+
+  add(m: StatusMemoryKiB): void {
+    this.rssKiB = larger(this.rssKiB, m.rssKiB);
+    this.anonKiB = larger(this.anonKiB, m.anonKiB);
+    this.fileKiB = larger(this.fileKiB, m.fileKiB);
+    this.shmemKiB = larger(this.shmemKiB, m.shmemKiB);
+  }
+}
+
 /**
- * Starts watching `pids`: CPU time from now until stop(), and the largest resident set, from VmRSS
- * samples every `sampleMs` and, where the kernel lets us reset it, the interval's VmHWM.
+ * Starts watching `pids`: CPU time from now until stop(), and the largest resident set and its
+ * parts, from samples every `sampleMs`. For the whole set, where the kernel lets us reset it, the
+ * interval's VmHWM counts too (it also catches a peak between samples; the parts have no such mark).
  */
 export function watchProcesses(
   pids: readonly number[],
@@ -104,13 +162,13 @@ export function watchProcesses(
   const startedMs = performance.now();
   const ticksAtStart = pids.map(readTicks);
   const peakReset = pids.map(resetPeak);
-  const rssMaxKiB = pids.map((pid) => readMemoryKiB(pid).rssKiB);
+  const peaks = pids.map(() => new MemoryPeaks());
   const sample = () => {
     pids.forEach((pid, i) => {
-      const { rssKiB } = readMemoryKiB(pid);
-      if (rssKiB > rssMaxKiB[i]! || Number.isNaN(rssMaxKiB[i]!)) rssMaxKiB[i] = rssKiB;
+      peaks[i]!.add(readMemoryKiB(pid));
     });
   };
+  sample();
   const timer = setInterval(sample, sampleMs);
   timer.unref();
   return {
@@ -120,12 +178,16 @@ export function watchProcesses(
       const hz = clockTicksPerSecond();
       return pids.map((pid, i) => {
         const ticks = readTicks(pid) - ticksAtStart[i]!;
-        const { rssKiB, hwmKiB } = readMemoryKiB(pid);
-        const peaks = [rssMaxKiB[i]!, rssKiB, peakReset[i] ? hwmKiB : Number.NaN];
-        const known = peaks.filter((k) => !Number.isNaN(k));
+        const last = readMemoryKiB(pid);
+        const peak = peaks[i]!;
+        peak.add(last);
+        const rssKiB = peakReset[i] ? larger(peak.rssKiB, last.hwmKiB) : peak.rssKiB;
         return {
           cpuPct: cpuPercent(ticks, hz, wallMs),
-          rssMaxMiB: known.length === 0 ? Number.NaN : Math.max(...known) / 1024,
+          rssMaxMiB: rssKiB / 1024,
+          rssAnonMaxMiB: peak.anonKiB / 1024,
+          rssFileMaxMiB: peak.fileKiB / 1024,
+          rssShmemMaxMiB: peak.shmemKiB / 1024,
         };
       });
     },

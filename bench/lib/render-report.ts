@@ -74,16 +74,33 @@ function resultsTable(run: BenchRun, previous: BenchRun | undefined): string[] {
   return [...head, ...rows];
 }
 
+type NodeFigures = LadderStep['nodes'][number];
+
+/** One figure per node, "300 / 290"; n/a where a node (or an older steps file) has none. */
+function perNode(s: LadderStep, figure: (n: NodeFigures) => number | null | undefined): string {
+  return s.nodes
+    .map((n) => {
+      const v = figure(n);
+      return typeof v === 'number' && Number.isFinite(v) ? formatValue(v) : 'n/a';
+    })
+    .join(' / ');
+}
+
 function ladderTable(steps: readonly LadderStep[]): string[] {
   const rows = steps.map((s) => {
-    const cpu = s.nodes.map((n) => formatValue(n.cpuPct)).join(' / ');
-    const rss = s.nodes.map((n) => formatValue(n.rssMaxMiB)).join(' / ');
+    const nodes = [
+      perNode(s, (n) => n.cpuPct),
+      perNode(s, (n) => n.rssMaxMiB),
+      perNode(s, (n) => n.rssAnonMaxMiB),
+      perNode(s, (n) => n.rssFileMaxMiB),
+      perNode(s, (n) => n.rssShmemMaxMiB),
+    ];
     const figures = [s.offered, s.final, s.p50, s.p90, s.p99, s.max, s.rejected].map(formatValue);
-    return `| ${[String(s.validators), ...figures, cpu, rss].join(' | ')} |`;
+    return `| ${[String(s.validators), ...figures, ...nodes].join(' | ')} |`;
   });
   return [
-    '| validators | offered /s | final /s | p50 ms | p90 ms | p99 ms | max ms | rejected | CPU % per node | RSS max MiB per node |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| validators | offered /s | final /s | p50 ms | p90 ms | p99 ms | max ms | rejected | CPU % per node | RSS max MiB per node | RssAnon max MiB | RssFile max MiB | RssShmem max MiB |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |',
     ...rows,
   ];
 }

@@ -26,7 +26,14 @@ export type LadderStep = {
   p99: number;
   max: number;
   rejected: number;
-  nodes: { cpuPct: number; rssMaxMiB: number }[];
+  /** The RSS parts are absent from steps files written before they were measured. */
+  nodes: {
+    cpuPct: number;
+    rssMaxMiB: number;
+    rssAnonMaxMiB?: number | null;
+    rssFileMaxMiB?: number | null;
+    rssShmemMaxMiB?: number | null;
+  }[];
 };
 
 export type GroupResults = {

@@ -22,12 +22,24 @@ import {
   writeSteps,
 } from '../../bench/lib/load-ladder.ts';
 import { summarizeLatencies } from '../../bench/lib/percentiles.ts';
+import type { ProcessUsage } from '../../bench/lib/proc-stats.ts';
+
+/** A node's usage with the RSS split: anon + file + shmem need not equal the RSS peak. */
+function usage(cpuPct: number, rssMaxMiB: number, anon = 240, file = 60, shmem = 0): ProcessUsage {
+  return {
+    cpuPct,
+    rssMaxMiB,
+    rssAnonMaxMiB: anon,
+    rssFileMaxMiB: file,
+    rssShmemMaxMiB: shmem,
+  };
+}
 
 function step(validators: number, offered: number, final: number, p50: number, p99: number) {
   return ladderStep(
     { validators, offered, final, rejected: 0, notFinal: 0 },
     { count: 1, p50, p90: p50, p99, max: p99 },
-    [{ cpuPct: 50, rssMaxMiB: 300 }],
+    [usage(50, 300)],
   );
 }
 
@@ -66,14 +78,17 @@ test('a step record carries the latency summary and the nodes', () => {
   const s = ladderStep(
     { validators: 4, offered: 100, final: 99, rejected: 3, notFinal: 1, load: 0.5, bound: 5000 },
     summarizeLatencies([10, 20, 30, 40]),
-    [{ cpuPct: 75.25, rssMaxMiB: 512.5 }],
+    [usage(75.25, 512.5, 400.4, 110.06, 2)],
   );
   assert.deepEqual(
     { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max, rejected: s.rejected },
     { p50: 20, p90: 40, p99: 40, max: 40, rejected: 3 },
   );
   assert.match(formatStepRow(s), /^offered 100\/s {2}final 99\/s {2}bound 5000\/s \(2\.0%\)/);
-  assert.match(formatStepRow(s), /rejected 3 {2}not final 1 {2}\[v0 75% 513 MiB\]$/);
+  assert.match(
+    formatStepRow(s),
+    /rejected 3 {2}not final 1 {2}\[v0 75% 513 MiB \(anon 400, file 110, shmem 2\)\]$/,
+  );
 });
 
 test('writes GROUP.steps.json in the shape the report reads', () => {
@@ -84,7 +99,7 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
       ladderStep(
         { validators: 4, offered: 100, final: 0, rejected: 100, notFinal: 0 },
         summarizeLatencies([]),
-        [{ cpuPct: Number.NaN, rssMaxMiB: 12 }],
+        [usage(Number.NaN, 12, Number.NaN, 2.04, 0)],
       ),
     ];
     const file = writeSteps('network', steps, dir);
@@ -100,7 +115,9 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
       p99: 120,
       max: 120,
       rejected: 0,
-      nodes: [{ cpuPct: 50, rssMaxMiB: 300 }],
+      nodes: [
+        { cpuPct: 50, rssMaxMiB: 300, rssAnonMaxMiB: 240, rssFileMaxMiB: 60, rssShmemMaxMiB: 0 },
+      ],
       notFinal: 0,
       load: 0.25,
     });
@@ -116,7 +133,9 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
       'nodes',
     ]);
     assert.equal(json.steps[1].p50, null);
-    assert.deepEqual(json.steps[1].nodes, [{ cpuPct: null, rssMaxMiB: 12 }]);
+    assert.deepEqual(json.steps[1].nodes, [
+      { cpuPct: null, rssMaxMiB: 12, rssAnonMaxMiB: null, rssFileMaxMiB: 2, rssShmemMaxMiB: 0 },
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,11 +30,26 @@ test('error: a stat line cut short', () => {
   assert.throws(() => parseStatCpuTicks('garbage'), /no "\)" closing the command name/);
 });
 
-test('reads VmRSS and VmHWM from a captured /proc/PID/status', () => {
-  assert.deepEqual(parseStatusMemoryKiB(fixture('node-proc-status.txt')), {
+test('reads VmRSS, VmHWM and the RssAnon, RssFile, RssShmem split from a captured /proc/PID/status', () => {
+  const memory = parseStatusMemoryKiB(fixture('node-proc-status.txt'));
+  assert.deepEqual(memory, {
     rssKiB: 207608,
     hwmKiB: 207608,
+    anonKiB: 169536,
+    fileKiB: 38072,
+    shmemKiB: 0,
   });
+  // The kernel's VmRSS is the sum of its parts; a parser reading the wrong lines would break it.
+  assert.equal(memory.anonKiB + memory.fileKiB + memory.shmemKiB, memory.rssKiB);
+});
+
+test('a status without the split (a kernel before 4.5) reads its parts as NaN', () => {
+  const text = fixture('node-proc-status.txt').replace(/^Rss(?:Anon|File|Shmem):.*$/gm, '');
+  const memory = parseStatusMemoryKiB(text);
+  assert.equal(memory.rssKiB, 207608);
+  assert.ok(Number.isNaN(memory.anonKiB));
+  assert.ok(Number.isNaN(memory.fileKiB));
+  assert.ok(Number.isNaN(memory.shmemKiB));
 });
 
 test('error: a status without VmRSS', () => {
@@ -59,10 +74,17 @@ test('watches a live process: some CPU time and a resident set', { skip: !onLinu
   assert.ok(spin > 0);
   assert.ok(usage !== undefined && usage.cpuPct > 0);
   assert.ok(usage.rssMaxMiB > 1);
+  // A Node process has a heap (anonymous) and its mapped executable (file-backed) resident.
+  assert.ok(usage.rssAnonMaxMiB > 0);
+  assert.ok(usage.rssFileMaxMiB > 0);
+  assert.ok(usage.rssShmemMaxMiB >= 0);
 });
 
 test('a process that is gone reads as NaN, not a failure', () => {
   const [usage] = watchProcesses([2 ** 22 + 1]).stop();
   assert.ok(Number.isNaN(usage!.cpuPct));
   assert.ok(Number.isNaN(usage!.rssMaxMiB));
+  assert.ok(Number.isNaN(usage!.rssAnonMaxMiB));
+  assert.ok(Number.isNaN(usage!.rssFileMaxMiB));
+  assert.ok(Number.isNaN(usage!.rssShmemMaxMiB));
 });

@@ -81,8 +81,8 @@ const ladder = {
       max: 1500,
       rejected: 3,
       nodes: [
-        { cpuPct: 81.5, rssMaxMiB: 300 },
-        { cpuPct: 78, rssMaxMiB: 290 },
+        { cpuPct: 81.5, rssMaxMiB: 300, rssAnonMaxMiB: 250, rssFileMaxMiB: 48, rssShmemMaxMiB: 0 },
+        { cpuPct: 78, rssMaxMiB: 290, rssAnonMaxMiB: 241, rssFileMaxMiB: 47, rssShmemMaxMiB: 0 },
       ],
     },
   ],
@@ -164,9 +164,26 @@ describe('bench report', () => {
     assert.match(text, /### Load ladder/);
     assert.match(
       text,
-      /\| 4 \| 500 \| 480 \| 410 \| 700 \| 1,200 \| 1,500 \| 3.00 \| 81.5 \/ 78.0 \| 300 \/ 290 \|/,
+      /\| 4 \| 500 \| 480 \| 410 \| 700 \| 1,200 \| 1,500 \| 3.00 \| 81.5 \/ 78.0 \| 300 \/ 290 \| 250 \/ 241 \| 48.0 \/ 47.0 \| 0.00 \/ 0.00 \|$/m,
     );
     assert.match(text, /!\[network: throughput and latency\]\(results\/network\.svg\)/);
+  });
+
+  it('shows n/a for the RSS parts of a steps file written before they were measured', () => {
+    const [first] = ladder.steps;
+    const older = {
+      steps: [
+        { ...first, nodes: first!.nodes.map(({ cpuPct, rssMaxMiB }) => ({ cpuPct, rssMaxMiB })) },
+      ],
+    };
+    const text = render({
+      'network.json': { machine, date: '2026-11-26T09:00:00.000Z', results: [] },
+      'network.steps.json': older,
+    });
+    assert.match(
+      text,
+      /\| 81.5 \/ 78.0 \| 300 \/ 290 \| n\/a \/ n\/a \| n\/a \/ n\/a \| n\/a \/ n\/a \|$/m,
+    );
   });
 
   it('renders the same text for the same files', () => {
