@@ -1,6 +1,7 @@
 // The on-chain modules every node of a chain runs, and the genesis seen as their directory.
 import { createRemittanceModule } from '../apps/remittance/module.ts';
 import { createBankModule } from '../modules/bank/index.ts';
+import { createGovernanceModule, type GovernanceNode } from '../modules/governance/index.ts';
 import {
   createDirectory,
   createIdentityModule,
@@ -30,14 +31,40 @@ export function genesisDirectory(genesis: Genesis): Directory {
   });
 }
 
+/** What the governance module chooses validators among: the genesis nodes and validator set. */
+export type GovernanceSetup = {
+  readonly nodes: readonly GovernanceNode[];
+  readonly genesisValidators: readonly string[];
+};
+
+/** Every genesis node (validators and observers) with its consensus key; validators in genesis order. */
+export function governanceSetup(genesis: Genesis): GovernanceSetup {
+  return {
+    nodes: genesis.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      orgId: n.orgId,
+      suite: n.suite,
+      publicKey: n.publicKey,
+    })),
+    // The order genesisValidatorSet gives the set, which fixes leader rotation.
+    genesisValidators: genesis.nodes.filter((n) => n.kind === 'validator').map((n) => n.nodeId),
+  };
+}
+
 /**
  * The modules every node of a chain runs, in the order their block hooks run. Identity comes first:
  * its checkSigner refuses a transaction whose signer is not a live key before any module runs it.
+ * Without `governance` no node can be proposed, so every proposal is refused.
  */
-export function chainModules(directory: Directory) {
+export function chainModules(directory: Directory, governance?: GovernanceSetup) {
   return [
     createIdentityModule({ directory }),
     createBankModule({ authority: orgAuthority(directory, { liveKeys: true }) }),
     createRemittanceModule({ directory }),
+    createGovernanceModule({
+      directory,
+      nodes: governance?.nodes ?? [],
+      genesisValidators: governance?.genesisValidators ?? [],
+    }),
   ];
 }
