@@ -2,6 +2,7 @@
 // organisation's keys (docs/api.md, Remittance). src/node/gateway implements it.
 import type { Statement } from '../apps/remittance/iso20022/types.ts';
 import type { TravelRule } from '../apps/remittance/travel-rule.ts';
+import type { SuiteId } from '../crypto/suite.ts';
 import type { SignedQuote } from '../modules/fx/quote.ts';
 
 export type QuoteRequest = {
@@ -33,6 +34,11 @@ export type GatewayAnswer = {
 
 export type RemittanceGateway = {
   readonly orgId: string;
+  /**
+   * The key this node signs with for its organisation (config `org`): a genesis key, so revoking
+   * it on chain would leave the node unable to act for the organisation (POST /v1/txs refuses that).
+   */
+  readonly signingKey: { readonly suite: SuiteId; readonly publicKey: Uint8Array };
   /** Signs a quote as this node's organisation; TallyError not_fx_provider or unsupported_pair. */
   quote(request: QuoteRequest): Promise<SignedQuote>;
   send(request: SendRequest, wait: boolean): Promise<GatewayAnswer>;

@@ -28,6 +28,7 @@ import {
   connect,
   withConnection,
 } from './client-key.ts';
+import { refuseGatewayKey } from './gateway-key-check.ts';
 import {
   formatReceipt,
   printJson,
@@ -130,6 +131,11 @@ The transaction is signed by a key of your organisation with role operator: --ke
 The new key joins the signer's organisation; each node accepts it once it has executed the block.
 `;
 
+const gatewayHelp = `A key that a node's gateway signs with (GET /v1/status, gateway) is refused: revoked, that
+node could never act for its organisation again. Asked first: the connected node and, with a
+network folder, every node of the key's organisation.
+`;
+
 function registerRegister(keys: Command): void {
   addChainKeyOptions(
     keys
@@ -165,15 +171,13 @@ function registerRevoke(keys: Command): void {
   )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ tally keys revoke 5f0c...e1 --url http://127.0.0.1:8080 --key-file ops.key\n${signerHelp}An organisation keeps at least one live operator key; a revoked key is never registered again.\n`,
+      `\nExamples:\n  $ tally keys revoke 5f0c...e1 --url http://127.0.0.1:8080 --key-file ops.key\n${signerHelp}An organisation keeps at least one live operator key; a revoked key is never registered again.\n${gatewayHelp}`,
     )
     .action(async (ref: string, options: ChainKeyOptions) => {
       const key = readPublicKeyRef(ref);
-      await submitKeyCall(
-        connect(options, 'operator'),
-        () => buildRevokeKey({ publicKey: key.publicKey }),
-        options,
-      );
+      const connection = connect(options, 'operator');
+      await refuseGatewayKey(connection, key.publicKey);
+      await submitKeyCall(connection, () => buildRevokeKey({ publicKey: key.publicKey }), options);
     });
 }
 

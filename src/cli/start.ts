@@ -12,7 +12,11 @@ import {
   requireNodeStart,
   runningNodes,
 } from './network/actions.ts';
-import { isLoopbackNetwork, writeConsoleDemoKeys } from './network/console-keys.ts';
+import {
+  isLoopbackNetwork,
+  orgsWithoutOperatorKey,
+  writeConsoleDemoKeys,
+} from './network/console-keys.ts';
 import { type Cluster, startCluster } from './network/foreground.ts';
 import { hasNetwork, removeNetwork } from './network/init.ts';
 import { networkDirDefault } from './network/layout.ts';
@@ -118,6 +122,11 @@ async function runStart(options: StartOptions, command: Command): Promise<void> 
   checkPassphrases(network);
   // The console signs with these on the loopback demo; a network reachable from elsewhere gets none.
   if (isLoopbackNetwork(network)) writeConsoleDemoKeys(network);
+  const unmanaged = orgsWithoutOperatorKey(network);
+  if (unmanaged.length > 0)
+    console.log(
+      `note: ${unmanaged.join(', ')} hold no operator key (a network made by an older version), so nobody can manage their keys; 'npm start -- --fresh' re-creates the network, deleting its chain`,
+    );
   console.log(
     `Tally local consortium ${network.genesis.chainId}: ${network.nodes.length} nodes, data in ${network.dir}/nodes (Ctrl-C stops them)`,
   );

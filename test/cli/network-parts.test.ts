@@ -69,6 +69,8 @@ describe('network plan', () => {
     assert.deepEqual(plan.orgs[5]!.roles, ['validator']);
     assert.deepEqual(plan.orgs[4]!.roles, ['regulator', 'observer']);
     assert.equal(plan.orgs.filter((o) => o.roles.includes('observer')).length, 4);
+    for (const org of plan.orgs)
+      assert.deepEqual(org.clientKey.roles, ['submit', 'read', 'operator'], org.id);
   });
 
   it('error: options out of range name the option', () => {

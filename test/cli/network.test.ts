@@ -8,6 +8,11 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CommanderError } from 'commander';
 import { createProgram } from '../../src/cli/main.ts';
+import {
+  orgsWithoutOperatorKey,
+  writeConsoleDemoKeys,
+} from '../../src/cli/network/console-keys.ts';
+import { loadNetwork } from '../../src/cli/network/network.ts';
 import { loadKeyFile } from '../../src/crypto/keyfile.ts';
 import { loadConfig } from '../../src/node/config.ts';
 import { type Genesis, loadGenesis } from '../../src/node/genesis.ts';
@@ -71,15 +76,23 @@ describe('tally network init', () => {
       genesis.keys.map((k) => [k.orgId, k.name, k.roles.join('+')]),
       [
         ['hk-wallet', 'hk-wallet-api', 'submit+read+operator'],
-        ['ph-wallet', 'ph-wallet-api', 'submit+read'],
-        ['settlement-bank', 'settlement-bank-api', 'submit+read'],
-        ['regulator-hk', 'regulator-hk-api', 'submit+read'],
+        ['ph-wallet', 'ph-wallet-api', 'submit+read+operator'],
+        ['settlement-bank', 'settlement-bank-api', 'submit+read+operator'],
+        ['regulator-hk', 'regulator-hk-api', 'submit+read+operator'],
         ['hk-wallet', 'hk-wallet-gateway', 'submit'],
         ['ph-wallet', 'ph-wallet-gateway', 'submit'],
         ['settlement-bank', 'settlement-bank-gateway', 'submit'],
         ['regulator-hk', 'regulator-hk-gateway', 'submit'],
       ],
     );
+  });
+
+  it('gives every organisation an operator key, so each manages its own keys', () => {
+    // Only an operator key adds keys: an organisation without one could never get one.
+    const withoutOperator = genesis.organizations
+      .map((o) => o.id)
+      .filter((id) => !genesis.keys.some((k) => k.orgId === id && k.roles.includes('operator')));
+    assert.deepEqual(withoutOperator, []);
   });
 
   it('issues node certificates that chain to their own organisation CA', () => {
@@ -200,6 +213,28 @@ describe('tally network init', () => {
       rows.map((r) => [r.node, r.state, r.pid]),
       genesis.nodes.map((n) => [n.nodeId, 'stopped', '-']),
     );
+  });
+
+  it("writes the console's demo bundle with an operator key of every organisation", () => {
+    // Last: it points the nodes' configs at the bundle, as `tally start` does.
+    const bundle = JSON.parse(readFileSync(writeConsoleDemoKeys(loadNetwork(dir)), 'utf8')) as {
+      keys: { orgId: string; name: string; roles: string[] }[];
+    };
+    assert.deepEqual(
+      bundle.keys.map((k) => [k.orgId, k.name, k.roles.join('+')]),
+      genesis.organizations.map((o) => [o.id, `${o.id}-api`, 'submit+read+operator']),
+    );
+    const network = loadNetwork(dir);
+    assert.deepEqual(orgsWithoutOperatorKey(network), []);
+    // A network made when only the first organisation operated: `tally start` points this out.
+    const older = network.clients.map((c) =>
+      c.orgId === 'hk-wallet' ? c : { ...c, roles: c.roles.filter((r) => r !== 'operator') },
+    );
+    assert.deepEqual(orgsWithoutOperatorKey({ ...network, clients: older }), [
+      'ph-wallet',
+      'settlement-bank',
+      'regulator-hk',
+    ]);
   });
 
   it('error: commands on a folder without a network say how to make one', () => {

@@ -1,11 +1,13 @@
 // An organisation's API keys on chain, from the console: list them, register a key made in this tab
-// and revoke one. Both changes are identity transactions signed by the session's key, which needs
-// role operator; the console waits for the receipt and shows its code.
+// and revoke one, and find which of them its nodes' gateways sign with (never offered for revoking).
+// Both changes are identity transactions signed by the session's key, which needs role operator; the
+// console waits for the receipt and shows its code.
 import {
   buildAddKey,
   buildRevokeKey,
   buildTransaction,
   type Client,
+  createClient,
   type GeneratedAccount,
   getOrgKeys,
   getStatus,
@@ -15,6 +17,7 @@ import {
   submitTransactions,
   waitForTransaction,
 } from '../../../src/sdk/index.ts';
+import type { NetworkInfo } from './network.ts';
 
 export type { OrgKey };
 
@@ -48,6 +51,31 @@ export async function registerOrgKey(
     client,
     buildAddKey({ name, suite: key.suite, publicKey: key.publicKey, roles }),
   );
+}
+
+/** Node ids by the public key (hex) their gateway signs with. */
+export type GatewayKeys = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * Which of `orgId`'s keys its nodes' gateways sign with, from each node's public status (the chain
+ * cannot tell: docs/api.md, Keys). A node that does not answer is left out.
+ */
+export async function gatewayKeysOf(network: NetworkInfo, orgId: string): Promise<GatewayKeys> {
+  const nodes = network.nodes.filter((n) => n.orgId === orgId);
+  const answers = await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        const { gateway } = await getStatus(createClient({ url: node.apiUrl }));
+        return gateway === undefined ? undefined : { nodeId: node.nodeId, key: gateway.publicKey };
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  const keys = new Map<string, string[]>();
+  for (const a of answers)
+    if (a !== undefined) keys.set(a.key, [...(keys.get(a.key) ?? []), a.nodeId]);
+  return keys;
 }
 
 export async function revokeOrgKey(client: Client, publicKeyHex: string): Promise<void> {

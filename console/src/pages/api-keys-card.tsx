@@ -1,6 +1,7 @@
 // Administration, "API keys": the signed-in organisation's keys on chain (status, roles), a new key
 // made in this tab and registered with chosen roles (signed by the session's key, which needs role
-// operator), its key file offered for download, and revocation after a confirmation.
+// operator), its key file offered for download, and revocation after a confirmation. A key that one
+// of the organisation's nodes' gateways signs with is marked and not offered for revoking.
 import { type FormEvent, useState } from 'react';
 import {
   createClient,
@@ -12,7 +13,14 @@ import { Card, Hex, Notice } from '../components/common.tsx';
 import { download } from '../lib/csr.ts';
 import { errorText } from '../lib/format.ts';
 import { type ConsoleKey, createKeyFile } from '../lib/keys.ts';
-import { listOrgKeys, type OrgKey, registerOrgKey, revokeOrgKey } from '../lib/org-keys.ts';
+import {
+  type GatewayKeys,
+  gatewayKeysOf,
+  listOrgKeys,
+  type OrgKey,
+  registerOrgKey,
+  revokeOrgKey,
+} from '../lib/org-keys.ts';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 
@@ -110,8 +118,29 @@ function RegisterForm(props: {
   );
 }
 
+/** Why a gateway key is not offered for revoking, and the one way to revoke it on purpose. */
+function GatewayKeyNotice(props: {
+  orgId: string;
+  keys: readonly OrgKey[];
+  gateways: GatewayKeys;
+}) {
+  const used = props.keys.filter((k) => k.status === 'live' && props.gateways.has(k.publicKey));
+  if (used.length === 0) return null;
+  const which = used.map((k) => `${k.name} (${props.gateways.get(k.publicKey)!.join(', ')})`);
+  return (
+    <Notice>
+      Gateway {used.length === 1 ? 'key' : 'keys'} {which.join(', ')}: the node signs with it when
+      it acts for {props.orgId}. Revoked, it could never act for {props.orgId} again (a gateway key
+      must be a genesis key; it cannot be rotated on chain). To revoke one anyway, for instance if
+      it leaked, remove <code>org</code> from the config of each node holding it and restart them
+      first.
+    </Notice>
+  );
+}
+
 function KeyRows(props: {
   keys: readonly OrgKey[];
+  gateways: GatewayKeys;
   canRevoke: boolean;
   revoke: (key: OrgKey) => Promise<void>;
 }) {
@@ -155,17 +184,24 @@ function KeyRows(props: {
                   <Hex value={k.publicKey} />
                 </td>
                 <td>
-                  {k.status === 'live' && confirming !== k.publicKey && (
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={!props.canRevoke}
-                      aria-label={`Revoke ${k.name}`}
-                      onClick={() => setConfirming(k.publicKey)}
-                    >
-                      Revoke
-                    </button>
+                  {k.status === 'live' && props.gateways.has(k.publicKey) && (
+                    <span className="muted">
+                      gateway of {props.gateways.get(k.publicKey)!.join(', ')}
+                    </span>
                   )}
+                  {k.status === 'live' &&
+                    !props.gateways.has(k.publicKey) &&
+                    confirming !== k.publicKey && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={!props.canRevoke}
+                        aria-label={`Revoke ${k.name}`}
+                        onClick={() => setConfirming(k.publicKey)}
+                      >
+                        Revoke
+                      </button>
+                    )}
                   {confirming === k.publicKey && (
                     <span className="actions">
                       <button
@@ -197,7 +233,7 @@ function KeyRows(props: {
 }
 
 export function ApiKeysCard() {
-  const { keys } = useSession();
+  const { keys, network } = useSession();
   const orgIds = [...new Set(keys.map((k) => k.orgId))];
   const [picked, setPicked] = useState<string | undefined>();
   const orgId = picked ?? keys.find((k) => k.roles.includes('operator'))?.orgId ?? orgIds[0] ?? '';
@@ -210,6 +246,11 @@ export function ApiKeysCard() {
   const listed = useAsync(
     async () => (client === undefined ? [] : listOrgKeys(client, orgId)),
     `${orgId}/${sessionKey?.account.publicKeyHex ?? ''}/${version}`,
+  );
+  const gateways = useAsync(
+    async (): Promise<GatewayKeys> =>
+      network === undefined ? new Map() : gatewayKeysOf(network, orgId),
+    `${orgId}/${network?.chainId ?? ''}/${version}`,
   );
   if (sessionKey === undefined || client === undefined)
     return (
@@ -224,6 +265,7 @@ export function ApiKeysCard() {
       ? listed.value.find((k) => k.publicKey === sessionKey.account.publicKeyHex)
       : undefined;
   const isOperator = (onChain?.roles ?? sessionKey.roles).includes('operator');
+  const gatewayKeys: GatewayKeys = gateways.state === 'done' ? gateways.value : new Map();
   const refresh = () => setVersion((v) => v + 1);
   return (
     <Card title="API keys">
@@ -253,14 +295,18 @@ export function ApiKeysCard() {
       {listed.state === 'loading' && <p className="muted">Loading keys…</p>}
       {listed.state === 'failed' && <Notice tone="error">{listed.error}</Notice>}
       {listed.state === 'done' && (
-        <KeyRows
-          keys={listed.value}
-          canRevoke={isOperator}
-          revoke={async (key) => {
-            await revokeOrgKey(client, key.publicKey);
-            refresh();
-          }}
-        />
+        <>
+          <KeyRows
+            keys={listed.value}
+            gateways={gatewayKeys}
+            canRevoke={isOperator && gateways.state !== 'loading'}
+            revoke={async (key) => {
+              await revokeOrgKey(client, key.publicKey);
+              refresh();
+            }}
+          />
+          <GatewayKeyNotice orgId={orgId} keys={listed.value} gateways={gatewayKeys} />
+        </>
       )}
       <h3>Register a new key</h3>
       <RegisterForm

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdmitResult } from '../../mempool/index.ts';
 import { toHex } from '../../util/bytes.ts';
 import { ApiError, retryAfterSeconds } from '../errors.ts';
+import { submitGuarded } from '../gateway-key-guard.ts';
 import { type EventJson, parseHex, receiptEventsToJson } from '../json.ts';
 import { errorResponses, eventSchema, hash32Hex, signedSecurity } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
@@ -141,7 +142,7 @@ export function registerTxRoutes(app: FastifyInstance, services: ApiServices): v
     { schema: submitSchema, config: { role: 'submit' } },
     async (request) => {
       const bytes = request.body.txs.map((hex, i) => parseHex(hex, `txs[${i}]`));
-      const results = await services.submit(bytes);
+      const results = await submitGuarded(services, bytes);
       const overload = overloadError(results);
       if (overload !== undefined) throw overload;
       return { results: results.map(resultToJson) };

@@ -1,6 +1,7 @@
 // The web console's demo keys for `tally start` (README "Console"): each organisation's API client key
-// in one bundle beside the network, and `console.demoKeysFile` in every node's config, so the console
-// signs requests with no set-up. Only for a network whose every node listens on loopback.
+// (roles submit, read and operator, so the console can also manage the organisation's keys) in one
+// bundle beside the network, and `console.demoKeysFile` in every node's config, so the console signs
+// requests with no set-up. Only for a network whose every node listens on loopback.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadKeyFile } from '../../crypto/keyfile.ts';
@@ -32,13 +33,29 @@ export function isLoopbackNetwork(network: Network): boolean {
   return network.nodes.every((n) => isLoopback(n.config.api.host) && isLoopback(n.config.p2p.host));
 }
 
-/** Each organisation's client key that may read and submit: what its wallet or desk would hold. */
+/**
+ * Each organisation's client key that may read and submit (what its wallet or desk would hold),
+ * preferring one that also operates, so that the console can administer every organisation.
+ */
 function pickDemoClients(network: Network): NetworkClient[] {
   const picked = new Map<string, NetworkClient>();
-  for (const c of network.clients)
-    if (!picked.has(c.orgId) && c.roles.includes('read') && c.roles.includes('submit'))
+  for (const c of network.clients) {
+    if (!c.roles.includes('read') || !c.roles.includes('submit')) continue;
+    const held = picked.get(c.orgId);
+    if (held === undefined || (!held.roles.includes('operator') && c.roles.includes('operator')))
       picked.set(c.orgId, c);
+  }
   return [...picked.values()];
+}
+
+/**
+ * Organisations with no client key holding role operator: networks made before every organisation
+ * got one (their console cannot manage those organisations' keys until the network is re-created).
+ */
+export function orgsWithoutOperatorKey(network: Network): string[] {
+  return network.genesis.organizations
+    .map((o) => o.id)
+    .filter((id) => !network.clients.some((c) => c.orgId === id && c.roles.includes('operator')));
 }
 
 function openDemoKey(client: NetworkClient): ConsoleDemoKey {

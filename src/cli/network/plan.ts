@@ -1,6 +1,7 @@
 // What `tally network init` will create, decided before any key is made: the member organisations
 // (demo names first, as in DESIGN's remittance: two e-wallets, a settlement bank, a regulator), their
-// nodes with ports, and one API client key each. Pure, so the layout is easy to check.
+// nodes with ports, and one API client key each (roles submit, read and operator). Pure, so the
+// layout is easy to check.
 import type { KeyRole, OrgRole } from '../../node/genesis.ts';
 import { assert } from '../../util/assert.ts';
 
@@ -104,8 +105,10 @@ function orgAt(i: number): OrgPlan {
     roles: ['validator'],
     runs: 'validator',
   };
-  // The first organisation's key also operates the network (demo data, admin calls).
-  const roles: KeyRole[] = i === 0 ? ['submit', 'read', 'operator'] : ['submit', 'read'];
+  // Every organisation's client key also operates: only an operator key adds or revokes an
+  // organisation's keys (an organisation without one could never get one) and acts for it in
+  // administration, so each member can manage itself from the first block.
+  const roles: readonly KeyRole[] = ['submit', 'read', 'operator'];
   return { ...base, clientKey: { name: `${base.id}-api`, roles } };
 }
 

@@ -135,6 +135,9 @@ function addKey(ctx: TxContext, directory: Directory, input: AddKeyInput): Metho
   return { code: 'ok' };
 }
 
+// A node's gateway key is revocable here like any other: the chain cannot tell which key a node's
+// gateway uses (its config names it), so the node that holds it refuses such a revocation at
+// admission (api/gateway-key-guard.ts), and a leaked gateway key can still be revoked on purpose.
 function revokeKey(ctx: TxContext, directory: Directory, publicKey: Uint8Array): MethodResult {
   const keys = keysOf(ctx, directory);
   const signer = operatorOf(keys, ctx);

@@ -176,6 +176,7 @@ export function createRemittanceGateway(deps: RemittanceGatewayDeps): Remittance
 
   return {
     orgId,
+    signingKey: { suite: deps.keys.signing.suite, publicKey: deps.keys.signing.publicKey },
     quote,
     send,
     async accept(id, wait) {

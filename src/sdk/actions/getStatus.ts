@@ -29,6 +29,13 @@ export type GetStatusReturnType = {
   readonly mempool: { readonly txs: number; readonly bytes: number };
   readonly syncing: boolean;
   readonly version: string;
+  /** The key the node signs with when it acts for its organisation; absent when it holds none. */
+  readonly gateway?: {
+    readonly orgId: string;
+    readonly suite: string;
+    /** hex */
+    readonly publicKey: string;
+  };
 };
 
 /**
@@ -75,5 +82,15 @@ function parseStatus(body: unknown): GetStatusReturnType {
     },
     syncing: readFlag(s.syncing, 'status.syncing'),
     version: readText(s.version, 'status.version'),
+    ...(s.gateway === undefined ? {} : { gateway: parseGateway(s.gateway) }),
   });
+}
+
+function parseGateway(value: unknown): NonNullable<GetStatusReturnType['gateway']> {
+  const g = readObject(value, 'status.gateway');
+  return {
+    orgId: readText(g.orgId, 'status.gateway.orgId'),
+    suite: readText(g.suite, 'status.gateway.suite'),
+    publicKey: readHex(g.publicKey, 'status.gateway.publicKey'),
+  };
 }
