@@ -7,7 +7,7 @@ import { enterEpoch, recordCommitted } from './commit.ts';
 import type { Message } from './messages.ts';
 import { onStart, onTimer } from './pacemaker.ts';
 import { onPayload, onProposal } from './proposal.ts';
-import { type ConsensusState, createEntry } from './state.ts';
+import { adoptValidatorSet, type ConsensusState, createEntry } from './state.ts';
 import { onSyncRequest, onSyncResponse } from './sync.ts';
 import { findBlock, insertBlock, pruneTree } from './tree.ts';
 import type { Action, Input, PeerId, PersistRecord, StepResult } from './types.ts';
@@ -79,12 +79,20 @@ function replay(s: ConsensusState, record: PersistRecord): void {
     return;
   }
   if (record.kind === 'commit') {
-    const ends = record.validators.epoch !== s.epoch;
+    const set = record.validators;
+    // The block ended its epoch when the set after it belongs to a later epoch than the block.
+    const ends = set.epoch !== record.block.header.epoch;
     recordCommitted(s, record.block, record.qc, ends, record.witness);
     s.root = createEntry(record.block, record.block.header.round);
     s.rootQc = record.qc;
-    if (ends) enterEpoch(s, [], record.validators);
+    if (ends) enterEpoch(s, [], set, true);
     else {
+      // A restart in the middle of a later epoch: that epoch's set, with the tip as it stands.
+      if (set.epoch !== s.epoch) {
+        adoptValidatorSet(s, set);
+        s.epochRoot = s.root;
+        s.highQc = record.qc;
+      }
       if (record.qc.round > s.highQc.round) s.highQc = record.qc;
       pruneTree(s);
     }

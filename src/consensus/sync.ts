@@ -2,6 +2,7 @@
 // committed blocks it lacks, proven by a commit witness, then the certified blocks above them.
 import type { Block, BlockHeader } from '../ledger/block.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
+import type { ValidatorSet } from '../ledger/validator-set.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { checkQc, processQc, processTc } from './certify.ts';
 import { commitBlock } from './commit.ts';
@@ -129,33 +130,69 @@ function commitSegment(
   blocks: readonly Block[],
   witness: CommitWitness,
 ): void {
-  const entries = checkSegment(s, blocks, witness);
-  if (entries === undefined) return;
-  for (let i = 0; i < entries.length; i++) {
+  const checked = checkSegment(s, blocks, witness);
+  if (checked === undefined) return;
+  const { entries, decided } = checked;
+  for (let i = 0; i < decided; i++) {
     const next = i + 1 < entries.length ? entries[i + 1]!.block.header : witness.headers[0]!;
-    const last = i === entries.length - 1;
-    commitBlock(s, out, entries[i]!, next.justify, last ? witness : null);
+    const last = i === decided - 1;
+    commitBlock(
+      s,
+      out,
+      entries[i]!,
+      next.justify,
+      last ? prefixWitness(entries, i, witness) : null,
+    );
   }
 }
 
+/**
+ * The witness for entries[i], the last block committed of a segment: the segment's blocks after it,
+ * then the segment's witness. Null when that is longer than a sync message may carry (the block is
+ * still committed; it just does not end a segment this node serves).
+ */
+function prefixWitness(
+  entries: readonly TreeEntry[],
+  i: number,
+  witness: CommitWitness,
+): CommitWitness | null {
+  if (i === entries.length - 1) return witness;
+  const headers = [...entries.slice(i + 1).map((e) => e.block.header), ...witness.headers];
+  if (headers.length > syncListLengthMax) return null;
+  return Object.freeze({ headers: Object.freeze(headers), qc: witness.qc });
+}
+
+/**
+ * Checks links, QCs and the witness of the whole segment, and each block's payload while this node
+ * can judge it. `decided` counts the blocks from the start whose verdict is known: a block whose
+ * verdict is pending (this node has not executed the state it certifies) and those after it are
+ * proven committed but wait for a later sync, when this node can tell whether they change the set.
+ */
 function checkSegment(
   s: ConsensusState,
   blocks: readonly Block[],
   witness: CommitWitness,
-): TreeEntry[] | undefined {
+): { entries: TreeEntry[]; decided: number } | undefined {
   const entries: TreeEntry[] = [];
   let parent: TreeEntry = s.root;
+  let decided = -1;
   for (const block of blocks) {
     const h = block.header;
     if (h.epoch !== s.epoch || !linksTo(h, parent) || !checkQc(s, h.justify)) return undefined;
     if (!bytesEqual(h.validatorSetHash, s.validatorSetHash)) return undefined;
-    const verdict = s.config.validateBlock(block, parent.block.header);
-    if (!verdict.ok) return undefined;
-    if (verdict.nextValidators !== undefined && block !== blocks.at(-1)) return undefined;
-    parent = createEntry(block, h.round, verdict.nextValidators);
+    let next: ValidatorSet | undefined;
+    if (decided < 0) {
+      const verdict = s.config.validateBlock(block, parent.block.header);
+      if (!verdict.ok && verdict.pending === true) decided = entries.length;
+      else if (!verdict.ok) return undefined;
+      else next = verdict.nextValidators;
+    }
+    if (next !== undefined && block !== blocks.at(-1)) return undefined;
+    parent = createEntry(block, h.round, next);
     entries.push(parent);
   }
-  return checkWitness(s, parent, witness) ? entries : undefined;
+  if (!checkWitness(s, parent, witness)) return undefined;
+  return { entries, decided: decided < 0 ? entries.length : decided };
 }
 
 function linksTo(h: BlockHeader, parent: TreeEntry): boolean {

@@ -27,7 +27,12 @@ export type Payload = {
  */
 export type BlockVerdict =
   | { readonly ok: true; readonly nextValidators?: ValidatorSet }
-  | { readonly ok: false; readonly reason: string };
+  /**
+   * `pending`: the block may be fine, but this validator cannot tell yet (it has not executed the
+   * state the block certifies, so it cannot know whether the block changes the validator set).
+   * A committed segment is then taken up to the block before it; the rest comes by a later sync.
+   */
+  | { readonly ok: false; readonly reason: string; readonly pending?: true };
 
 export type ConsensusConfig = {
   readonly chainId: string;

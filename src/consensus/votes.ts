@@ -91,6 +91,12 @@ export function onTimeoutMessage(
   m: TimeoutMessage,
 ): void {
   const t = m.timeout;
+  // A peer already in a later epoch: this node missed the block that ended its own (the leader that
+  // certified it moved on without proposing in this epoch again). Its timeouts are the only sign.
+  if (t.epoch > s.epoch) {
+    requestSync(s, out, from);
+    return;
+  }
   if (t.epoch !== s.epoch || t.voter >= s.peers.length) return;
   if (m.highQc.round !== t.highQcRound || m.highQc.epoch !== t.epoch) return;
   if (!processQc(s, out, m.highQc, from)) return;

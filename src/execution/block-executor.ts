@@ -10,7 +10,7 @@ import { encodeReceipt, hashReceiptBytes, type Receipt } from '../ledger/receipt
 import { LruCache } from '../ledger/state/cache.ts';
 import { openStateTree, type StateTree } from '../ledger/state/index.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
-import type { Store } from '../storage/index.ts';
+import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { type ExecuteOptions, executeBlock } from './execute.ts';
@@ -84,6 +84,7 @@ export class BlockExecutor {
     block: Block,
     certificate?: QuorumCertificate,
     decoded?: readonly Transaction[],
+    alsoWrite?: (batch: WriteBatch) => void,
   ): Promise<CommittedBlock> {
     const { header } = block;
     const expected = (this.height ?? -1) + 1;
@@ -128,6 +129,8 @@ export class BlockExecutor {
       encodedReceipts,
     );
     if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
+    // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
+    alsoWrite?.(batch);
     this.state.stageBlock(prepared, batch);
     for (const change of output.changes) this.#values.set(valueKey(change.key), change.value);
     await batch.commit();

@@ -11,7 +11,10 @@ import { LruCache } from '../ledger/state/cache.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
+import type { EpochVerdict } from './epochs.ts';
 import type { KeyRegistry } from './permissions.ts';
+
+const sameEpoch: EpochVerdict = { kind: 'same' };
 
 /** Signature checks remembered; a block's worth many times over. */
 export const verifiedTxsCachedMax = 50_000;
@@ -28,6 +31,8 @@ export type BlockCheckDeps = {
   /** Is this transaction in a block this node has executed? */
   readonly isCommitted: (txId: Uint8Array) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
+  /** Whether the block ends its epoch (epochs.ts); absent, the validator set never changes. */
+  readonly epochOf?: (header: BlockHeader, parent: BlockHeader) => EpochVerdict;
 };
 
 type Decoded = { readonly txs: readonly Transaction[] } | { readonly error: string };
@@ -135,6 +140,8 @@ export class BlockChecker {
       if (!bytesEqual(roots.resultsRoot, h.resultsRoot))
         return refuse('resultsRoot differs from ours');
     }
+    const epoch = this.#deps.epochOf?.(h, parent) ?? sameEpoch;
+    if (epoch.kind === 'unknown') return { ok: false, reason: epoch.reason, pending: true };
     const d = this.#decode(block);
     if (!('txs' in d)) return refuse(d.error);
     if (!bytesEqual(merkleRoot(d.txs.map((t) => t.id)), h.txRoot))
@@ -162,7 +169,7 @@ export class BlockChecker {
         height: h.height,
         txIds: new Set(ids),
       });
-    return { ok: true };
+    return epoch.kind === 'next' ? { ok: true, nextValidators: epoch.set } : { ok: true };
   }
 
   /** The first of `ids` carried by an accepted, unexecuted ancestor, walking up from `parentHash`. */

@@ -8,8 +8,13 @@ import type { Block } from '../ledger/block.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
 import { hashReceipt } from '../ledger/receipt.ts';
 import type { Transaction } from '../ledger/tx.ts';
+import type { ValidatorSet } from '../ledger/validator-set.ts';
+import { hashValidatorSet } from '../ledger/validator-set.ts';
 import { assert } from '../util/assert.ts';
+import { bytesEqual } from '../util/bytes.ts';
+import { TallyError } from '../util/errors.ts';
 import type { ExecutedRoots } from './block-check.ts';
+import type { Epochs } from './epochs.ts';
 
 /** Roots of recent heights kept in memory for checking proposals' state roots. */
 const rootsCachedMax = 4096;
@@ -25,7 +30,15 @@ export type CommitPipelineDeps = {
    * Called once; the blocks queued after it are dropped.
    */
   readonly onFatal: (error: unknown) => void;
+  /**
+   * Decides which executed block ends an epoch, and records the next set with it. Without it (tests
+   * of execution alone) the validator set never changes.
+   */
+  readonly epochs?: Epochs;
 };
+
+/** What consensus said of a block's epoch: null for no change; undefined when it did not say. */
+type Announced = ValidatorSet | null | undefined;
 
 export class CommitPipeline {
   readonly #deps: CommitPipelineDeps;
@@ -60,15 +73,17 @@ export class CommitPipeline {
   }
 
   push(commit: CommitAction): void {
-    assert(commit.nextValidators === undefined, 'commit: validator-set changes are not wired yet');
-    this.enqueue(commit.block, commit.qc);
+    this.enqueue(commit.block, commit.qc, commit.nextValidators ?? null);
   }
 
-  /** Queues a certified block for execution; a height already executed is skipped. */
-  enqueue(block: Block, qc: QuorumCertificate): Promise<void> {
+  /**
+   * Queues a certified block for execution; a height already executed is skipped. `announced` is
+   * consensus's view of whether the block ends its epoch, checked against execution's own.
+   */
+  enqueue(block: Block, qc: QuorumCertificate, announced?: Announced): Promise<void> {
     this.#queued++;
     this.#chain = this.#chain
-      .then(() => (this.#failed ? undefined : this.#execute(block, qc)))
+      .then(() => (this.#failed ? undefined : this.#execute(block, qc, announced)))
       .catch((error: unknown) => {
         this.#failed = true;
         this.#deps.onFatal(error);
@@ -124,15 +139,52 @@ export class CommitPipeline {
     return { stateRoot, resultsRoot };
   }
 
-  async #execute(block: Block, qc: QuorumCertificate): Promise<void> {
+  async #execute(block: Block, qc: QuorumCertificate, announced: Announced): Promise<void> {
     const height = block.header.height;
     if (height <= this.height) return;
     const startMs = performance.now();
-    const committed = await this.#deps.executor.commit(block, qc, this.#deps.decoded(block));
+    const next = this.#nextSet(block, announced);
+    let recorded = () => {};
+    const committed = await this.#deps.executor.commit(
+      block,
+      qc,
+      this.#deps.decoded(block),
+      next === undefined
+        ? undefined
+        : (batch) => {
+            recorded = this.#deps.epochs!.recordNext(batch, next, height + 1);
+          },
+    );
+    recorded();
     const executeMs = performance.now() - startMs;
     this.#roots.set(height, { stateRoot: committed.stateRoot, resultsRoot: committed.resultsRoot });
     this.#roots.delete(height - rootsCachedMax);
     for (const waiter of this.#waiters) if (waiter.height <= height) waiter.resolve(true);
     for (const listener of this.#listeners) listener(committed, block, executeMs);
   }
+
+  /**
+   * The set after `block` if it ends its epoch. Its parent is executed, so the state it certifies is
+   * here and the verdict is never unknown; consensus must have come to the same one.
+   */
+  #nextSet(block: Block, announced: Announced): ValidatorSet | undefined {
+    const epochs = this.#deps.epochs;
+    if (epochs === undefined) return undefined;
+    const parent = this.#deps.executor.blocks.blockAt(block.header.height - 1)?.header;
+    if (parent === undefined) return undefined;
+    const verdict = epochs.decide(block.header, parent);
+    assert(verdict.kind !== 'unknown', 'commit: the parent is executed, so the verdict is known');
+    const next = verdict.kind === 'next' ? verdict.set : undefined;
+    if (announced !== undefined && !sameSet(announced ?? undefined, next))
+      throw new TallyError(
+        'epoch_mismatch',
+        `consensus and execution disagree on whether block ${block.header.height} changes the validator set`,
+      );
+    return next;
+  }
+}
+
+function sameSet(a: ValidatorSet | undefined, b: ValidatorSet | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.epoch === b.epoch && bytesEqual(hashValidatorSet(a), hashValidatorSet(b));
 }

@@ -178,6 +178,16 @@ export class NodeNetwork {
     await this.#deps.checker.prepare(block);
     const t1 = performance.now();
     const stateHeight = block.header.stateHeight;
+    if (this.#deps.commits.height < stateHeight && input.type === 'message')
+      // The certificate the proposal carries may be what commits that state here: the leader formed
+      // it from the votes, and no one else has seen it yet. Without it first, this node would wait
+      // for a commit only the proposal itself brings, and not vote (with f validators down, that
+      // stalls the round).
+      this.#deps.input({
+        type: 'message',
+        from: input.from,
+        message: { type: 'sync-info', highQc: block.header.justify, highTc: message.tc },
+      });
     const executed = await this.#deps.commits.waitExecuted(
       stateHeight,
       this.#options.executionWaitMs,

@@ -11,6 +11,7 @@ import { getSuite } from '../crypto/suites.ts';
 import { BlockExecutor } from '../execution/block-executor.ts';
 import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
+import { EpochStore } from '../ledger/epoch-store.ts';
 import { createMempool, type Mempool } from '../mempool/index.ts';
 import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
@@ -18,10 +19,11 @@ import { isStorageFailure, openStore, type Store } from '../storage/index.ts';
 import { BlockChecker } from './block-check.ts';
 import { createNodeOutbound } from './byzantine/index.ts';
 import { Catchup, restoreState } from './catchup/index.ts';
-import { chainModules, genesisDirectory } from './chain-modules.ts';
+import { chainModules, genesisDirectory, governanceSetup } from './chain-modules.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
+import { Epochs } from './epochs.ts';
 import { EvidenceStore, recordEvidence } from './evidence-store.ts';
 import { closeConsensus, FatalStop } from './fatal.ts';
 import { createNodeGateway, loadOrgKeys, type OrgKeys } from './gateway/index.ts';
@@ -135,11 +137,18 @@ async function assemble(
   const directory = genesisDirectory(genesis);
   const executor = new BlockExecutor(
     { chainId: genesis.chainId },
-    { store, registry: createRegistry(chainModules(directory)) },
+    { store, registry: createRegistry(chainModules(directory, governanceSetup(genesis))) },
   );
   const genesisBlock = createGenesisBlock(genesis);
   if (executor.height === undefined) await executor.commit(genesisBlock);
   const validators = genesisValidatorSet(genesis);
+  // The sets after genesis, each written with the block that ended the epoch before (epochs.ts).
+  const epochs = new Epochs({
+    store: new EpochStore(store, validators),
+    state: executor.state,
+    executedHeight: () => executor.height ?? 0,
+    blockTimeAt: (height) => executor.blocks.blockAt(height)?.header.timeMs,
+  });
   // Keys added and revoked on chain, rebuilt from state on every start (permissions.ts).
   const registry = createKeyRegistry(genesis, { state: latestState(executor), directory });
   let commits: CommitPipeline | undefined;
@@ -149,6 +158,7 @@ async function assemble(
     pending: (id) => mempool.get(id),
     rootsAt: (height) => commits?.rootsAt(height),
     isCommitted: (id) => executor.blocks.hasTx(id),
+    epochOf: (header, parent) => epochs.decide(header, parent),
   });
   const mempool = createMempool(
     { chainId: genesis.chainId, txsMax: mempoolTxsMax },
@@ -164,6 +174,7 @@ async function assemble(
     executor,
     decoded: (block) => checker.transactions(block),
     onFatal: (error) => void fatal.stop(error, 'executing a committed block failed'),
+    epochs,
   });
   closers.push(() => commits.drained());
   commits.onExecuted((committed) =>
@@ -294,7 +305,8 @@ async function assemble(
       bestPeer: () => network?.bestPeer(),
       forgetPeer: (nodeId) => network?.forgetPeerHeight(nodeId),
       consensusHeight: () => driver.state.root.block.header.height,
-      rebase: (tip) => driver.restart({ tip, validators }),
+      rebase: (tip) => driver.restart({ tip, validators: epochs.current().set }),
+      setOfEpoch: (epoch) => epochs.setOfEpoch(epoch),
       registry: metrics.registry,
       log: log.child({ part: 'catchup' }),
     },
@@ -321,7 +333,7 @@ async function assemble(
   const tipBlock = executor.blocks.blockAt(tipHeight);
   const tipQc = executor.blocks.certificateAt(tipHeight);
   await driver.restart({
-    validators,
+    validators: epochs.current().set,
     ...(tipHeight > 0 && tipBlock !== undefined && tipQc !== undefined
       ? { tip: { block: tipBlock, qc: tipQc } }
       : {}),
@@ -339,7 +351,7 @@ async function assemble(
     genesis,
     evidence,
     self,
-    validators,
+    validatorsAt: (height) => (height === undefined ? epochs.current().set : epochs.setAt(height)),
     executor,
     commits,
     mempool,

@@ -5,6 +5,7 @@
 import type { Block, BlockHeader } from '../../ledger/block.ts';
 import type { BlockStore } from '../../ledger/block-store.ts';
 import type { QuorumCertificate } from '../../ledger/certificate.ts';
+import type { ValidatorSet } from '../../ledger/validator-set.ts';
 import { assert } from '../../util/assert.ts';
 import { checkFetchedBlocks, type SyncTrust } from '../sync/check.ts';
 import { type FetchedBlock, syncBlocksMax } from '../sync/messages.ts';
@@ -55,6 +56,11 @@ export type BlockSyncDeps = {
   readonly now: () => number;
   readonly log: CatchupLog;
   readonly onFetched?: (blocks: number) => void;
+  /**
+   * The validator set of an epoch this node knows (from the blocks it executed); absent, every block
+   * is checked against trust.validatorSet.
+   */
+  readonly setOfEpoch?: (epoch: number) => ValidatorSet | undefined;
 };
 
 export class BlockSync {
@@ -146,7 +152,7 @@ export class BlockSync {
     while (!this.#closed) {
       const peer = this.#pickPeer();
       if (peer === undefined || peer.height - tip.height <= this.#options.doneBlocks) break;
-      const got = await this.#fetch(peer, tip);
+      const got = await this.#fetch(peer, tip, () => executing);
       if (got === undefined) {
         this.#penalise(peer.nodeId);
         continue;
@@ -164,7 +170,11 @@ export class BlockSync {
   }
 
   /** Blocks after `tip` from `peer`, checked; undefined when it gave nothing usable. */
-  async #fetch(peer: PeerHeight, tip: BlockHeader): Promise<FetchedBlock[] | undefined> {
+  async #fetch(
+    peer: PeerHeight,
+    tip: BlockHeader,
+    executed: () => Promise<void>,
+  ): Promise<FetchedBlock[] | undefined> {
     const fromHeight = tip.height + 1;
     const toHeight = Math.min(fromHeight + syncBlocksMax - 1, peer.height);
     const answer = await this.#deps.requests.request(
@@ -179,16 +189,27 @@ export class BlockSync {
       log.warn({ peer: peer.nodeId, fromHeight }, 'no blocks from peer; trying another');
       return undefined;
     }
-    const got = answer.blocks;
-    if (got.length === 0 || got.length > toHeight - fromHeight + 1) {
-      log.warn({ peer: peer.nodeId, fromHeight, count: got.length }, 'peer sent no usable blocks');
+    if (answer.blocks.length === 0 || answer.blocks.length > toHeight - fromHeight + 1) {
+      log.warn(
+        { peer: peer.nodeId, fromHeight, count: answer.blocks.length },
+        'peer sent no usable blocks',
+      );
+      return undefined;
+    }
+    // An epoch change ends a fetch: the blocks of the first block's epoch, checked against its set.
+    const epoch = answer.blocks[0]!.block.header.epoch;
+    const end = answer.blocks.findIndex((f) => f.block.header.epoch !== epoch);
+    const got = end < 0 ? [...answer.blocks] : answer.blocks.slice(0, end);
+    const validatorSet = await this.#setOfEpoch(epoch, executed);
+    if (validatorSet === undefined) {
+      log.warn({ peer: peer.nodeId, fromHeight, epoch }, 'fetched blocks of an unknown epoch');
       return undefined;
     }
     const verdict = checkFetchedBlocks(
       tip,
       got.map((f) => f.block),
       got.map((f) => f.qc),
-      this.#options.trust,
+      { ...this.#options.trust, validatorSet },
     );
     if (!verdict.ok) {
       log.warn(
@@ -197,7 +218,26 @@ export class BlockSync {
       );
       return undefined;
     }
-    return [...got];
+    return got;
+  }
+
+  /**
+   * The set of `epoch`. A block that started it may still be executing here (its record is written
+   * with it), so an unknown epoch is looked up again once everything queued has executed.
+   */
+  async #setOfEpoch(
+    epoch: number,
+    executed: () => Promise<void>,
+  ): Promise<ValidatorSet | undefined> {
+    const setOf = this.#deps.setOfEpoch;
+    if (setOf === undefined)
+      return epoch === this.#options.trust.validatorSet.epoch
+        ? this.#options.trust.validatorSet
+        : undefined;
+    const known = setOf(epoch);
+    if (known !== undefined) return known;
+    await executed();
+    return setOf(epoch);
   }
 
   /** Restarts consensus from the executed tip, unless consensus is already there. */

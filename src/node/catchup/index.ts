@@ -25,7 +25,10 @@ export type { StateSyncResult } from './state-sync.ts';
 
 export type CatchupOptions = {
   readonly chainId: string;
-  /** The set certificates are checked against (the genesis set: set changes are not wired). */
+  /**
+   * The genesis set: state sync checks offers against it (a snapshot from a later epoch is refused,
+   * validator_set_mismatch); block sync uses setOfEpoch when given.
+   */
   readonly validators: ValidatorSet;
   readonly verify: VerifyFn;
   /** Blocks and state versions kept; 0 keeps everything. */
@@ -51,6 +54,8 @@ export type CatchupDeps = {
   /** The node's metrics registry: catch-up adds its own there. */
   readonly registry: Registry;
   readonly log: CatchupLog;
+  /** The validator set of each epoch the node has executed into (epochs.ts). */
+  readonly setOfEpoch?: (epoch: number) => ValidatorSet | undefined;
 };
 
 export class Catchup {
@@ -97,6 +102,7 @@ export class Catchup {
         now: Date.now,
         log,
         onFetched: (n) => metrics.fetched.inc(n),
+        ...(deps.setOfEpoch === undefined ? {} : { setOfEpoch: deps.setOfEpoch }),
       },
     );
     this.#pruner = new Pruner(

@@ -1,0 +1,122 @@
+// Which block hands the chain to a new validator set (docs/consensus.md, "Validator sets and
+// epochs"). The governance module records the latest approved set and the height of the block that
+// approved it. The block that ends the epoch is the first whose certified state covers that approval:
+// parent.stateHeight < approvedHeight <= header.stateHeight. Exactly one block on any chain meets it,
+// and every node reads the same state at that height, so every node picks the same block.
+import type { ModuleStateReader } from '../execution/index.ts';
+import { readModuleState } from '../execution/read.ts';
+import type { BlockHeader } from '../ledger/block.ts';
+import type { EpochRecord, EpochStore } from '../ledger/epoch-store.ts';
+import type { StateTree } from '../ledger/state/index.ts';
+import { createValidatorSet, type ValidatorSet } from '../ledger/validator-set.ts';
+import {
+  type ApprovedChange,
+  approvalDelayBlocks,
+  governanceModuleName,
+  readApprovedChange,
+  readOpenProposal,
+} from '../modules/governance/index.ts';
+import type { WriteBatch } from '../storage/index.ts';
+
+export type EpochVerdict =
+  | { readonly kind: 'same' }
+  | { readonly kind: 'next'; readonly set: ValidatorSet }
+  /** This node has not executed the state the block certifies, and a change cannot be ruled out. */
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export type EpochsDeps = {
+  readonly store: EpochStore;
+  readonly state: StateTree;
+  /** The height this node has executed. */
+  readonly executedHeight: () => number;
+  /** The time of an executed block, if held. */
+  readonly blockTimeAt: (height: number) => number | undefined;
+};
+
+const same: EpochVerdict = Object.freeze({ kind: 'same' });
+
+export class Epochs {
+  readonly #deps: EpochsDeps;
+  /** The set built from an approved change, by the epoch it starts: built once, same object after. */
+  readonly #built = new Map<string, ValidatorSet>();
+
+  constructor(deps: EpochsDeps) {
+    this.#deps = deps;
+  }
+
+  /** The epoch in force after the last executed block. */
+  current(): EpochRecord {
+    return this.#deps.store.current();
+  }
+
+  /** The set that certifies the block at `height`. */
+  setAt(height: number): ValidatorSet {
+    return this.#deps.store.atHeight(height).set;
+  }
+
+  setOfEpoch(epoch: number): ValidatorSet | undefined {
+    return this.#deps.store.byEpoch(epoch)?.set;
+  }
+
+  /**
+   * Writes the set that starts at `startHeight` into the batch of the block that ended the epoch
+   * before; the returned function makes it visible once that batch is durable.
+   */
+  recordNext(batch: WriteBatch, set: ValidatorSet, startHeight: number): () => void {
+    return this.#deps.store.add(batch, set, startHeight);
+  }
+
+  /** Does the block `header` (child of `parent`) end its epoch, and with which set after it? */
+  decide(header: BlockHeader, parent: BlockHeader): EpochVerdict {
+    const certified = header.stateHeight;
+    const before = parent.stateHeight;
+    // Nothing new certified: no approval can fall between the two.
+    if (certified <= before) return same;
+    const executed = this.#deps.executedHeight();
+    if (certified <= executed) return this.#judge(this.#governanceAt(certified), header, before);
+    // Above what this node has executed: an approval after `executed` needs a proposal open at
+    // `executed`, and even then comes at least approvalDelayBlocks after its proposal.
+    const atExecuted = this.#governanceAt(executed);
+    const open = readOpenProposal(atExecuted);
+    const openAndLive =
+      open !== undefined && open.expiresAtMs > (this.#deps.blockTimeAt(executed) ?? 0);
+    if (openAndLive || certified > executed + approvalDelayBlocks)
+      return {
+        kind: 'unknown',
+        reason: `state ${certified} is not executed here yet (executed ${executed}); cannot tell whether the block changes the validator set`,
+      };
+    return this.#judge(atExecuted, header, before);
+  }
+
+  #judge(state: ModuleStateReader, header: BlockHeader, before: number): EpochVerdict {
+    const change = readApprovedChange(state);
+    if (change === undefined) return same;
+    const covered = before < change.approvedHeight && change.approvedHeight <= header.stateHeight;
+    return covered ? { kind: 'next', set: this.#setOf(change, header.epoch + 1) } : same;
+  }
+
+  #setOf(change: ApprovedChange, epoch: number): ValidatorSet {
+    const key = `${epoch}:${change.proposalId}`;
+    let set = this.#built.get(key);
+    if (set === undefined) {
+      set = createValidatorSet({
+        epoch,
+        validators: change.validators.map((v) => ({
+          suite: v.suite,
+          publicKey: v.publicKey,
+          orgId: v.orgId,
+        })),
+      });
+      this.#built.set(key, set);
+    }
+    return set;
+  }
+
+  #governanceAt(height: number): ModuleStateReader {
+    const tree = this.#deps.state;
+    return readModuleState(
+      { get: (key) => tree.get(key, height) ?? undefined },
+      governanceModuleName,
+    );
+  }
+}

@@ -1,0 +1,171 @@
+// Changing the validator set on real processes: five organisations (four validators and the PH
+// regulator's observer). A proposal adds the observer as a fifth validator; once four of five
+// organisations approve, every node enters epoch 2 at the same block and the former observer signs
+// certificates. A second change drops a validator while another is down; that node catches up
+// across the epoch boundary, a killed node restarts into the right epoch, and all agree on state.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CborValue } from '../../src/codec/index.ts';
+import { signerIndexes } from '../../src/ledger/certificate.ts';
+import {
+  accountFromSecretKey,
+  buildTransaction,
+  type Client,
+  createClient,
+  getBlock,
+  getStatus,
+  getValidators,
+  type LocalAccount,
+  signTransaction,
+  submitTransactions,
+  waitForTransaction,
+} from '../../src/sdk/index.ts';
+import { eventually, TestNetwork } from './harness.ts';
+
+const timeoutMs = 60_000;
+
+describe('validator-set changes, five organisations', { timeout: 420_000 }, () => {
+  let net: TestNetwork;
+  let operators: LocalAccount[];
+  let nodeIds: string[];
+
+  const clientOf = (node: number, account: LocalAccount): Client =>
+    createClient({ url: net.nodes[node]!.apiUrl, account, chainId: net.genesis.chainId });
+
+  /** Signs a governance call with organisation `org`'s operator key, submits it at `node`, waits. */
+  async function govern(org: number, method: string, args: CborValue, node = 0) {
+    const account = operators[org]!;
+    const tx = signTransaction(
+      account,
+      buildTransaction({ chainId: net.genesis.chainId, module: 'governance', method, args }),
+    );
+    const client = clientOf(node, account);
+    const { results } = await submitTransactions(client, { transactions: [tx] });
+    assert.equal(results[0]!.status, 'admitted', results[0]!.message);
+    return waitForTransaction(client, { txId: tx.txId, timeoutMs });
+  }
+
+  async function heightAt(node: number): Promise<number> {
+    return (await getStatus(clientOf(node, operators[0]!))).height;
+  }
+
+  /** Waits until node `node` reports `epoch` and a set of `size` validators. */
+  async function epochAt(node: number, epoch: number, size: number) {
+    await eventually(
+      async () => {
+        const client = clientOf(node, operators[0]!);
+        const status = await getStatus(client);
+        const { validatorSet } = await getValidators(client);
+        return status.epoch === epoch &&
+          validatorSet.epoch === epoch &&
+          validatorSet.validators.length === size
+          ? true
+          : undefined;
+      },
+      timeoutMs,
+      `${nodeIds[node]} in epoch ${epoch} with ${size} validators`,
+    );
+  }
+
+  /** Proposes `validators`, waits out the approval delay, then approves with `approvers`. */
+  async function changeSet(validators: string[], approvers: number[], node: number) {
+    const proposed = await govern(0, 'propose_validators', { validators, note: 'test' }, node);
+    assert.equal(proposed.code, 'ok', proposed.message);
+    const event = proposed.events.find((e) => e.type === 'validators_proposed');
+    const id = event?.attributes.id;
+    assert.ok(typeof id === 'number', 'the proposal event names its id');
+    await eventually(
+      async () => ((await heightAt(node)) >= proposed.height + 4 ? true : undefined),
+      timeoutMs,
+      'the approval delay',
+    );
+    const codes: string[] = [];
+    for (const org of approvers) {
+      codes.push((await govern(org, 'approve_validators', { proposalId: id }, node)).code);
+    }
+    assert.deepEqual(
+      codes,
+      approvers.map(() => 'ok'),
+    );
+  }
+
+  before(async () => {
+    net = await TestNetwork.create(5);
+    net.startAll();
+    await net.waitAllReady(timeoutMs);
+    operators = net.genesis.organizations.map((_, i) =>
+      accountFromSecretKey('ed25519', net.clientKey(i).secretKey),
+    );
+    nodeIds = net.genesis.nodes.map((n) => n.nodeId);
+    assert.deepEqual(
+      net.genesis.nodes.map((n) => n.kind),
+      ['validator', 'validator', 'validator', 'validator', 'observer'],
+    );
+  });
+  after(() => net?.close());
+
+  it('adds the observer as a fifth validator, and it signs certificates', async () => {
+    await changeSet(nodeIds, [0, 1, 2, 3], 0);
+    for (let i = 0; i < 5; i++) await epochAt(i, 2, 5);
+    // Leaders rotate over the five: within a few blocks a certificate carries the new member's vote.
+    const client = clientOf(0, operators[0]!);
+    const start = await heightAt(0);
+    await eventually(
+      async () => {
+        const tip = await heightAt(0);
+        for (let h = Math.max(start, tip - 5); h <= tip; h++) {
+          const block = await getBlock(client, { height: h });
+          const qc = block.qc;
+          if (qc === null || block.header.epoch !== 2) continue;
+          if (signerIndexes(qc.signers).includes(4)) return true;
+        }
+        return undefined;
+      },
+      timeoutMs,
+      'a certificate signed by the fifth validator',
+    );
+  });
+
+  it('drops a validator while another is down; the lagging and the dropped nodes follow', async () => {
+    await net.stop(1);
+    await changeSet([nodeIds[1]!, nodeIds[2]!, nodeIds[3]!, nodeIds[4]!], [0, 2, 3, 4], 2);
+    for (const i of [0, 2, 3, 4]) await epochAt(i, 3, 4);
+    // Node 1 was down for the change: it catches up across the boundary and is a validator again.
+    net.start(1);
+    await net.waitReady(1, timeoutMs);
+    await epochAt(1, 3, 4);
+    // The dropped validator keeps following the chain.
+    const before = await heightAt(0);
+    await eventually(
+      async () => ((await heightAt(0)) > before + 3 ? true : undefined),
+      timeoutMs,
+      'node 0 following',
+    );
+  });
+
+  it('a validator killed in epoch 3 restarts into it, and every node agrees on state', async () => {
+    await net.kill(3);
+    net.start(3);
+    await net.waitReady(3, timeoutMs);
+    await epochAt(3, 3, 4);
+    const client = clientOf(3, operators[0]!);
+    const target = (await heightAt(3)) + 2;
+    const roots = await Promise.all(
+      net.nodes.map((_, i) =>
+        eventually(
+          async () => {
+            const c = clientOf(i, operators[0]!);
+            const status = await getStatus(c);
+            if (status.executedHeight < target) return undefined;
+            const block = await getBlock(c, { height: target });
+            return block.hash;
+          },
+          timeoutMs,
+          `${nodeIds[i]} at height ${target}`,
+        ),
+      ),
+    );
+    assert.equal(new Set(roots).size, 1, `one block at ${target}: ${roots.join(', ')}`);
+    assert.equal((await getBlock(client, { height: target })).header.epoch, 3);
+  });
+});

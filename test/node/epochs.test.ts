@@ -1,0 +1,162 @@
+// Which block ends an epoch, decided from real executed state: a chain on LMDB runs the identity and
+// governance modules; a proposal to add a fifth validator is approved at a known height; then the
+// verdict is checked for blocks around it, as a node that has executed everything, and as one that
+// has not executed the state a block certifies (where it must say "unknown" unless a change is ruled out).
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { LocalChain } from '../../src/cli/demo/local-chain.ts';
+import type { CborValue } from '../../src/codec/index.ts';
+import type { KeyPair } from '../../src/crypto/suite.ts';
+import { getSuite } from '../../src/crypto/suites.ts';
+import type { BlockHeader } from '../../src/ledger/block.ts';
+import { EpochStore } from '../../src/ledger/epoch-store.ts';
+import { signTransaction, type Transaction } from '../../src/ledger/tx.ts';
+import { createValidatorSet } from '../../src/ledger/validator-set.ts';
+import { approvalDelayBlocks, createGovernanceModule } from '../../src/modules/governance/index.ts';
+import { createDirectory, createIdentityModule } from '../../src/modules/identity/index.ts';
+import { Epochs, type EpochVerdict } from '../../src/node/epochs.ts';
+import { openStore } from '../../src/storage/index.ts';
+
+const chainId = 'tally-epochs-test';
+const genesisTimeMs = 1_767_225_600_000;
+const ed25519 = getSuite('ed25519');
+const keyOf = (seed: number): KeyPair => ed25519.keyPairFromSecret(new Uint8Array(32).fill(seed));
+
+const orgs = ['org-0', 'org-1', 'org-2', 'org-3'];
+const operators = orgs.map((_, i) => keyOf(10 + i));
+const nodes = [0, 1, 2, 3, 4].map((i) => ({
+  nodeId: `node-${i}`,
+  orgId: orgs[i % orgs.length]!,
+  suite: 'ed25519' as const,
+  publicKey: keyOf(50 + i).publicKey,
+}));
+const genesisSet = createValidatorSet({
+  epoch: 1,
+  validators: nodes
+    .slice(0, 4)
+    .map((n) => ({ suite: n.suite, publicKey: n.publicKey, orgId: n.orgId })),
+});
+
+let nonce = 0n;
+function call(org: number, method: string, args: CborValue): Transaction {
+  return signTransaction(
+    {
+      chainId,
+      suite: 'ed25519',
+      signer: operators[org]!.publicKey,
+      nonce: ++nonce,
+      expiresAtMs: genesisTimeMs + 3_600_000,
+      module: 'governance',
+      method,
+      args,
+    },
+    ed25519,
+    operators[org]!.secretKey,
+  );
+}
+
+describe('epochs: the block that hands over to an approved validator set', () => {
+  let chain: LocalChain;
+  let executed = 0;
+  let epochs: Epochs;
+  let approvedAt = 0;
+  let header: BlockHeader;
+
+  /** A block of epoch 1 certifying state `certified`, whose parent certified `before`. */
+  const decide = (certified: number, before: number): EpochVerdict =>
+    epochs.decide({ ...header, stateHeight: certified }, { ...header, stateHeight: before });
+
+  before(async () => {
+    const directory = createDirectory({
+      orgs: orgs.map((id) => ({ id, name: id, roles: [] })),
+      keys: operators.map((k, i) => ({
+        publicKey: k.publicKey,
+        orgId: orgs[i]!,
+        roles: ['submit', 'operator'],
+        suite: 'ed25519',
+        name: `${orgs[i]}-op`,
+      })),
+    });
+    const store = openStore({ path: join(mkdtempSync(join(tmpdir(), 'tally-epochs-')), 'db') });
+    chain = new LocalChain(
+      {
+        chainId,
+        validator: keyOf(99),
+        genesisTimeMs,
+        modules: [
+          createIdentityModule({ directory }),
+          createGovernanceModule({
+            directory,
+            nodes,
+            genesisValidators: nodes.slice(0, 4).map((n) => n.nodeId),
+          }),
+        ],
+      },
+      { store },
+    );
+    await chain.commitBlock([]); // genesis, height 0
+    const proposed = await chain.commitBlock([
+      call(0, 'propose_validators', { validators: nodes.map((n) => n.nodeId), note: '' }),
+    ]);
+    assert.equal(proposed.receipts[0]!.code, 'ok');
+    for (let i = 1; i < approvalDelayBlocks; i++) await chain.commitBlock([]);
+    for (const org of [0, 1, 2]) {
+      const approved = await chain.commitBlock([
+        call(org, 'approve_validators', { proposalId: 1 }),
+      ]);
+      assert.equal(approved.receipts[0]!.code, 'ok');
+      approvedAt = approved.height;
+    }
+    for (let i = 0; i < 8; i++) await chain.commitBlock([]);
+    executed = chain.height!;
+    epochs = new Epochs({
+      store: new EpochStore(store, genesisSet),
+      state: chain.executor.state,
+      executedHeight: () => executed,
+      blockTimeAt: (height) => chain.executor.blocks.blockAt(height)?.header.timeMs,
+    });
+    header = chain.executor.blocks.blockAt(1)!.header;
+  });
+
+  it('ends the epoch at exactly the block whose certified state first covers the approval', () => {
+    executed = chain.height!;
+    const verdict = decide(approvedAt, approvedAt - 1);
+    assert.equal(verdict.kind, 'next');
+    assert.ok(verdict.kind === 'next');
+    assert.equal(verdict.set.epoch, 2);
+    assert.deepEqual(
+      verdict.set.validators.map((v) => v.orgId),
+      nodes.map((n) => n.orgId),
+    );
+    // A block that skips several heights of state still covers it once.
+    assert.equal(decide(approvedAt + 3, approvedAt - 2).kind, 'next');
+    // Its children, a block below it, and one certifying nothing new do not.
+    assert.equal(decide(approvedAt + 1, approvedAt).kind, 'same');
+    assert.equal(decide(approvedAt - 1, approvedAt - 2).kind, 'same');
+    assert.equal(decide(approvedAt - 1, approvedAt - 1).kind, 'same');
+    // The same set object each time: consensus compares sets by hash, the pipeline by content.
+    const again = decide(approvedAt, approvedAt - 1);
+    assert.ok(again.kind === 'next' && verdict.set === again.set);
+  });
+
+  it('says unknown above the executed height while a proposal is open there', () => {
+    executed = approvedAt - 1; // the proposal is open, one approval short
+    const verdict = decide(approvedAt, approvedAt - 2);
+    assert.equal(verdict.kind, 'unknown');
+    // Certifying nothing new is decided without state.
+    assert.equal(decide(approvedAt + 2, approvedAt + 2).kind, 'same');
+  });
+
+  it('decides up to approvalDelayBlocks above the executed height when nothing is open', () => {
+    executed = approvedAt; // approved: no proposal open, and any new one needs the delay
+    assert.equal(decide(approvedAt + approvalDelayBlocks, approvedAt - 1).kind, 'next');
+    assert.equal(decide(approvedAt + approvalDelayBlocks, approvedAt).kind, 'same');
+    assert.equal(decide(approvedAt + approvalDelayBlocks + 1, approvedAt).kind, 'unknown');
+    executed = 0; // before the proposal
+    assert.equal(decide(approvalDelayBlocks, 0).kind, 'same');
+    assert.equal(decide(approvalDelayBlocks + 1, 0).kind, 'unknown');
+  });
+});
