@@ -12,6 +12,7 @@ import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerBlockRoutes } from './routes/blocks.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { orgJson, registerFxOrgRoutes } from './routes/fx-orgs.ts';
+import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerIso20022Routes } from './routes/iso20022.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRemittanceRoutes } from './routes/remittance.ts';
@@ -94,6 +95,7 @@ export async function createApiServer(
   registerEvidenceRoutes(app, services);
   registerFxOrgRoutes(app, services, () => (services.organizations?.() ?? []).map(orgJson));
   registerKeyRoutes(app, services);
+  registerGovernanceRoutes(app, services);
   registerRemittanceRoutes(app, services);
   registerIso20022Routes(app, services);
   registerEventRoutes(app, services, metrics);

@@ -71,6 +71,48 @@ export type ApiServices = {
   readonly gateway?: RemittanceGateway | undefined;
   /** Evidence of Byzantine validators this node recorded (GET /v1/evidence). */
   readonly evidence?: EvidenceService | undefined;
+  /** Every node the genesis lists, validators and observers (names validators in GET /v1/validators). */
+  readonly nodes?: () => readonly NodeInfo[];
+  /** Validator-set change proposals in the latest executed state (GET /v1/governance/proposals). */
+  readonly governance?: GovernanceService | undefined;
+};
+
+/** A node as the genesis lists it, with its consensus key. */
+export type NodeInfo = {
+  readonly nodeId: string;
+  readonly orgId: string;
+  readonly kind: 'validator' | 'observer';
+  readonly suite: string;
+  readonly publicKey: Uint8Array;
+};
+
+export type GovernanceProposalStatus = 'open' | 'approved' | 'withdrawn' | 'expired';
+
+/** A proposed validator set (governance.propose_validators) and where its approval stands. */
+export type GovernanceProposalInfo = {
+  readonly id: number;
+  /** 'expired' also when still open in state but the last executed block's time passed its expiry. */
+  readonly status: GovernanceProposalStatus;
+  /** In leader-rotation order. */
+  readonly validators: readonly Omit<NodeInfo, 'kind'>[];
+  readonly note: string;
+  readonly proposerOrg: string;
+  readonly proposedHeight: number;
+  readonly proposedAtMs: number;
+  readonly expiresAtMs: number;
+  /** Organisations that approved, in approval order. */
+  readonly approvals: readonly string[];
+  readonly approvalsNeeded: number;
+  readonly approvedHeight?: number | undefined;
+};
+
+export type GovernanceService = {
+  /** Newest first; `before` is the id to start below (the previous page's `next`). */
+  list(options: {
+    readonly limit: number;
+    readonly before?: number;
+  }): readonly GovernanceProposalInfo[];
+  get(id: number): GovernanceProposalInfo | undefined;
 };
 
 /** One proof of a validator's misbehaviour, as this node recorded it. */

@@ -12,6 +12,7 @@ import { registerQueryCommand } from './query-command.ts';
 import { registerRemitCommand } from './remit-command.ts';
 import { registerStartCommand } from './start.ts';
 import { registerTxCommand } from './tx-command.ts';
+import { registerValidatorsCommand } from './validators-command.ts';
 
 export const version = '0.1.0';
 
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerQueryCommand(program);
   registerRemitCommand(program);
   registerKeysCommand(program);
+  registerValidatorsCommand(program);
   registerCodecCommand(program);
   registerBenchCommand(program);
   return program;

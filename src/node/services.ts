@@ -1,11 +1,26 @@
 // The node's parts seen through the interface the API server takes (src/api/services.ts).
 import type { RemittanceGateway } from '../api/gateway.ts';
-import type { ApiServices, EvidenceService, NodeStatus } from '../api/services.ts';
+import type {
+  ApiServices,
+  EvidenceService,
+  GovernanceProposalInfo,
+  GovernanceService,
+  NodeStatus,
+} from '../api/services.ts';
 import type { BlockExecutor } from '../execution/block-executor.ts';
+import { readModuleState } from '../execution/read.ts';
 import type { StateReader } from '../execution/types.ts';
-import type { ValidatorSet } from '../ledger/validator-set.ts';
+import { quorumSize, type ValidatorSet } from '../ledger/validator-set.ts';
 import type { Mempool } from '../mempool/index.ts';
+import {
+  approvalsNeeded,
+  governanceModuleName,
+  listProposals,
+  type ProposalRecord,
+  readProposal,
+} from '../modules/governance/index.ts';
 import type { Transport } from '../p2p/types.ts';
+import { toHex } from '../util/bytes.ts';
 import type { CommitPipeline } from './commits.ts';
 import type { Genesis, GenesisNode } from './genesis.ts';
 import type { NodeMetrics } from './metrics.ts';
@@ -16,7 +31,8 @@ export const nodeVersion = '0.1.0';
 export type ServicesDeps = {
   readonly genesis: Genesis;
   readonly self: GenesisNode;
-  readonly validators: ValidatorSet;
+  /** The set that certifies the block at `height`; the newest (after the last executed block) when absent. */
+  readonly validatorsAt: (height?: number) => ValidatorSet;
   readonly executor: BlockExecutor;
   readonly commits: CommitPipeline;
   readonly mempool: Mempool;
@@ -68,8 +84,6 @@ export function createServices(deps: ServicesDeps): ApiServices {
       version: nodeVersion,
     };
   };
-  const validatorCount = deps.validators.validators.length;
-  const peersNeeded = validatorCount - Math.floor((validatorCount - 1) / 3) - 1;
   return {
     chainId: genesis.chainId,
     submit: (txs) => mempool.admit(txs, { origin: 'api' }),
@@ -78,10 +92,13 @@ export function createServices(deps: ServicesDeps): ApiServices {
     readiness() {
       if (!deps.started()) return { ready: false, reason: 'starting' };
       if (deps.syncing()) return { ready: false, reason: 'catching up with peers' };
+      const set = deps.validatorsAt();
+      const peersNeeded = quorumSize(set.validators.length) - 1;
+      const keys = new Set(set.validators.map((v) => toHex(v.publicKey)));
       const validatorPeers = transport
         .peers()
         .filter((p) =>
-          genesis.nodes.some((n) => n.nodeId === p.nodeId && n.kind === 'validator'),
+          genesis.nodes.some((n) => n.nodeId === p.nodeId && keys.has(toHex(n.publicKey))),
         ).length;
       if (validatorPeers < peersNeeded)
         return {
@@ -93,7 +110,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
     blocks: executor.blocks,
     state: executor.state,
     latest,
-    validators: () => deps.validators,
+    validators: (height) => deps.validatorsAt(height),
     onExecuted(listener) {
       return deps.commits.onExecuted((committed) => listener(committed.height));
     },
@@ -107,5 +124,45 @@ export function createServices(deps: ServicesDeps): ApiServices {
     evidence: deps.evidence,
     organizations: () => genesis.organizations,
     orgKeys: (orgId) => deps.registry.orgKeys(orgId),
+    nodes: () => genesis.nodes,
+    governance: governanceService(genesis.organizations.length, executor, latest),
+  };
+}
+
+/**
+ * Proposals as the latest executed state holds them. An open proposal past its expiry stays open in
+ * state until the next proposal closes it; callers see it as expired, since approvals are refused.
+ */
+export function governanceService(
+  orgCount: number,
+  executor: BlockExecutor,
+  latest: StateReader,
+): GovernanceService {
+  const state = () => readModuleState(latest, governanceModuleName);
+  const needed = approvalsNeeded(orgCount);
+  const info = (record: ProposalRecord, blockTimeMs: number): GovernanceProposalInfo => ({
+    ...record,
+    status:
+      record.status === 'open' && blockTimeMs >= record.expiresAtMs ? 'expired' : record.status,
+    approvalsNeeded: needed,
+  });
+  const blockTimeMs = () => {
+    const executed = executor.blocks.executed();
+    return executed === undefined
+      ? 0
+      : (executor.blocks.blockAt(executed.height)?.header.timeMs ?? 0);
+  };
+  return {
+    list: ({ limit, before }) => {
+      const timeMs = blockTimeMs();
+      return listProposals(state(), {
+        limit,
+        ...(before === undefined ? {} : { beforeId: before }),
+      }).map((r) => info(r, timeMs));
+    },
+    get: (id) => {
+      const record = readProposal(state(), id);
+      return record === undefined ? undefined : info(record, blockTimeMs());
+    },
   };
 }

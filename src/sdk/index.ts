@@ -76,6 +76,19 @@ export {
 } from './actions/getPacs002.ts';
 export { type GetProofParameters, type GetProofReturnType, getProof } from './actions/getProof.ts';
 export {
+  type GetProposalParameters,
+  type GetProposalReturnType,
+  getProposal,
+} from './actions/getProposal.ts';
+export {
+  type GetProposalsParameters,
+  type GetProposalsReturnType,
+  getProposals,
+  type Proposal,
+  type ProposalStatus,
+  type ProposedValidator,
+} from './actions/getProposals.ts';
+export {
   type GetRemittanceParameters,
   type GetRemittanceReturnType,
   getRemittance,
@@ -198,6 +211,14 @@ export {
   parseEventCursor,
   type TxEventMessage,
 } from './events.ts';
+export {
+  type BuildProposalCallParameters,
+  type BuildProposeValidatorsParameters,
+  buildApproveValidators,
+  buildProposeValidators,
+  buildWithdrawValidators,
+  type GovernanceCall,
+} from './governance.ts';
 export {
   type BuildAddKeyParameters,
   type BuildRevokeKeyParameters,

@@ -244,6 +244,8 @@ describe('api reads', () => {
       'GET /v1/currencies/{code}',
       'GET /v1/events',
       'GET /v1/evidence',
+      'GET /v1/governance/proposals',
+      'GET /v1/governance/proposals/{id}',
       'GET /v1/orgs',
       'GET /v1/orgs/{orgId}/keys',
       'GET /v1/positions/{day}',

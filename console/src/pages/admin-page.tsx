@@ -1,13 +1,13 @@
-// Page 4, administration: what the API supports today. The organisation's API keys on chain
-// (api-keys-card.tsx), the genesis keys, a config for a new node to download, a CSR for a new
-// organisation made in the browser; validator-set changes are not wired in the node yet, and the
-// page says so.
+// Page 4, administration: the organisation's API keys on chain (api-keys-card.tsx), the validator
+// set and proposals to change it (validator-set-card.tsx), the genesis keys, a config for a new node
+// to download, a CSR for a new organisation made in the browser.
 import { type FormEvent, useState } from 'react';
 import { Card, Hex, Notice } from '../components/common.tsx';
 import { type CsrResult, createCsr, download } from '../lib/csr.ts';
 import { errorText } from '../lib/format.ts';
 import { useSession } from '../lib/session.tsx';
 import { ApiKeysCard } from './api-keys-card.tsx';
+import { ValidatorSetCard } from './validator-set-card.tsx';
 
 /** The shape `tally network init` writes (src/cli/network/node-config.ts), paths relative to it. */
 function nodeConfig(nodeId: string, apiPort: number, p2pPort: number, host: string) {
@@ -145,13 +145,13 @@ function CsrForm() {
 }
 
 export function AdminPage() {
-  const { network, keys, notice } = useSession();
-  const operator = keys.some((k) => k.roles.includes('operator'));
+  const { network, notice } = useSession();
   return (
     <>
       <h1>Administration</h1>
       {notice !== '' && <Notice>{notice}</Notice>}
       <ApiKeysCard />
+      <ValidatorSetCard />
       <Card title="API keys in the genesis">
         {network === undefined ? (
           <p className="muted">Load a key with role read to list them.</p>
@@ -195,18 +195,6 @@ export function AdminPage() {
           <CsrForm />
         </Card>
       </div>
-      <Card title="Validator set changes">
-        <Notice>
-          Not available yet: the consensus engine supports validator-set changes, but no module
-          proposes them, so the node has no API for it.{' '}
-          {operator
-            ? 'Your operator key will be needed once it does.'
-            : 'It will need a key with role operator.'}
-        </Notice>
-        <button type="button" disabled aria-disabled="true">
-          Propose a validator-set change (not available)
-        </button>
-      </Card>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { encodeValidatorSet, quorumSize, type ValidatorSet } from '../../ledger/
 import { toHex } from '../../util/bytes.ts';
 import { notFound } from '../errors.ts';
 import { errorResponses, hash32Hex, heightQuery, hexString } from '../schemas.ts';
-import type { ApiServices } from '../services.ts';
+import type { ApiServices, NodeInfo } from '../services.ts';
 
 const statusResponse = {
   type: 'object',
@@ -32,6 +32,12 @@ const statusResponse = {
     },
     syncing: { type: 'boolean' },
     version: { type: 'string' },
+    gateway: {
+      type: 'object',
+      description:
+        'present when the node acts for its organisation (config `org`): the key its gateway signs with',
+      properties: { orgId: { type: 'string' }, suite: { type: 'string' }, publicKey: hexString },
+    },
   },
 } as const;
 
@@ -45,7 +51,12 @@ const validatorsResponse = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { orgId: { type: 'string' }, suite: { type: 'string' }, publicKey: hexString },
+        properties: {
+          nodeId: { type: 'string', description: 'the genesis node holding this key' },
+          orgId: { type: 'string' },
+          suite: { type: 'string' },
+          publicKey: hexString,
+        },
       },
     },
     setHex: { ...hexString, description: 'canonical encoding; headers carry its hash' },
@@ -68,14 +79,29 @@ function statusToJson(services: ApiServices) {
     mempool: { txs: s.mempoolTxs, bytes: s.mempoolBytes },
     syncing: s.syncing,
     version: s.version,
+    ...gatewayToJson(services),
   };
 }
 
-function validatorsToJson(set: ValidatorSet) {
+/** Public like the rest: every transaction the gateway signs already names this key on chain. */
+function gatewayToJson(services: ApiServices) {
+  const gateway = services.gateway;
+  if (gateway === undefined) return {};
+  const { suite, publicKey } = gateway.signingKey;
+  return { gateway: { orgId: gateway.orgId, suite, publicKey: toHex(publicKey) } };
+}
+
+function optionalNodeId(nodeId: string | undefined) {
+  return nodeId === undefined ? {} : { nodeId };
+}
+
+function validatorsToJson(set: ValidatorSet, nodes: readonly NodeInfo[]) {
+  const nodeIds = new Map(nodes.map((n) => [toHex(n.publicKey), n.nodeId]));
   return {
     epoch: set.epoch,
     quorum: quorumSize(set.validators.length),
     validators: set.validators.map((v) => ({
+      ...optionalNodeId(nodeIds.get(toHex(v.publicKey))),
       orgId: v.orgId,
       suite: v.suite,
       publicKey: toHex(v.publicKey),
@@ -112,7 +138,7 @@ export function registerStatusRoutes(app: FastifyInstance, services: ApiServices
       if (height !== undefined && (latest === undefined || height > latest)) {
         throw notFound(`block ${height}`);
       }
-      return validatorsToJson(services.validators(height));
+      return validatorsToJson(services.validators(height), services.nodes?.() ?? []);
     },
   );
   registerProbes(app, services);

@@ -4,7 +4,7 @@ import { decodeValidatorSet, quorumSize, type ValidatorSet } from '../../ledger/
 import { toHex } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import type { Client } from '../client.ts';
-import { readHex, readInteger, readList, readObject, readText } from '../json.ts';
+import { readHex, readInteger, readList, readObject, readOptionalText, readText } from '../json.ts';
 import { decodeResponseBytes } from './getBlock.ts';
 
 export type GetValidatorsParameters = { height?: number; signal?: AbortSignal | undefined };
@@ -13,6 +13,8 @@ export type GetValidatorsReturnType = {
   readonly epoch: number;
   readonly quorum: number;
   readonly validators: readonly {
+    /** The genesis node holding the key, when the node names it. */
+    readonly nodeId?: string | undefined;
     readonly orgId: string;
     readonly suite: string;
     readonly publicKey: string;
@@ -51,7 +53,9 @@ function parseValidators(body: unknown): GetValidatorsReturnType {
   const validators = readList(v.validators, 'validators.validators').map((item, i) => {
     const f = `validators.validators[${i}]`;
     const o = readObject(item, f);
+    const nodeId = readOptionalText(o.nodeId, `${f}.nodeId`);
     return Object.freeze({
+      ...(nodeId === undefined ? {} : { nodeId }),
       orgId: readText(o.orgId, `${f}.orgId`),
       suite: readText(o.suite, `${f}.suite`),
       publicKey: readHex(o.publicKey, `${f}.publicKey`),
