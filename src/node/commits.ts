@@ -10,7 +10,6 @@ import { hashReceipt } from '../ledger/receipt.ts';
 import type { Transaction } from '../ledger/tx.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
 import { hashValidatorSet } from '../ledger/validator-set.ts';
-import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { TallyError } from '../util/errors.ts';
 import type { ExecutedRoots } from './block-check.ts';
@@ -173,7 +172,11 @@ export class CommitPipeline {
     const parent = this.#deps.executor.blocks.blockAt(block.header.height - 1)?.header;
     if (parent === undefined) return undefined;
     const verdict = epochs.decide(block.header, parent);
-    assert(verdict.kind !== 'unknown', 'commit: the parent is executed, so the verdict is known');
+    if (verdict.kind === 'unknown')
+      throw new TallyError(
+        'epoch_unknown',
+        `cannot tell whether block ${block.header.height} changes the validator set: ${verdict.reason}`,
+      );
     const next = verdict.kind === 'next' ? verdict.set : undefined;
     if (announced !== undefined && !sameSet(announced ?? undefined, next))
       throw new TallyError(

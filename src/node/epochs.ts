@@ -73,7 +73,11 @@ export class Epochs {
     // Nothing new certified: no approval can fall between the two.
     if (certified <= before) return same;
     const executed = this.#deps.executedHeight();
-    if (certified <= executed) return this.#judge(this.#governanceAt(certified), header, before);
+    if (certified <= executed) {
+      const oldest = this.#deps.state.oldestHeight ?? 0;
+      if (certified < oldest) return this.#judgeBelowRetained(oldest, header, before);
+      return this.#judge(this.#governanceAt(certified), header, before);
+    }
     // Above what this node has executed: an approval after `executed` needs a proposal open at
     // `executed`, and even then comes at least approvalDelayBlocks after its proposal.
     const atExecuted = this.#governanceAt(executed);
@@ -86,6 +90,22 @@ export class Epochs {
         reason: `state ${certified} is not executed here yet (executed ${executed}); cannot tell whether the block changes the validator set`,
       };
     return this.#judge(atExecuted, header, before);
+  }
+
+  /**
+   * The certified state is older than any this node keeps (it started from a snapshot, or pruned).
+   * The newest record at `oldest` is also the record at the certified height when it was approved
+   * no later than that; else an approval came in between and this node cannot tell.
+   */
+  #judgeBelowRetained(oldest: number, header: BlockHeader, before: number): EpochVerdict {
+    const state = this.#governanceAt(oldest);
+    const change = readApprovedChange(state);
+    if (change === undefined || change.approvedHeight <= header.stateHeight)
+      return this.#judge(state, header, before);
+    return {
+      kind: 'unknown',
+      reason: `state ${header.stateHeight} is older than any kept here (from ${oldest}), and a change was approved since`,
+    };
   }
 
   #judge(state: ModuleStateReader, header: BlockHeader, before: number): EpochVerdict {

@@ -90,6 +90,18 @@ export class InFlightTxs {
     return this.#heights.has(toHex(txId));
   }
 
+  /**
+   * May a block at `height` not carry this transaction? Only when a block below that height carries
+   * it: that one may be an ancestor. A block at `height` or above is a rival, never an ancestor, and
+   * one that will never commit (its votes went to a leader that is down) would otherwise hold the
+   * transaction back from every block built on the winning branch until that height executes, and
+   * its proposer puts it in flight again at each turn.
+   */
+  holdsBack(txId: Uint8Array, height: number): boolean {
+    const at = this.#heights.get(toHex(txId));
+    return at !== undefined && at < height;
+  }
+
   get size(): number {
     return this.#heights.size;
   }
@@ -129,7 +141,7 @@ export class PayloadBuilder {
     const txs = backlogged
       ? []
       : this.#deps.mempool.reap(this.txLimit(), blockBytesMax - blockOverheadBytes, {
-          skip: (id) => this.inFlight.has(id),
+          skip: (id) => this.inFlight.holdsBack(id, request.height),
         });
     this.inFlight.add(txs, request.height);
     const state = this.#stateFor(request);

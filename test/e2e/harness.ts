@@ -145,7 +145,7 @@ export class TestNetwork {
       [...flags, ...nodeHeapFlags(flags), cliPath, 'node', 'start', '--config', n.configPath],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, TALLY_LOG_LEVEL: 'info' },
+        env: { ...process.env, TALLY_LOG_LEVEL: process.env.TALLY_E2E_LOG_LEVEL ?? 'info' },
       },
     );
     child.stdout?.pipe(log);

@@ -159,4 +159,16 @@ describe('epochs: the block that hands over to an approved validator set', () =>
     assert.equal(decide(approvalDelayBlocks, 0).kind, 'same');
     assert.equal(decide(approvalDelayBlocks + 1, 0).kind, 'unknown');
   });
+
+  it('decides below the oldest kept state from the oldest record, or says unknown', async () => {
+    executed = chain.height!;
+    // As after a state sync or a prune: nothing older than approvedAt + 2 is readable.
+    await chain.executor.state.prune(approvedAt + 2);
+    assert.equal(chain.executor.state.oldestHeight, approvedAt + 2);
+    // The record kept was approved at approvedAt: for state at or above it, it is the record there.
+    assert.equal(decide(approvedAt, approvedAt - 1).kind, 'next');
+    assert.equal(decide(approvedAt + 1, approvedAt).kind, 'same');
+    // Below it, an older approval could have been in force: this node cannot tell.
+    assert.equal(decide(approvedAt - 1, approvedAt - 2).kind, 'unknown');
+  });
 });
