@@ -9,35 +9,26 @@ import { isSuiteId } from '../crypto/suites.ts';
 import {
   buildAddKey,
   buildRevokeKey,
-  buildTransaction,
   getOrgKeys,
-  getStatus,
-  type IdentityCall,
   type KeyRole,
   type OrgKey,
-  signTransaction,
-  submitTransactions,
-  waitForTransaction,
 } from '../sdk/index.ts';
-import { assert } from '../util/assert.ts';
 import { TallyError } from '../util/errors.ts';
 import {
   addConnectionOptions,
-  type Connection,
   type ConnectionOptions,
   connect,
   withConnection,
 } from './client-key.ts';
 import { refuseGatewayKey } from './gateway-key-check.ts';
 import {
-  formatReceipt,
-  printJson,
-  type ReceiptView,
-  waitSecondsDefault,
-  waitSecondsMax,
-} from './tx-command.ts';
+  addOperatorCallOptions,
+  type OperatorCallOptions,
+  submitOperatorCall,
+} from './operator-call.ts';
+import { printJson } from './tx-command.ts';
 
-type ChainKeyOptions = ConnectionOptions & { wait: boolean; timeout: string; json: boolean };
+type ChainKeyOptions = OperatorCallOptions;
 type RegisterOptions = ChainKeyOptions & { name: string; roles: string; suite?: string };
 
 export type PublicKeyRef = { readonly suite: SuiteId; readonly publicKey: string };
@@ -75,56 +66,6 @@ export function parseRoles(text: string): KeyRole[] {
   return roles as KeyRole[];
 }
 
-function parseTimeout(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > waitSecondsMax)
-    throw new TallyError('bad_option', `--timeout must be 1 to ${waitSecondsMax} seconds.`);
-  return n * 1000;
-}
-
-/** Signs the call with the operator key, submits it and (unless --no-wait) waits for finality. */
-async function submitKeyCall(
-  connection: Connection,
-  build: () => IdentityCall,
-  options: ChainKeyOptions,
-): Promise<void> {
-  const waitMs = parseTimeout(options.timeout);
-  let call: IdentityCall;
-  try {
-    call = build();
-  } catch (cause) {
-    throw new TallyError('bad_option', (cause as Error).message, { cause });
-  }
-  await withConnection(connection, async (client) => {
-    assert(client.account !== undefined, "connect(options, 'operator') gives an account");
-    const chainId = connection.network?.genesis.chainId ?? (await getStatus(client)).chainId;
-    const tx = signTransaction(client.account, buildTransaction({ chainId, ...call }));
-    const [result] = (await submitTransactions(client, { transactions: [tx] })).results;
-    if (result === undefined || result.status === 'rejected')
-      throw new TallyError(
-        result?.code ?? 'rejected',
-        `the node refused transaction ${tx.txId}: ${result?.message ?? 'no reason given'}`,
-      );
-    const view: ReceiptView = options.wait
-      ? await waitForTransaction(client, { txId: tx.txId, timeoutMs: waitMs })
-      : { txId: tx.txId, status: 'admitted' };
-    if (options.json) printJson(view);
-    else console.log(formatReceipt(view).join('\n'));
-    if (view.code !== undefined && view.code !== 'ok')
-      throw new TallyError(
-        view.code,
-        `transaction ${tx.txId} failed: ${view.message ?? view.code}`,
-      );
-  });
-}
-
-function addChainKeyOptions(command: Command): Command {
-  return addConnectionOptions(command)
-    .option('--no-wait', 'return once the node admits it, without waiting for finality')
-    .option('--timeout <seconds>', 'how long to wait for finality', String(waitSecondsDefault))
-    .option('--json', 'print the receipt as JSON', false);
-}
-
 const signerHelp = `
 The transaction is signed by a key of your organisation with role operator: --key-file <file>
 (its passphrase in TALLY_PASSPHRASE or --passphrase-file), or the network folder's key (--org).
@@ -137,7 +78,7 @@ network folder, every node of the key's organisation.
 `;
 
 function registerRegister(keys: Command): void {
-  addChainKeyOptions(
+  addOperatorCallOptions(
     keys
       .command('register')
       .description('register an API key to your organisation on chain (identity.add_key)')
@@ -153,7 +94,7 @@ function registerRegister(keys: Command): void {
     .action(async (ref: string, options: RegisterOptions) => {
       const key = readPublicKeyRef(ref, options.suite);
       const roles = parseRoles(options.roles);
-      await submitKeyCall(
+      await submitOperatorCall(
         connect(options, 'operator'),
         () =>
           buildAddKey({ name: options.name, suite: key.suite, publicKey: key.publicKey, roles }),
@@ -163,7 +104,7 @@ function registerRegister(keys: Command): void {
 }
 
 function registerRevoke(keys: Command): void {
-  addChainKeyOptions(
+  addOperatorCallOptions(
     keys
       .command('revoke')
       .description('revoke an API key of your organisation for good (identity.revoke_key)')
@@ -177,7 +118,11 @@ function registerRevoke(keys: Command): void {
       const key = readPublicKeyRef(ref);
       const connection = connect(options, 'operator');
       await refuseGatewayKey(connection, key.publicKey);
-      await submitKeyCall(connection, () => buildRevokeKey({ publicKey: key.publicKey }), options);
+      await submitOperatorCall(
+        connection,
+        () => buildRevokeKey({ publicKey: key.publicKey }),
+        options,
+      );
     });
 }
 

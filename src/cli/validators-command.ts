@@ -5,19 +5,13 @@ import type { Command } from 'commander';
 import {
   buildApproveValidators,
   buildProposeValidators,
-  buildTransaction,
   buildWithdrawValidators,
   type GetValidatorsReturnType,
   type GovernanceCall,
   getProposals,
-  getStatus,
   getValidators,
   type Proposal,
-  signTransaction,
-  submitTransactions,
-  waitForTransaction,
 } from '../sdk/index.ts';
-import { assert } from '../util/assert.ts';
 import { TallyError } from '../util/errors.ts';
 import {
   addConnectionOptions,
@@ -27,14 +21,13 @@ import {
   withConnection,
 } from './client-key.ts';
 import {
-  formatReceipt,
-  printJson,
-  type ReceiptView,
-  waitSecondsDefault,
-  waitSecondsMax,
-} from './tx-command.ts';
+  addOperatorCallOptions,
+  type OperatorCallOptions,
+  submitOperatorCall,
+} from './operator-call.ts';
+import { printJson } from './tx-command.ts';
 
-type CallOptions = ConnectionOptions & { wait: boolean; timeout: string; json: boolean };
+type CallOptions = OperatorCallOptions;
 type ProposeOptions = CallOptions & { nodes: string; note: string };
 
 /** Lines of a table: columns padded to their widest cell, the last one left ragged. */
@@ -83,13 +76,6 @@ export function formatProposals(proposals: readonly Proposal[]): string[] {
   return table(['ID', 'STATUS', 'APPROVALS', 'PROPOSER', 'HEIGHT', 'VALIDATORS', 'NOTE'], rows);
 }
 
-function parseTimeout(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > waitSecondsMax)
-    throw new TallyError('bad_option', `--timeout must be 1 to ${waitSecondsMax} seconds.`);
-  return n * 1000;
-}
-
 function parseProposalId(text: string): number {
   const id = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1)
@@ -113,49 +99,6 @@ function parseNodes(text: string, connection: Connection): string[] {
       `--nodes: ${unknown} is not a node of this network; choose among ${known.join(', ')}.`,
     );
   return nodes;
-}
-
-/** Signs the call with the operator key, submits it and (unless --no-wait) waits for finality. */
-async function submitGovernanceCall(
-  connection: Connection,
-  build: () => GovernanceCall,
-  options: CallOptions,
-): Promise<void> {
-  const waitMs = parseTimeout(options.timeout);
-  let call: GovernanceCall;
-  try {
-    call = build();
-  } catch (cause) {
-    throw new TallyError('bad_option', (cause as Error).message, { cause });
-  }
-  await withConnection(connection, async (client) => {
-    assert(client.account !== undefined, "connect(options, 'operator') gives an account");
-    const chainId = connection.network?.genesis.chainId ?? (await getStatus(client)).chainId;
-    const tx = signTransaction(client.account, buildTransaction({ chainId, ...call }));
-    const [result] = (await submitTransactions(client, { transactions: [tx] })).results;
-    if (result === undefined || result.status === 'rejected')
-      throw new TallyError(
-        result?.code ?? 'rejected',
-        `the node refused transaction ${tx.txId}: ${result?.message ?? 'no reason given'}`,
-      );
-    const view: ReceiptView = options.wait
-      ? await waitForTransaction(client, { txId: tx.txId, timeoutMs: waitMs })
-      : { txId: tx.txId, status: 'admitted' };
-    if (options.json) printJson(view);
-    else console.log(formatReceipt(view).join('\n'));
-    if (view.code !== undefined && view.code !== 'ok')
-      throw new TallyError(
-        view.code,
-        `transaction ${tx.txId} failed: ${view.message ?? view.code}`,
-      );
-  });
-}
-
-function addCallOptions(command: Command): Command {
-  return addConnectionOptions(command)
-    .option('--no-wait', 'return once the node admits it, without waiting for finality')
-    .option('--timeout <seconds>', 'how long to wait for finality', String(waitSecondsDefault))
-    .option('--json', 'print the receipt as JSON', false);
 }
 
 const signerHelp = `
@@ -226,7 +169,7 @@ function registerProposals(validators: Command): void {
 }
 
 function registerPropose(validators: Command): void {
-  addCallOptions(
+  addOperatorCallOptions(
     validators
       .command('propose')
       .description('propose a new validator set (governance.propose_validators)')
@@ -243,7 +186,7 @@ function registerPropose(validators: Command): void {
     .action(async (options: ProposeOptions) => {
       const connection = connect(options, 'operator');
       const nodes = parseNodes(options.nodes, connection);
-      await submitGovernanceCall(
+      await submitOperatorCall(
         connection,
         () => buildProposeValidators({ validators: nodes, note: options.note }),
         options,
@@ -258,7 +201,7 @@ function registerProposalCall(
   build: (proposalId: number) => GovernanceCall,
   extraHelp: string,
 ): void {
-  addCallOptions(
+  addOperatorCallOptions(
     validators
       .command(name)
       .description(description)
@@ -270,7 +213,7 @@ function registerProposalCall(
     )
     .action(async (id: string, options: CallOptions) => {
       const proposalId = parseProposalId(id);
-      await submitGovernanceCall(connect(options, 'operator'), () => build(proposalId), options);
+      await submitOperatorCall(connect(options, 'operator'), () => build(proposalId), options);
     });
 }
 
