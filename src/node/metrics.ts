@@ -13,6 +13,16 @@ export function createNodeMetrics(labels: { nodeId: string; orgId: string }) {
     registry,
     height: new Gauge({ name: 'tally_height', help: 'Highest executed (final) block', registers }),
     round: new Gauge({ name: 'tally_consensus_round', help: 'Current consensus round', registers }),
+    epoch: new Gauge({
+      name: 'tally_consensus_epoch',
+      help: 'Current consensus epoch (it grows by one with each validator-set change)',
+      registers,
+    }),
+    validators: new Gauge({
+      name: 'tally_validators',
+      help: 'Validators in the current epoch',
+      registers,
+    }),
     blocks: new Counter({
       name: 'tally_blocks_committed_total',
       help: 'Blocks executed',

@@ -439,6 +439,8 @@ function startGauges(
   const { driver, mempool, transport, commits } = parts;
   const gauges = setInterval(() => {
     metrics.round.set(driver.state.round);
+    metrics.epoch.set(driver.state.epoch);
+    metrics.validators.set(driver.state.validators.validators.length);
     metrics.mempoolTxs.set(mempool.size());
     metrics.mempoolBytes.set(mempool.bytes());
     metrics.peers.set(transport.peers().length);
