@@ -10,6 +10,7 @@ import { createApiMetrics, installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerBlockRoutes } from './routes/blocks.ts';
+import { registerEpochRoutes } from './routes/epochs.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { orgJson, registerFxOrgRoutes } from './routes/fx-orgs.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
@@ -92,6 +93,7 @@ export async function createApiServer(
   registerStateRoutes(app, services);
   registerAccountRoutes(app, services);
   registerStatusRoutes(app, services);
+  registerEpochRoutes(app, services);
   registerEvidenceRoutes(app, services);
   registerFxOrgRoutes(app, services, () => (services.organizations?.() ?? []).map(orgJson));
   registerKeyRoutes(app, services);

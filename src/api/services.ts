@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Evidence } from '../consensus/index.ts';
 import type { StateReader } from '../execution/types.ts';
 import type { BlockStore } from '../ledger/block-store.ts';
+import type { EpochRecord } from '../ledger/epoch-store.ts';
 import type { StateTree } from '../ledger/state/index.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
 import type { AdmitResult } from '../mempool/results.ts';
@@ -57,6 +58,8 @@ export type ApiServices = {
   readonly latest: StateReader;
   /** The validator set in force for the block at `height` (latest when omitted). */
   validators(height?: number): ValidatorSet;
+  /** Every epoch, oldest first, each after the genesis one with its hand-over proof (GET /v1/epochs). */
+  readonly epochs?: () => readonly EpochRecord[];
   /** Called after each block is executed and durable, in height order. Returns unsubscribe. */
   onExecuted(listener: (height: number) => void): () => void;
   /** The caller that owns a registered public key (lower-case hex), or undefined. */

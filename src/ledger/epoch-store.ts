@@ -1,15 +1,42 @@
 // The validator sets a chain has had, one record per epoch after the genesis one: the set and the
 // height of the first block it certifies. A record is written in the same transaction as the block
-// that ended the previous epoch, so after a crash the store never holds one without the other.
-import { decode, encode, readBytes, readTuple, readUint } from '../codec/index.ts';
+// that ended the previous epoch, so after a crash the store never holds one without the other. With
+// the set go the bytes that prove the hand-over to a light client (docs/consensus.md, "Proofs of
+// hand-overs"), kept here because the block store may prune the blocks they come from.
+import {
+  type CborValue,
+  CodecError,
+  decode,
+  encode,
+  readArray,
+  readBytes,
+  readTuple,
+  readUint,
+} from '../codec/index.ts';
 import { encodeUintKey, type Store, type Table, type WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { decodeValidatorSet, encodeValidatorSet, type ValidatorSet } from './validator-set.ts';
+
+/**
+ * Why the epoch's set follows from the one before, as canonical bytes: block B (the last of the
+ * epoch before), the QC certifying B, B's parent header, and the governance module's approved-change
+ * record in the state B certifies, with its proof under B's stateRoot.
+ */
+export type EpochProof = {
+  readonly header: Uint8Array;
+  readonly qc: Uint8Array;
+  readonly parentHeader: Uint8Array;
+  /** The approved-change record as state stores it (the value the state proof proves). */
+  readonly value: Uint8Array;
+  readonly stateProof: Uint8Array;
+};
 
 export type EpochRecord = {
   readonly set: ValidatorSet;
   /** Height of the epoch's first block; the genesis epoch starts at 1 (block 0 is genesis). */
   readonly startHeight: number;
+  /** Absent for the genesis epoch, and where the state B certifies was no longer kept here. */
+  readonly proof?: EpochProof | undefined;
 };
 
 export class EpochStore {
@@ -49,29 +76,53 @@ export class EpochStore {
    * Records `set` as the next epoch, starting at `startHeight`, in `batch`; visible to reads once
    * `onCommitted` runs (after the batch is durable).
    */
-  add(batch: WriteBatch, set: ValidatorSet, startHeight: number): () => void {
+  add(
+    batch: WriteBatch,
+    set: ValidatorSet,
+    startHeight: number,
+    proof?: EpochProof | undefined,
+  ): () => void {
     const last = this.current();
     assert(
       set.epoch === last.set.epoch + 1,
       `epochs: ${set.epoch} does not follow ${last.set.epoch}`,
     );
     assert(startHeight > last.startHeight, 'epochs: an epoch starts after the one before');
-    const record = Object.freeze({ set, startHeight });
-    batch.put(
-      this.#table,
-      encodeUintKey(set.epoch),
-      encode([startHeight, encodeValidatorSet(set)]),
-    );
+    const record: EpochRecord = Object.freeze({ set, startHeight, proof });
+    const fields: CborValue[] = [startHeight, encodeValidatorSet(set)];
+    if (proof !== undefined) fields.push(proofToValue(proof));
+    batch.put(this.#table, encodeUintKey(set.epoch), encode(fields));
     return () => {
       if (this.current().set.epoch < set.epoch) this.#records = [...this.#records, record];
     };
   }
 }
 
+const proofFields = ['header', 'qc', 'parentHeader', 'value', 'stateProof'] as const;
+
+function proofToValue(proof: EpochProof): CborValue {
+  return proofFields.map((name) => proof[name]);
+}
+
+/** Records written before proofs were kept have two items; those since, three. */
 function decodeRecord(bytes: Uint8Array): EpochRecord {
-  const items = readTuple(decode(bytes, { field: 'epoch' }), 'epoch', 2);
+  const items = readArray(decode(bytes, { field: 'epoch' }), 'epoch', 3);
+  if (items.length < 2) throw new CodecError('wrong_type', 'epoch', 'expected 2 or 3 items');
   return Object.freeze({
     startHeight: readUint(items[0], 'epoch.startHeight'),
     set: decodeValidatorSet(readBytes(items[1], 'epoch.set')),
+    proof: items[2] === undefined ? undefined : proofFromValue(items[2]),
+  });
+}
+
+function proofFromValue(value: CborValue): EpochProof {
+  const items = readTuple(value, 'epoch.proof', proofFields.length);
+  const read = (i: number) => readBytes(items[i], `epoch.proof.${proofFields[i]}`);
+  return Object.freeze({
+    header: read(0),
+    qc: read(1),
+    parentHeader: read(2),
+    value: read(3),
+    stateProof: read(4),
   });
 }

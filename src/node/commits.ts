@@ -6,6 +6,7 @@ import { merkleRoot } from '../crypto/merkle.ts';
 import type { BlockExecutor, CommittedBlock } from '../execution/block-executor.ts';
 import type { Block } from '../ledger/block.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
+import type { EpochProof } from '../ledger/epoch-store.ts';
 import { hashReceipt } from '../ledger/receipt.ts';
 import type { Transaction } from '../ledger/tx.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
@@ -35,6 +36,9 @@ export type CommitPipelineDeps = {
    */
   readonly epochs?: Epochs;
 };
+
+/** The set after a block that ends its epoch, and the proof of the hand-over for light clients. */
+type NextEpoch = { readonly set: ValidatorSet; readonly proof: EpochProof | undefined };
 
 /** What consensus said of a block's epoch: null for no change; undefined when it did not say. */
 type Announced = ValidatorSet | null | undefined;
@@ -142,7 +146,7 @@ export class CommitPipeline {
     const height = block.header.height;
     if (height <= this.height) return;
     const startMs = performance.now();
-    const next = this.#nextSet(block, announced);
+    const next = this.#nextSet(block, qc, announced);
     let recorded = () => {};
     const committed = await this.#deps.executor.commit(
       block,
@@ -151,7 +155,7 @@ export class CommitPipeline {
       next === undefined
         ? undefined
         : (batch) => {
-            recorded = this.#deps.epochs!.recordNext(batch, next, height + 1);
+            recorded = this.#deps.epochs!.recordNext(batch, next.set, height + 1, next.proof);
           },
     );
     recorded();
@@ -166,7 +170,7 @@ export class CommitPipeline {
    * The set after `block` if it ends its epoch. Its parent is executed, so the state it certifies is
    * here and the verdict is never unknown; consensus must have come to the same one.
    */
-  #nextSet(block: Block, announced: Announced): ValidatorSet | undefined {
+  #nextSet(block: Block, qc: QuorumCertificate, announced: Announced): NextEpoch | undefined {
     const epochs = this.#deps.epochs;
     if (epochs === undefined) return undefined;
     const parent = this.#deps.executor.blocks.blockAt(block.header.height - 1)?.header;
@@ -183,7 +187,9 @@ export class CommitPipeline {
         'epoch_mismatch',
         `consensus and execution disagree on whether block ${block.header.height} changes the validator set`,
       );
-    return next;
+    if (next === undefined) return undefined;
+    // The parent is executed, so the state `block` certifies is here to prove (unless pruned).
+    return { set: next, proof: epochs.proveHandOver(block.header, qc, parent) };
   }
 }
 

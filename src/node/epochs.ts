@@ -3,20 +3,25 @@
 // approved it. The block that ends the epoch is the first whose certified state covers that approval:
 // parent.stateHeight < approvedHeight <= header.stateHeight. Exactly one block on any chain meets it,
 // and every node reads the same state at that height, so every node picks the same block.
-import type { ModuleStateReader } from '../execution/index.ts';
+import { encode } from '../codec/index.ts';
+import { type ModuleStateReader, moduleKey } from '../execution/index.ts';
 import { readModuleState } from '../execution/read.ts';
-import type { BlockHeader } from '../ledger/block.ts';
-import type { EpochRecord, EpochStore } from '../ledger/epoch-store.ts';
-import type { StateTree } from '../ledger/state/index.ts';
+import { type BlockHeader, encodeHeader, hashHeader } from '../ledger/block.ts';
+import { type QuorumCertificate, qcToValue } from '../ledger/certificate.ts';
+import type { EpochProof, EpochRecord, EpochStore } from '../ledger/epoch-store.ts';
+import { encodeStateProof, type StateTree } from '../ledger/state/index.ts';
 import { createValidatorSet, type ValidatorSet } from '../ledger/validator-set.ts';
 import {
   type ApprovedChange,
   approvalDelayBlocks,
+  governanceKeys,
   governanceModuleName,
   readApprovedChange,
   readOpenProposal,
 } from '../modules/governance/index.ts';
 import type { WriteBatch } from '../storage/index.ts';
+import { assert } from '../util/assert.ts';
+import { bytesEqual } from '../util/bytes.ts';
 
 export type EpochVerdict =
   | { readonly kind: 'same' }
@@ -49,6 +54,11 @@ export class Epochs {
     return this.#deps.store.current();
   }
 
+  /** Every epoch, oldest first; those after the genesis one carry the proof of their hand-over. */
+  all(): readonly EpochRecord[] {
+    return this.#deps.store.all();
+  }
+
   /** The set that certifies the block at `height`. */
   setAt(height: number): ValidatorSet {
     return this.#deps.store.atHeight(height).set;
@@ -62,8 +72,47 @@ export class Epochs {
    * Writes the set that starts at `startHeight` into the batch of the block that ended the epoch
    * before; the returned function makes it visible once that batch is durable.
    */
-  recordNext(batch: WriteBatch, set: ValidatorSet, startHeight: number): () => void {
-    return this.#deps.store.add(batch, set, startHeight);
+  recordNext(
+    batch: WriteBatch,
+    set: ValidatorSet,
+    startHeight: number,
+    proof?: EpochProof | undefined,
+  ): () => void {
+    return this.#deps.store.add(batch, set, startHeight, proof);
+  }
+
+  /**
+   * What lets a light client follow the hand-over at `header` (which `decide` found ends its epoch)
+   * from the set before it alone: the header, the QC certifying it, its parent header, and the
+   * approved change with its proof under the certified state root. Undefined when the certified
+   * state is older than any kept here (a node that started from a later snapshot), or `qc` is not
+   * the block's own (a light client's proof is not worth stopping a node for).
+   */
+  proveHandOver(
+    header: BlockHeader,
+    qc: QuorumCertificate,
+    parent: BlockHeader,
+  ): EpochProof | undefined {
+    assert(parent.height + 1 === header.height, 'the parent is the block below');
+    assert(bytesEqual(header.parentHash, hashHeader(parent)), 'the parent is the block below');
+    const certifies =
+      qc.height === header.height &&
+      qc.epoch === header.epoch &&
+      qc.round === header.round &&
+      bytesEqual(qc.blockHash, hashHeader(header));
+    const tree = this.#deps.state;
+    const height = header.stateHeight;
+    if (!certifies || height < (tree.oldestHeight ?? 0)) return undefined;
+    const key = moduleKey(governanceModuleName, governanceKeys.approvedChange());
+    const value = tree.get(key, height);
+    assert(value !== null, 'a block that ends its epoch certifies an approved change');
+    return Object.freeze({
+      header: encodeHeader(header),
+      qc: encode(qcToValue(qc)),
+      parentHeader: encodeHeader(parent),
+      value,
+      stateProof: encodeStateProof(tree.prove(key, height)),
+    });
   }
 
   /** Does the block `header` (child of `parent`) end its epoch, and with which set after it? */

@@ -352,6 +352,7 @@ async function assemble(
     evidence,
     self,
     validatorsAt: (height) => (height === undefined ? epochs.current().set : epochs.setAt(height)),
+    epochs: () => epochs.all(),
     executor,
     commits,
     mempool,

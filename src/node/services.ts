@@ -10,6 +10,7 @@ import type {
 import type { BlockExecutor } from '../execution/block-executor.ts';
 import { readModuleState } from '../execution/read.ts';
 import type { StateReader } from '../execution/types.ts';
+import type { EpochRecord } from '../ledger/epoch-store.ts';
 import { quorumSize, type ValidatorSet } from '../ledger/validator-set.ts';
 import type { Mempool } from '../mempool/index.ts';
 import {
@@ -33,6 +34,8 @@ export type ServicesDeps = {
   readonly self: GenesisNode;
   /** The set that certifies the block at `height`; the newest (after the last executed block) when absent. */
   readonly validatorsAt: (height?: number) => ValidatorSet;
+  /** Every epoch, oldest first, with the hand-over proofs (epochs.ts). */
+  readonly epochs: () => readonly EpochRecord[];
   readonly executor: BlockExecutor;
   readonly commits: CommitPipeline;
   readonly mempool: Mempool;
@@ -111,6 +114,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
     state: executor.state,
     latest,
     validators: (height) => deps.validatorsAt(height),
+    epochs: deps.epochs,
     onExecuted(listener) {
       return deps.commits.onExecuted((committed) => listener(committed.height));
     },

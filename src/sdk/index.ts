@@ -45,6 +45,13 @@ export {
   getCurrency,
 } from './actions/getCurrency.ts';
 export {
+  type EpochEntry,
+  type EpochProofJson,
+  type GetEpochsParameters,
+  type GetEpochsReturnType,
+  getEpochs,
+} from './actions/getEpochs.ts';
+export {
   type EvidenceItem,
   type GetEvidenceParameters,
   type GetEvidenceReturnType,
@@ -203,6 +210,18 @@ export {
   type SocketConstructor,
   type SocketLike,
 } from './client.ts';
+export {
+  approvedChangeStateKey,
+  type EpochErrorCode,
+  type EpochProofPart,
+  type VerifiedEpoch,
+  type VerifyBlockInEpochsParameters,
+  type VerifyEpochChainParameters,
+  type VerifyEpochChainReturnType,
+  validatorSetOfEpoch,
+  verifyBlockInEpochs,
+  verifyEpochChain,
+} from './epochs.ts';
 export {
   type BlockEventMessage,
   compareEventCursors,

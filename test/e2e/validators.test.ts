@@ -7,17 +7,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CborValue } from '../../src/codec/index.ts';
 import { signerIndexes } from '../../src/ledger/certificate.ts';
+import { genesisValidatorSet } from '../../src/node/genesis.ts';
 import {
   accountFromSecretKey,
   buildTransaction,
   type Client,
   createClient,
   getBlock,
+  getEpochs,
   getStatus,
   getValidators,
   type LocalAccount,
   signTransaction,
   submitTransactions,
+  verifyBlockInEpochs,
+  verifyEpochChain,
   waitForTransaction,
 } from '../../src/sdk/index.ts';
 import { eventually, TestNetwork } from './harness.ts';
@@ -167,5 +171,28 @@ describe('validator-set changes, five organisations', { timeout: 420_000 }, () =
     );
     assert.equal(new Set(roots).size, 1, `one block at ${target}: ${roots.join(', ')}`);
     assert.equal((await getBlock(client, { height: target })).header.epoch, 3);
+  });
+
+  it('a light client follows both hand-overs from the genesis set, on every node', async () => {
+    const genesisSet = genesisValidatorSet(net.genesis);
+    const { chainId } = net.genesis;
+    for (let i = 0; i < net.nodes.length; i++) {
+      const client = clientOf(i, operators[0]!);
+      // Node 1 caught up across the second hand-over and node 3 restarted: each holds both proofs.
+      const epochs = verifyEpochChain({ chainId, genesisSet, epochs: await getEpochs(client) });
+      assert.deepEqual(
+        epochs.map((e) => [e.epoch, e.validatorSet.validators.length]),
+        [
+          [1, 4],
+          [2, 5],
+          [3, 4],
+        ],
+        nodeIds[i],
+      );
+      for (const epoch of epochs.slice(1)) {
+        const block = await getBlock(client, { height: epoch.startHeight });
+        assert.equal(verifyBlockInEpochs({ block, epochs, chainId }).epoch, epoch.epoch);
+      }
+    }
   });
 });

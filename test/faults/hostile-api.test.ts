@@ -31,6 +31,7 @@ const endpoints: readonly { method: 'GET' | 'POST'; path: string }[] = [
   { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/v1/status' },
   { method: 'GET', path: '/v1/validators' },
+  { method: 'GET', path: '/v1/epochs' },
   { method: 'GET', path: '/v1/blocks/latest' },
   { method: 'GET', path: '/v1/blocks/1' },
   { method: 'GET', path: `/v1/txs/${hex32}` },

@@ -54,7 +54,9 @@ async function stalls(fnet: FaultNetwork, nodes: readonly number[], what: string
   const after = await heights(fnet, nodes);
   return nodes.flatMap((n, i) =>
     after[i]! > ceiling
-      ? [`${what}: node ${n} committed ${before[n]} -> ${after[i]} (above ${ceiling}) while cut off`]
+      ? [
+          `${what}: node ${n} committed ${before[n]} -> ${after[i]} (above ${ceiling}) while cut off`,
+        ]
       : [],
   );
 }

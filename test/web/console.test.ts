@@ -121,6 +121,7 @@ describe('web console in chromium', { skip, timeout: 180_000 }, () => {
     const text = (await verified.textContent()) ?? '';
     assert.match(text, /Verified in this browser/);
     assert.match(text, /of 4 validators/);
+    assert.match(text, /the validator set of epoch 1 \(the genesis set\)/);
     for (const org of ['hk-wallet', 'ph-wallet', 'settlement-bank', 'regulator-hk'])
       assert.ok(text.includes(org), `names validator ${org}`);
     await page.getByText('remittance.remittance_status').first().waitFor();

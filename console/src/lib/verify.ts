@@ -1,8 +1,11 @@
 // What the console checks in the browser, with the SDK's light-client functions: a transaction's
-// block is final (its commit certificate signed by a quorum of the genesis validators) and the
-// transaction is in it (a Merkle inclusion proof to the certified txRoot); a state value's proof.
+// block is final (its commit certificate signed by a quorum of the validators of the block's epoch)
+// and the transaction is in it (a Merkle inclusion proof to the certified txRoot); a state value's
+// proof. The genesis set is the only one trusted: later sets are followed from it, hand-over by
+// hand-over (GET /v1/epochs, checked with verifyEpochChain).
 import { decode } from '../../../src/codec/index.ts';
 import { merkleProof, merkleRoot, verifyMerkleProof } from '../../../src/crypto/merkle.ts';
+import { decodeHeader } from '../../../src/ledger/block.ts';
 import { quorumSize } from '../../../src/ledger/validator-set.ts';
 import {
   type CborValue,
@@ -10,9 +13,14 @@ import {
   fromHex,
   type GetBlockReturnType,
   getBlock,
+  getEpochs,
   getProof,
   toHex,
-  verifyBlockResponse,
+  type ValidatorSet,
+  type VerifyEpochChainReturnType,
+  validatorSetOfEpoch,
+  verifyBlockInEpochs,
+  verifyEpochChain,
   verifyStateProofResponse,
 } from '../../../src/sdk/index.ts';
 import type { NetworkInfo } from './network.ts';
@@ -26,30 +34,66 @@ export type Signer = {
 export type CertificateCheck = {
   readonly height: number;
   readonly blockHash: string;
+  /** The epoch whose set signed: 1 is the genesis set, later ones were followed from it. */
+  readonly epoch: number;
   readonly signers: readonly Signer[];
   readonly quorum: number;
 };
 
-/** Which validators of the trusted set signed the QC (bit i of the bitmap: validator i). */
-function signersOf(block: GetBlockReturnType, network: NetworkInfo): Signer[] {
+/** The verified epochs per network, fetched once and again only when a block names a newer epoch. */
+const epochChains = new WeakMap<NetworkInfo, Promise<VerifyEpochChainReturnType>>();
+
+function fetchEpochChain(client: Client, network: NetworkInfo) {
+  const chain = getEpochs(client).then((epochs) =>
+    verifyEpochChain({ chainId: network.chainId, genesisSet: network.validatorSet, epochs }),
+  );
+  // A failed fetch or check is not remembered: the next look tries again.
+  chain.catch(() => epochChains.delete(network));
+  epochChains.set(network, chain);
+  return chain;
+}
+
+/** The verified sets up to at least `epoch` (the genesis set alone needs no request). */
+export async function epochChainFor(
+  client: Client,
+  network: NetworkInfo,
+  epoch: number,
+): Promise<VerifyEpochChainReturnType> {
+  const genesis = network.validatorSet;
+  if (epoch === genesis.epoch)
+    return [{ epoch: genesis.epoch, startHeight: 1, validatorSet: genesis }];
+  const cached = await epochChains.get(network)?.catch(() => undefined);
+  if (cached?.some((e) => e.epoch >= epoch)) return cached;
+  return fetchEpochChain(client, network);
+}
+
+/** Which validators of the epoch's set signed the QC (bit i of the bitmap: validator i). */
+function signersOf(block: GetBlockReturnType, set: ValidatorSet): Signer[] {
   const bitmap = block.qc?.signers ?? new Uint8Array(0);
-  return network.validatorSet.validators.map((v, i) => ({
+  return set.validators.map((v, i) => ({
     orgId: v.orgId,
     publicKey: toHex(v.publicKey),
     signed: ((bitmap[i >> 3] ?? 0) & (1 << (i & 7))) !== 0,
   }));
 }
 
-/** Throws the SDK's TallyError (certificate_invalid, validator_set_mismatch, ...) when not final. */
-export function checkCertificate(
+/**
+ * Checks the block's QC against the verified set of the epoch its header names. Throws the SDK's
+ * TallyError (certificate_invalid, epoch_proof_invalid, epoch_unknown, ...) when not final.
+ */
+export async function checkCertificate(
+  client: Client,
   block: GetBlockReturnType,
   network: NetworkInfo,
-): CertificateCheck {
-  verifyBlockResponse({ block, validatorSet: network.validatorSet, chainId: network.chainId });
-  const signers = signersOf(block, network);
+): Promise<CertificateCheck> {
+  const { epoch } = block.header;
+  const epochs = await epochChainFor(client, network, epoch);
+  verifyBlockInEpochs({ block, epochs, chainId: network.chainId });
+  const signers = signersOf(block, validatorSetOfEpoch(epochs, epoch));
   return {
     height: block.height,
     blockHash: block.hash,
+    epoch,
     signers,
     quorum: quorumSize(signers.length),
   };
@@ -65,7 +109,7 @@ export type InclusionCheck = {
 
 /**
  * The transaction at `index` of block `height` is included in a final block: the block's QC verifies
- * against the genesis validators, and a Merkle path from the txId leads to the certified txRoot.
+ * against its epoch's validators, and a Merkle path from the txId leads to the certified txRoot.
  */
 export async function checkInclusion(
   client: Client,
@@ -75,7 +119,7 @@ export async function checkInclusion(
   index: number,
 ): Promise<InclusionCheck> {
   const block = await getBlock(client, { height });
-  const certificate = checkCertificate(block, network);
+  const certificate = await checkCertificate(client, block, network);
   const leaves = block.txIds.map((id) => fromHex(id, 'txId'));
   if (block.txIds[index] !== txId)
     throw new Error(`block ${height} has another transaction at ${index}`);
@@ -97,18 +141,23 @@ export type StateCheck = {
   readonly value: CborValue | null;
   readonly stateHeight: number;
   readonly blockHeight: number;
+  /** The epoch whose validators signed the header. */
+  readonly epoch: number;
 };
 
-/** A state value with its proof checked to a header that a quorum of the genesis validators signed. */
+/** A state value with its proof checked to a header that a quorum of its epoch's validators signed. */
 export async function checkState(
   client: Client,
   network: NetworkInfo,
   keyHex: string,
 ): Promise<StateCheck> {
   const response = await getProof(client, { key: keyHex });
+  // The epoch the header names picks the set; verifyStateProofResponse then checks the header with it.
+  const epoch = decodeHeader(fromHex(response.headerHex, 'headerHex')).epoch;
+  const epochs = await epochChainFor(client, network, epoch);
   const value = verifyStateProofResponse({
     response,
-    validatorSet: network.validatorSet,
+    validatorSet: validatorSetOfEpoch(epochs, epoch),
     key: keyHex,
     chainId: network.chainId,
   });
@@ -116,6 +165,7 @@ export async function checkState(
     value: value === null ? null : decode(value, { field: 'value' }),
     stateHeight: response.height,
     blockHeight: response.blockHeight,
+    epoch,
   };
 }
 

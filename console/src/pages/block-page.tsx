@@ -1,5 +1,5 @@
 // A block: its header, its transactions, and its commit certificate verified in the browser.
-import { type GetBlockReturnType, getBlock, toHex } from '../../../src/sdk/index.ts';
+import { type Client, type GetBlockReturnType, getBlock, toHex } from '../../../src/sdk/index.ts';
 import { Badge, Card, Fields, Hex, Notice } from '../components/common.tsx';
 import { errorText, formatDateTime } from '../lib/format.ts';
 import type { NetworkInfo } from '../lib/network.ts';
@@ -11,11 +11,15 @@ import { SignersList, VerifyFailed } from './proof-panel.tsx';
 
 type Loaded = { block: GetBlockReturnType; check: CertificateCheck | { error: string } };
 
-function verify(block: GetBlockReturnType, network: NetworkInfo | undefined): Loaded['check'] {
+async function verify(
+  client: Client,
+  block: GetBlockReturnType,
+  network: NetworkInfo | undefined,
+): Promise<Loaded['check']> {
   if (network === undefined)
     return { error: 'load a key first: the trusted validators come from the genesis' };
   try {
-    return checkCertificate(block, network);
+    return await checkCertificate(client, block, network);
   } catch (error) {
     return { error: errorText(error) };
   }
@@ -25,7 +29,7 @@ export function BlockPage({ height }: { height: number }) {
   const { home, network } = useSession();
   const loaded = useAsync(async (): Promise<Loaded> => {
     const block = await getBlock(home, { height });
-    return { block, check: verify(block, network) };
+    return { block, check: await verify(home, block, network) };
   }, `${height}:${network?.chainId}`);
   if (loaded.state === 'loading') return <p>Loading block {height}…</p>;
   if (loaded.state === 'failed')
@@ -62,7 +66,7 @@ export function BlockPage({ height }: { height: number }) {
             ['Epoch / round', `${h.epoch} / ${h.round}`],
             [
               'Proposer',
-              `validator ${h.proposer} (${network?.validatorSet.validators[h.proposer]?.orgId ?? '?'})`,
+              `validator ${h.proposer} (${'error' in check ? '?' : (check.signers[h.proposer]?.orgId ?? '?')})`,
             ],
             ['Transactions', String(h.txCount)],
             ['Tx root', <Hex key="t" value={toHex(h.txRoot)} keep={16} />],

@@ -3,6 +3,13 @@
 import { Badge, Hex } from '../components/common.tsx';
 import type { CertificateCheck } from '../lib/verify.ts';
 
+/** Which set the browser checked against, and why it trusts it. */
+function setLabel(epoch: number): string {
+  if (epoch === 1) return 'the validator set of epoch 1 (the genesis set)';
+  const handOvers = epoch === 2 ? 'one verified hand-over' : `${epoch - 1} verified hand-overs`;
+  return `the validator set of epoch ${epoch}, followed from the genesis set through ${handOvers}`;
+}
+
 export function SignersList({ check }: { check: CertificateCheck }) {
   const signed = check.signers.filter((s) => s.signed).length;
   return (
@@ -13,8 +20,7 @@ export function SignersList({ check }: { check: CertificateCheck }) {
         <strong>
           {signed} of {check.signers.length}
         </strong>{' '}
-        validators (quorum {check.quorum}), checked in this browser against the genesis validator
-        set:
+        validators (quorum {check.quorum}), checked in this browser against {setLabel(check.epoch)}:
       </p>
       <ul className="signers">
         {check.signers.map((s) => (

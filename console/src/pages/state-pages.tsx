@@ -1,5 +1,5 @@
 // An account and a transfer of the bank: the node's view, and the raw record proven in the browser
-// (state proof to a header certified by the genesis validators).
+// (state proof to a header certified by the validators of its epoch, followed from the genesis set).
 import { type GetAccountReturnType, getAccount } from '../../../src/sdk/index.ts';
 import { Badge, Card, Fields, Hex, Notice } from '../components/common.tsx';
 import { errorText, formatMoney } from '../lib/format.ts';
@@ -17,7 +17,8 @@ function StateProof({ check, what }: { check: StateCheck | { error: string }; wh
       <p>
         <Badge status="verified" /> <strong>{what} verified in this browser</strong> at state height{' '}
         {check.stateHeight}: its proof leads to the state root in block {check.blockHeight}, whose
-        commit certificate a quorum of the genesis validators signed.
+        commit certificate a quorum of the validators of epoch {check.epoch} signed
+        {check.epoch === 1 ? ' (the genesis set)' : ' (a set followed from the genesis set)'}.
       </p>
       <pre>{JSON.stringify(cborToJson(check.value ?? undefined), null, 2)}</pre>
     </div>
