@@ -8,7 +8,7 @@ import { processQc, processTc } from './certify.ts';
 import { hashHex } from './digest.ts';
 import { detectConflict } from './evidence.ts';
 import type { Proposal } from './messages.ts';
-import { leaderIndex } from './pacemaker.ts';
+import { leaderIndex, timeOutRound } from './pacemaker.ts';
 import { safeToVote, signVote } from './safety.ts';
 import { blockHash, type ConsensusState, createEntry, type TreeEntry } from './state.ts';
 import { requestSync } from './sync.ts';
@@ -92,6 +92,8 @@ export function onProposal(s: ConsensusState, out: Action[], from: PeerId, p: Pr
   const evidence = detectConflict('double-proposal', earlier, vote);
   if (evidence !== undefined) {
     emitEvidence(s, out, evidence);
+    // Two blocks for one round split the votes: that round will not certify either.
+    if (h.round === s.round && s.myIndex >= 0) timeOutRound(s, out);
     return;
   }
   s.proposals.set(h.round, vote);
@@ -119,7 +121,13 @@ function acceptProposal(
     return;
   }
   const entry = checkProposedBlock(s, p, parent, hash);
-  if (entry === undefined) return;
+  if (entry === 'pending') return;
+  if (entry === 'refused') {
+    // The round's leader signed a block no honest validator will certify: the round is lost, so
+    // time out now rather than when the timer fires (a Byzantine leader would cost a full timeout).
+    if (h.round === s.round && s.myIndex >= 0) timeOutRound(s, out);
+    return;
+  }
   insertBlock(s, entry);
   if (leaderIndex(s, h.round + 1) === s.myIndex) addVote(s, out, vote, 'double-proposal');
   if (h.round !== s.round) return;
@@ -136,13 +144,13 @@ function checkProposedBlock(
   p: Proposal,
   parent: TreeEntry,
   hash: Uint8Array,
-): TreeEntry | undefined {
+): TreeEntry | 'refused' | 'pending' {
   const h = p.block.header;
-  if (h.height !== parent.block.header.height + 1 || h.round <= parent.round) return undefined;
-  if (!bytesEqual(h.validatorSetHash, s.validatorSetHash)) return undefined;
-  if (!safeToVote(h.round, h.justify.round, p.tc)) return undefined;
+  if (h.height !== parent.block.header.height + 1 || h.round <= parent.round) return 'refused';
+  if (!bytesEqual(h.validatorSetHash, s.validatorSetHash)) return 'refused';
+  if (!safeToVote(h.round, h.justify.round, p.tc)) return 'refused';
   const verdict = s.config.validateBlock(p.block, parent.block.header);
-  if (!verdict.ok) return undefined;
+  if (!verdict.ok) return verdict.pending === true ? 'pending' : 'refused';
   const existing = s.blocks.get(hashHex(hash));
   if (existing !== undefined) return existing;
   return createEntry(p.block, h.round, verdict.nextValidators);
