@@ -242,6 +242,7 @@ describe('api reads', () => {
       'GET /v1/blocks/latest',
       'GET /v1/blocks/{height}',
       'GET /v1/currencies/{code}',
+      'GET /v1/epochs',
       'GET /v1/events',
       'GET /v1/evidence',
       'GET /v1/governance/proposals',
