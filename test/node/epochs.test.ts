@@ -2,6 +2,7 @@
 // governance modules; a proposal to add a fifth validator is approved at a known height; then the
 // verdict is checked for blocks around it, as a node that has executed everything, and as one that
 // has not executed the state a block certifies (where it must say "unknown" unless a change is ruled out).
+
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,54 +10,30 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { LocalChain } from '../../src/cli/demo/local-chain.ts';
 import type { CborValue } from '../../src/codec/index.ts';
-import type { KeyPair } from '../../src/crypto/suite.ts';
-import { getSuite } from '../../src/crypto/suites.ts';
 import type { BlockHeader } from '../../src/ledger/block.ts';
 import { EpochStore } from '../../src/ledger/epoch-store.ts';
-import { signTransaction, type Transaction } from '../../src/ledger/tx.ts';
+import type { Transaction } from '../../src/ledger/tx.ts';
 import { createValidatorSet } from '../../src/ledger/validator-set.ts';
-import { approvalDelayBlocks, createGovernanceModule } from '../../src/modules/governance/index.ts';
-import { createDirectory, createIdentityModule } from '../../src/modules/identity/index.ts';
+import { approvalDelayBlocks } from '../../src/modules/governance/index.ts';
 import { Epochs, type EpochVerdict } from '../../src/node/epochs.ts';
 import { openStore } from '../../src/storage/index.ts';
+import {
+  consortiumModules,
+  genesisTimeMs,
+  governanceCall,
+  keyOf,
+  nodes,
+} from '../support/governance-consortium.ts';
 
 const chainId = 'tally-epochs-test';
-const genesisTimeMs = 1_767_225_600_000;
-const ed25519 = getSuite('ed25519');
-const keyOf = (seed: number): KeyPair => ed25519.keyPairFromSecret(new Uint8Array(32).fill(seed));
-
-const orgs = ['org-0', 'org-1', 'org-2', 'org-3'];
-const operators = orgs.map((_, i) => keyOf(10 + i));
-const nodes = [0, 1, 2, 3, 4].map((i) => ({
-  nodeId: `node-${i}`,
-  orgId: orgs[i % orgs.length]!,
-  suite: 'ed25519' as const,
-  publicKey: keyOf(50 + i).publicKey,
-}));
 const genesisSet = createValidatorSet({
   epoch: 1,
   validators: nodes
     .slice(0, 4)
     .map((n) => ({ suite: n.suite, publicKey: n.publicKey, orgId: n.orgId })),
 });
-
-let nonce = 0n;
-function call(org: number, method: string, args: CborValue): Transaction {
-  return signTransaction(
-    {
-      chainId,
-      suite: 'ed25519',
-      signer: operators[org]!.publicKey,
-      nonce: ++nonce,
-      expiresAtMs: genesisTimeMs + 3_600_000,
-      module: 'governance',
-      method,
-      args,
-    },
-    ed25519,
-    operators[org]!.secretKey,
-  );
-}
+const call = (org: number, method: string, args: CborValue): Transaction =>
+  governanceCall(chainId, org, method, args);
 
 describe('epochs: the block that hands over to an approved validator set', () => {
   let chain: LocalChain;
@@ -70,30 +47,13 @@ describe('epochs: the block that hands over to an approved validator set', () =>
     epochs.decide({ ...header, stateHeight: certified }, { ...header, stateHeight: before });
 
   before(async () => {
-    const directory = createDirectory({
-      orgs: orgs.map((id) => ({ id, name: id, roles: [] })),
-      keys: operators.map((k, i) => ({
-        publicKey: k.publicKey,
-        orgId: orgs[i]!,
-        roles: ['submit', 'operator'],
-        suite: 'ed25519',
-        name: `${orgs[i]}-op`,
-      })),
-    });
     const store = openStore({ path: join(mkdtempSync(join(tmpdir(), 'tally-epochs-')), 'db') });
     chain = new LocalChain(
       {
         chainId,
         validator: keyOf(99),
         genesisTimeMs,
-        modules: [
-          createIdentityModule({ directory }),
-          createGovernanceModule({
-            directory,
-            nodes,
-            genesisValidators: nodes.slice(0, 4).map((n) => n.nodeId),
-          }),
-        ],
+        modules: consortiumModules(),
       },
       { store },
     );

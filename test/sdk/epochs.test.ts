@@ -3,6 +3,7 @@
 // hand-over and stores its proof with the epoch (the node's own code); the record, reopened from
 // disk and written as the API writes it, verifies from the genesis set. Then every part is tampered
 // with and refused with its own code and part.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,21 +13,14 @@ import { encodeQc } from '../../src/api/routes/blocks.ts';
 import { epochToJson } from '../../src/api/routes/epochs.ts';
 import { LocalChain } from '../../src/cli/demo/local-chain.ts';
 import { type CborValue, decode, encode } from '../../src/codec/index.ts';
-import type { KeyPair } from '../../src/crypto/suite.ts';
-import { getSuite } from '../../src/crypto/suites.ts';
 import { BlockExecutor } from '../../src/execution/block-executor.ts';
 import { moduleKey } from '../../src/execution/index.ts';
 import { createRegistry } from '../../src/execution/registry.ts';
 import { encodeHeader, hashHeader } from '../../src/ledger/block.ts';
 import { type EpochRecord, EpochStore } from '../../src/ledger/epoch-store.ts';
-import { signTransaction, type Transaction } from '../../src/ledger/tx.ts';
+import type { Transaction } from '../../src/ledger/tx.ts';
 import { createValidatorSet, encodeValidatorSet } from '../../src/ledger/validator-set.ts';
-import {
-  approvalDelayBlocks,
-  createGovernanceModule,
-  governanceKeys,
-} from '../../src/modules/governance/index.ts';
-import { createDirectory, createIdentityModule } from '../../src/modules/identity/index.ts';
+import { approvalDelayBlocks, governanceKeys } from '../../src/modules/governance/index.ts';
 import { CommitPipeline } from '../../src/node/commits.ts';
 import { Epochs } from '../../src/node/epochs.ts';
 import {
@@ -41,59 +35,17 @@ import {
 } from '../../src/sdk/index.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import {
+  consortiumModules,
+  genesisTimeMs,
+  governanceCall,
+  keyOf,
+  nodes,
+} from '../support/governance-consortium.ts';
 
 const chainId = 'tally-sdk-epochs-test';
-const genesisTimeMs = 1_767_225_600_000;
-const ed25519 = getSuite('ed25519');
-const keyOf = (seed: number): KeyPair => ed25519.keyPairFromSecret(new Uint8Array(32).fill(seed));
-
-const orgs = ['org-0', 'org-1', 'org-2', 'org-3'];
-const operators = orgs.map((_, i) => keyOf(10 + i));
-const nodes = [0, 1, 2, 3, 4].map((i) => ({
-  nodeId: `node-${i}`,
-  orgId: orgs[i % orgs.length]!,
-  suite: 'ed25519' as const,
-  publicKey: keyOf(50 + i).publicKey,
-}));
-
-function chainModules() {
-  const directory = createDirectory({
-    orgs: orgs.map((id) => ({ id, name: id, roles: [] })),
-    keys: operators.map((k, i) => ({
-      publicKey: k.publicKey,
-      orgId: orgs[i]!,
-      roles: ['submit', 'operator'],
-      suite: 'ed25519',
-      name: `${orgs[i]}-op`,
-    })),
-  });
-  return [
-    createIdentityModule({ directory }),
-    createGovernanceModule({
-      directory,
-      nodes,
-      genesisValidators: nodes.slice(0, 4).map((n) => n.nodeId),
-    }),
-  ];
-}
-
-let nonce = 0n;
-function call(org: number, method: string, args: CborValue): Transaction {
-  return signTransaction(
-    {
-      chainId,
-      suite: 'ed25519',
-      signer: operators[org]!.publicKey,
-      nonce: ++nonce,
-      expiresAtMs: genesisTimeMs + 3_600_000,
-      module: 'governance',
-      method,
-      args,
-    },
-    ed25519,
-    operators[org]!.secretKey,
-  );
-}
+const call = (org: number, method: string, args: CborValue): Transaction =>
+  governanceCall(chainId, org, method, args);
 
 /** A committed block of the chain as getBlock returns it. */
 function blockResponse(chain: LocalChain, height: number): GetBlockReturnType {
@@ -141,7 +93,7 @@ describe('verifyEpochChain: following validator-set hand-overs from the genesis 
 
   before(async () => {
     chain = new LocalChain(
-      { chainId, validator: keyOf(99), genesisTimeMs, modules: chainModules() },
+      { chainId, validator: keyOf(99), genesisTimeMs, modules: consortiumModules() },
       { store: open('chain') },
     );
     await chain.commitBlock([]); // genesis, height 0
@@ -165,7 +117,7 @@ describe('verifyEpochChain: following validator-set hand-overs from the genesis 
     let replayStore = openStore({ path: join(replayDir, 'db') });
     const executor = new BlockExecutor(
       { chainId },
-      { store: replayStore, registry: createRegistry(chainModules()) },
+      { store: replayStore, registry: createRegistry(consortiumModules()) },
     );
     replayEpochs = new Epochs({
       store: new EpochStore(replayStore, chain.validatorSet),
