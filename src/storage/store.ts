@@ -205,6 +205,10 @@ export class Store {
 
   /** Records the first failure (later ones, from writes already queued, share it) and reports it. */
   #fail(error: unknown, ops: readonly StoreOp[]): Promise<TallyError> {
+    // lmdb-js rejects each failed commit's `commitError` promise later with the real cause; only
+    // the first failure's is read, so the others need a handler or they crash the process.
+    const cause = (error as { commitError?: unknown } | null)?.commitError;
+    if (cause instanceof Promise) cause.catch(() => {});
     if (this.#failure === undefined) {
       this.#failure = describeWriteFailure(error, this.path, opsBytes(ops)).then((failure) => {
         this.#rejectFailed(failure);
