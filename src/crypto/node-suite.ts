@@ -24,8 +24,8 @@ export interface NodeSignatureSuite extends SignatureSuite {
 
 /** Cached public keys per suite: enough for every account active in a busy window. */
 export const publicKeyCacheEntriesMax = 4096;
-/** Cached private keys per suite: a node signs with a handful of its own keys. */
-export const secretKeyCacheEntriesMax = 16;
+/** Cached private keys per suite: a node signs with a handful of its own keys, but a load generator or a test workload signs for many users (importing a key costs as much as ten signatures). */
+export const secretKeyCacheEntriesMax = 256;
 
 export function isBytes(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array;
