@@ -49,7 +49,8 @@ export class EpochStore {
     this.#table = store.db('epochs');
     this.#genesis = Object.freeze({ set: genesisSet, startHeight: 1 });
     this.#records = [this.#genesis];
-    for (const { value } of this.#table.range({})) this.#records.push(decodeRecord(value));
+    for (const { value } of this.#table.range({}))
+      this.#records.push(epochRecordFromValue(decode(value, { field: 'epoch' }), 'epoch'));
   }
 
   /** The epoch in force after the last block written (with the record of the block that ended it). */
@@ -89,9 +90,7 @@ export class EpochStore {
     );
     assert(startHeight > last.startHeight, 'epochs: an epoch starts after the one before');
     const record: EpochRecord = Object.freeze({ set, startHeight, proof });
-    const fields: CborValue[] = [startHeight, encodeValidatorSet(set)];
-    if (proof !== undefined) fields.push(proofToValue(proof));
-    batch.put(this.#table, encodeUintKey(set.epoch), encode(fields));
+    batch.put(this.#table, encodeUintKey(set.epoch), encode(epochRecordToValue(record)));
     return () => {
       if (this.current().set.epoch < set.epoch) this.#records = [...this.#records, record];
     };
@@ -104,20 +103,39 @@ function proofToValue(proof: EpochProof): CborValue {
   return proofFields.map((name) => proof[name]);
 }
 
+/** A record as the store keeps it and state sync sends it: [startHeight, set, proof?]. */
+export function epochRecordToValue(record: EpochRecord): CborValue {
+  const fields: CborValue[] = [record.startHeight, encodeValidatorSet(record.set)];
+  if (record.proof !== undefined) fields.push(proofToValue(record.proof));
+  return fields;
+}
+
 /** Records written before proofs were kept have two items; those since, three. */
-function decodeRecord(bytes: Uint8Array): EpochRecord {
-  const items = readArray(decode(bytes, { field: 'epoch' }), 'epoch', 3);
-  if (items.length < 2) throw new CodecError('wrong_type', 'epoch', 'expected 2 or 3 items');
+export function epochRecordFromValue(value: CborValue | undefined, field: string): EpochRecord {
+  const items = readArray(value, field, 3);
+  if (items.length < 2) throw new CodecError('wrong_type', field, 'expected 2 or 3 items');
   return Object.freeze({
-    startHeight: readUint(items[0], 'epoch.startHeight'),
-    set: decodeValidatorSet(readBytes(items[1], 'epoch.set')),
-    proof: items[2] === undefined ? undefined : proofFromValue(items[2]),
+    startHeight: readUint(items[0], `${field}.startHeight`),
+    set: readSet(items[1], `${field}.set`),
+    proof: items[2] === undefined ? undefined : proofFromValue(items[2], `${field}.proof`),
   });
 }
 
-function proofFromValue(value: CborValue): EpochProof {
-  const items = readTuple(value, 'epoch.proof', proofFields.length);
-  const read = (i: number) => readBytes(items[i], `epoch.proof.${proofFields[i]}`);
+/** The set's own decoder names its fields from the set down; the error names them from `field`. */
+function readSet(value: CborValue | undefined, field: string): ValidatorSet {
+  const bytes = readBytes(value, field);
+  try {
+    return decodeValidatorSet(bytes);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    const message = error.message.slice(error.field.length + 2);
+    throw new CodecError(error.code, `${field}.${error.field}`, message, { cause: error });
+  }
+}
+
+function proofFromValue(value: CborValue, field: string): EpochProof {
+  const items = readTuple(value, field, proofFields.length);
+  const read = (i: number) => readBytes(items[i], `${field}.${proofFields[i]}`);
   return Object.freeze({
     header: read(0),
     qc: read(1),

@@ -307,6 +307,7 @@ async function assemble(
       consensusHeight: () => driver.state.root.block.header.height,
       rebase: (tip) => driver.restart({ tip, validators: epochs.current().set }),
       setOfEpoch: (epoch) => epochs.setOfEpoch(epoch),
+      epochs: () => epochs.all(),
       registry: metrics.registry,
       log: log.child({ part: 'catchup' }),
     },

@@ -3,7 +3,6 @@
 // (not ready meanwhile); a node with pruning drops its old blocks while the chain goes on; a node whose
 // data is wiped restores the state from a certified snapshot and then follows the chain.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import {
@@ -77,17 +76,11 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
   }
 
   /** Merges `patch` into a node's config file (read again when the node starts). */
-  function amendConfig(index: number, patch: Record<string, unknown>): void {
-    const path = net.network.nodes[index]!.configPath;
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(path, `${JSON.stringify({ ...doc, ...patch }, null, 2)}\n`);
-  }
-
   before(async () => {
     net = await TestNetwork.create(4, {
       consensus: { emptyBlockDelayMs: 20, roundTimeoutMs: 150 },
     });
-    amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
+    net.amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
     net.startAll();
     await net.waitAllReady(60_000);
   });
@@ -142,8 +135,8 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
 
   it('a wiped node restores the state from a snapshot and follows the chain', async () => {
     assert.equal(await net.stop(wipedNode), 0);
-    rmSync(net.network.nodes[wipedNode]!.config.dataDir, { recursive: true, force: true });
-    amendConfig(wipedNode, { stateSync: { enabled: true } });
+    net.wipe(wipedNode);
+    net.amendConfig(wipedNode, { stateSync: { enabled: true } });
     net.start(wipedNode);
     await net.waitReady(wipedNode, 60_000);
     const restored = await eventually(

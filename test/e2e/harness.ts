@@ -219,6 +219,20 @@ export class TestNetwork {
   logOf(index: number): string {
     return readFileSync(join(this.#dir, `${this.nodes[index]!.nodeId}.log`), 'utf8');
   }
+
+  /** Sets top-level fields of node `index`'s config file; it takes them at its next start. */
+  amendConfig(index: number, patch: Record<string, unknown>): void {
+    const path = this.network.nodes[index]!.configPath;
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, `${JSON.stringify({ ...doc, ...patch }, null, 2)}\n`);
+  }
+
+  /** Deletes a stopped node's data folder: it starts again as a new node would. */
+  wipe(index: number): void {
+    if (this.nodes[index]!.process !== null)
+      throw new Error(`${this.nodes[index]!.nodeId} is running`);
+    rmSync(this.network.nodes[index]!.config.dataDir, { recursive: true, force: true });
+  }
 }
 
 export async function getJson(

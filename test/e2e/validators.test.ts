@@ -3,6 +3,7 @@
 // organisations approve, every node enters epoch 2 at the same block and the former observer signs
 // certificates. A second change drops a validator while another is down; that node catches up
 // across the epoch boundary, a killed node restarts into the right epoch, and all agree on state.
+// Last, a wiped node restores a snapshot of epoch 3, checked through the proofs of both hand-overs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CborValue } from '../../src/codec/index.ts';
@@ -194,5 +195,51 @@ describe('validator-set changes, five organisations', { timeout: 420_000 }, () =
         assert.equal(verifyBlockInEpochs({ block, epochs, chainId }).epoch, epoch.epoch);
       }
     }
+  });
+
+  it('a new node restores a snapshot of epoch 3, following both hand-overs from genesis', async () => {
+    // Node 0 left the set in epoch 3: wiped, it starts as a new node would, from a peer's snapshot.
+    const wiped = 0;
+    assert.equal(await net.stop(wiped), 0);
+    net.wipe(wiped);
+    net.amendConfig(wiped, { stateSync: { enabled: true } });
+    net.start(wiped);
+    await net.waitReady(wiped, timeoutMs);
+    const restoredLine = net
+      .logOf(wiped)
+      .split('\n')
+      .find((l) => l.includes('"msg":"state restored"'));
+    assert.ok(
+      restoredLine !== undefined,
+      'the node restored a snapshot, not replayed from genesis',
+    );
+    const restored = (JSON.parse(restoredLine) as { height: number }).height;
+    const client = clientOf(wiped, operators[0]!);
+    const genesisSet = genesisValidatorSet(net.genesis);
+    const { chainId } = net.genesis;
+    // The proofs came with the snapshot: the new node proves both hand-overs to a light client.
+    const epochs = verifyEpochChain({ chainId, genesisSet, epochs: await getEpochs(client) });
+    assert.deepEqual(
+      epochs.map((e) => e.epoch),
+      [1, 2, 3],
+    );
+    assert.ok(restored >= epochs[2]!.startHeight, `restored at ${restored}, within epoch 3`);
+    await epochAt(wiped, 3, 4);
+    // It follows the chain past the snapshot, block for block with the others.
+    const target = (await heightAt(1)) + 2;
+    const hashes = await Promise.all(
+      [wiped, 1].map((i) =>
+        eventually(
+          async () => {
+            const c = clientOf(i, operators[0]!);
+            if ((await getStatus(c)).executedHeight < target) return undefined;
+            return (await getBlock(c, { height: target })).hash;
+          },
+          timeoutMs,
+          `${nodeIds[i]} at height ${target}`,
+        ),
+      ),
+    );
+    assert.equal(hashes[0], hashes[1], `block ${target}`);
   });
 });

@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { getSuite } from '../../src/crypto/suites.ts';
 import type { Block } from '../../src/ledger/block.ts';
 import type { QuorumCertificate } from '../../src/ledger/certificate.ts';
 import { txExpiryWindowMs } from '../../src/ledger/limits.ts';
+import { createValidatorSet } from '../../src/ledger/validator-set.ts';
 import {
   checkFetchedBlocks,
   checkSnapshotOffer,
@@ -31,6 +33,12 @@ after(async () => {
   await built.store.close();
   rmSync(built.path, { recursive: true, force: true });
 });
+
+const extra = {
+  suite: 'ed25519' as const,
+  publicKey: getSuite('ed25519').keyPairFromSecret(new Uint8Array(32).fill(77)).publicKey,
+  orgId: 'other',
+};
 
 function genesis() {
   return built.chain.executor.blocks.blockAt(0)!.header;
@@ -148,6 +156,28 @@ describe('snapshot offers and replay ids', () => {
     assert.equal(
       codeOf(checkSnapshotOffer({ ...offer, block: moved }, built.trust)),
       'broken_link@0',
+    );
+  });
+
+  it('error: an offer of an epoch whose set is not known, or that names another set', () => {
+    const offer = makeSnapshotOffer(built.chain.executor.blocks, 4)!;
+    const known = built.chain.validatorSet;
+    assert.equal(
+      codeOf(checkSnapshotOffer(offer, built.trust, () => undefined)),
+      'epoch_unknown@0',
+    );
+    // The set of another epoch: the headers name the set they were certified by, not this one.
+    const other = createValidatorSet({
+      epoch: known.epoch,
+      validators: [...known.validators, extra],
+    });
+    assert.equal(
+      codeOf(checkSnapshotOffer(offer, built.trust, () => other)),
+      'validator_set_mismatch@0',
+    );
+    assert.ok(
+      checkSnapshotOffer(offer, built.trust, (epoch) => (epoch === known.epoch ? known : undefined))
+        .ok,
     );
   });
 

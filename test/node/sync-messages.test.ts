@@ -6,14 +6,17 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CodecError, encode } from '../../src/codec/index.ts';
+import type { EpochRecord } from '../../src/ledger/epoch-store.ts';
 import { blockBytesMax } from '../../src/ledger/limits.ts';
 import { exportSnapshotChunks } from '../../src/ledger/state/snapshot.ts';
+import { createValidatorSet } from '../../src/ledger/validator-set.ts';
 import {
   decodeSyncMessage,
   encodeSyncMessage,
   type SyncMessage,
   snapshotOfferHeadersMax,
   syncBlocksMax,
+  syncEpochsMax,
   syncMessageBytesMax,
 } from '../../src/node/sync/messages.ts';
 import { collectBlocks, collectTxIdBlocks, makeSnapshotOffer } from '../../src/node/sync/serve.ts';
@@ -70,6 +73,13 @@ describe('sync messages', () => {
       ),
       { numRuns: 200 },
     );
+    fc.assert(
+      fc.property(fc.nat(), (fromEpoch) => {
+        const back = decodeSyncMessage(encodeSyncMessage({ type: 'epochs-request', fromEpoch }));
+        assert.deepEqual(back, { type: 'epochs-request', fromEpoch });
+      }),
+    );
+    roundTrip({ type: 'epochs', records: [] });
     roundTrip({ type: 'snapshot-offer-request' });
     roundTrip({ type: 'snapshot-offer', offer: null });
     roundTrip({ type: 'snapshot-chunk', chunk: null });
@@ -91,6 +101,42 @@ describe('sync messages', () => {
     for (const chunk of exportSnapshotChunks(built.store, 5, { chunkLeavesMax: 2 })) {
       roundTrip({ type: 'snapshot-chunk', chunk });
     }
+  });
+
+  it('epoch records round-trip, with and without the proof of their hand-over', () => {
+    const { suite, publicKey, orgId } = built.chain.validatorSet.validators[0]!;
+    const records = [2, 3].map(
+      (epoch): EpochRecord => ({
+        set: createValidatorSet({ epoch, validators: [{ suite, publicKey, orgId }] }),
+        startHeight: epoch * 10,
+        proof:
+          epoch === 2
+            ? undefined
+            : {
+                header: Uint8Array.of(1, 2),
+                qc: Uint8Array.of(3),
+                parentHeader: Uint8Array.of(4),
+                value: Uint8Array.of(5),
+                stateProof: Uint8Array.of(6, 7),
+              },
+      }),
+    );
+    roundTrip({ type: 'epochs', records });
+    const back = decodeSyncMessage(encodeSyncMessage({ type: 'epochs', records }));
+    assert.ok(back.type === 'epochs');
+    assert.deepEqual(
+      back.records.map((r) => [r.set, r.startHeight, r.proof]),
+      records.map((r) => [r.set, r.startHeight, r.proof]),
+    );
+    refusedAt(
+      encode([10, new Array(syncEpochsMax + 1).fill([1, new Uint8Array(0)])]),
+      'epochs.records',
+    );
+    refusedAt(encode([10, [[1]]]), 'epochs.records[0]');
+    refusedAt(encode([10, [[1, new Uint8Array(3)]]]), 'epochs.records[0].set');
+    refusedAt(encode([10, [[1, Uint8Array.of(0), [Uint8Array.of(1)]]]]), 'epochs.records[0]');
+    refusedAt(encode([9, -1]), 'epochsRequest.fromEpoch');
+    refusedAt(encode([9]), 'epochsRequest');
   });
 
   it('error: garbled bytes are refused with a CodecError, never another error', () => {

@@ -5,6 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { BlockExecutor } from '../../execution/block-executor.ts';
 import type { VerifyFn } from '../../ledger/certificate.ts';
+import type { EpochRecord } from '../../ledger/epoch-store.ts';
 import type { ValidatorSet } from '../../ledger/validator-set.ts';
 import type { Transport } from '../../p2p/types.ts';
 import type { Store } from '../../storage/index.ts';
@@ -26,8 +27,8 @@ export type { StateSyncResult } from './state-sync.ts';
 export type CatchupOptions = {
   readonly chainId: string;
   /**
-   * The genesis set: state sync checks offers against it (a snapshot from a later epoch is refused,
-   * validator_set_mismatch); block sync uses setOfEpoch when given.
+   * The genesis set: state sync follows the epochs from it to check a later snapshot (each
+   * hand-over's proof, as a light client does); block sync uses setOfEpoch when given.
    */
   readonly validators: ValidatorSet;
   readonly verify: VerifyFn;
@@ -56,6 +57,8 @@ export type CatchupDeps = {
   readonly log: CatchupLog;
   /** The validator set of each epoch the node has executed into (epochs.ts). */
   readonly setOfEpoch?: (epoch: number) => ValidatorSet | undefined;
+  /** Every epoch with its hand-over proof, served to a peer that restores a later snapshot. */
+  readonly epochs?: () => readonly EpochRecord[];
 };
 
 export class Catchup {
@@ -77,6 +80,7 @@ export class Catchup {
       blocks: executor.blocks,
       state: executor.state,
       pins,
+      ...(deps.epochs === undefined ? {} : { epochs: deps.epochs }),
       send: deps.send,
       now: Date.now,
       log,

@@ -5,7 +5,7 @@ import { encodeSyncMessage, type SyncMessage } from '../sync/messages.ts';
 
 export type SyncAnswer = Extract<
   SyncMessage,
-  { type: 'blocks-response' | 'snapshot-offer' | 'snapshot-chunk' | 'tx-ids' }
+  { type: 'blocks-response' | 'snapshot-offer' | 'snapshot-chunk' | 'tx-ids' | 'epochs' }
 >;
 export type SyncAsk = Exclude<SyncMessage, SyncAnswer>;
 export type SyncAnswerType = SyncAnswer['type'];
@@ -16,6 +16,7 @@ const answerTypes: ReadonlySet<string> = new Set<SyncAnswerType>([
   'snapshot-offer',
   'snapshot-chunk',
   'tx-ids',
+  'epochs',
 ]);
 
 export function isSyncAnswer(message: SyncMessage): message is SyncAnswer {

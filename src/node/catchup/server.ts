@@ -2,11 +2,17 @@
 // (serve.ts builds the answers). A snapshot is offered only at a height this node can prove and whose
 // replay window it holds; serving it pins those heights against pruning (pins.ts).
 import type { BlockStore } from '../../ledger/block-store.ts';
+import type { EpochRecord } from '../../ledger/epoch-store.ts';
 import type { StateTree } from '../../ledger/state/index.ts';
 import { readSnapshotChunk } from '../../ledger/state/snapshot.ts';
 import type { Store } from '../../storage/index.ts';
 import { replayWindowStartMs } from '../sync/check.ts';
-import { encodeSyncMessage, type SnapshotOffer, type SyncMessage } from '../sync/messages.ts';
+import {
+  encodeSyncMessage,
+  type SnapshotOffer,
+  type SyncMessage,
+  syncEpochsMax,
+} from '../sync/messages.ts';
 import { collectBlocks, collectTxIdBlocks, makeSnapshotOffer } from '../sync/serve.ts';
 import type { CatchupLog } from './log.ts';
 import type { SnapshotPins } from './pins.ts';
@@ -22,6 +28,8 @@ export type SyncServerDeps = {
   readonly blocks: BlockStore;
   readonly state: StateTree;
   readonly pins: SnapshotPins;
+  /** Every epoch this node knows, oldest first (epochs.ts); absent, it serves none. */
+  readonly epochs?: () => readonly EpochRecord[];
   readonly send: (nodeId: string, body: Uint8Array) => boolean;
   readonly now: () => number;
   readonly log: CatchupLog;
@@ -68,6 +76,11 @@ export class SyncServer {
         return { type: 'snapshot-offer', offer: this.#offer() ?? null };
       case 'snapshot-chunk-request':
         return { type: 'snapshot-chunk', chunk: this.#chunk(ask) ?? null };
+      case 'epochs-request': {
+        const all = this.#deps.epochs?.() ?? [];
+        const records = all.filter((r) => r.set.epoch >= ask.fromEpoch).slice(0, syncEpochsMax);
+        return { type: 'epochs', records };
+      }
     }
   }
 

@@ -27,6 +27,7 @@ export type SyncRefusal =
   | 'broken_link'
   | 'wrong_chain'
   | 'validator_set_mismatch'
+  | 'epoch_unknown'
   | 'qc_for_other_block'
   | 'qc_invalid'
   | 'body_mismatch'
@@ -78,7 +79,7 @@ export function checkFetchedBlocks(
     const body = checkBlockBody(blocks[i]!);
     if (!body.ok) return refuse('body_mismatch', i, `block ${header.height}: ${body.reason}`);
     const hash = hashHeader(header);
-    const certified = checkQc(qcs[i]!, header, hash, i, trust);
+    const certified = checkQc(qcs[i]!, header, hash, i, trust, trust.validatorSet);
     if (certified !== undefined) return certified;
     parent = header;
     parentHash = hash;
@@ -96,14 +97,23 @@ export type VerifiedOffer = {
   readonly qc: QuorumCertificate;
 };
 
+/** The validator set of an epoch the checker trusts, or undefined for one it cannot check. */
+export type SetOfEpoch = (epoch: number) => ValidatorSet | undefined;
+
 /**
  * Checks an offer: the headers chain from its block, the last one is certified by `qc`, and carries
  * the state of the block's height; the block's own QC (the first header's justify) is valid too.
+ * Each QC is checked against the set of its block's epoch: `setOfEpoch`, or trust.validatorSet for
+ * its own epoch only.
  */
 export function checkSnapshotOffer(
   offer: SnapshotOffer,
   trust: SyncTrust,
+  setOfEpoch?: SetOfEpoch,
 ): SyncChecked<VerifiedOffer> {
+  const setOf: SetOfEpoch =
+    setOfEpoch ??
+    ((epoch) => (epoch === trust.validatorSet.epoch ? trust.validatorSet : undefined));
   const { block, headers, qc } = offer;
   if (block.header.height !== offer.height) {
     return refuse(
@@ -133,9 +143,13 @@ export function checkSnapshotOffer(
       `the certified header carries state of ${parent.stateHeight}`,
     );
   }
-  const last = checkQc(qc, parent, parentHash, headers.length - 1, trust);
+  const lastSet = setOfHeader(parent, headers.length - 1, setOf);
+  if ('ok' in lastSet) return lastSet;
+  const last = checkQc(qc, parent, parentHash, headers.length - 1, trust, lastSet);
   if (last !== undefined) return last;
-  const base = checkQc(first.justify, block.header, hashHeader(block.header), 0, trust);
+  const baseSet = setOfHeader(block.header, 0, setOf);
+  if ('ok' in baseSet) return baseSet;
+  const base = checkQc(first.justify, block.header, hashHeader(block.header), 0, trust, baseSet);
   if (base !== undefined) return base;
   return {
     ok: true,
@@ -228,17 +242,40 @@ function checkLink(
   return undefined;
 }
 
+/** The set that certifies `header`: known here, and the one the header names. */
+function setOfHeader(
+  header: BlockHeader,
+  index: number,
+  setOf: SetOfEpoch,
+): ValidatorSet | SyncRefused {
+  const set = setOf(header.epoch);
+  if (set === undefined)
+    return refuse(
+      'epoch_unknown',
+      index,
+      `block ${header.height} is of epoch ${header.epoch}, whose validator set is not known here`,
+    );
+  if (!bytesEqual(header.validatorSetHash, hashValidatorSet(set)))
+    return refuse(
+      'validator_set_mismatch',
+      index,
+      `block ${header.height} names another set than epoch ${header.epoch}'s`,
+    );
+  return set;
+}
+
 function checkQc(
   qc: QuorumCertificate,
   header: BlockHeader,
   hash: Uint8Array,
   index: number,
   trust: SyncTrust,
+  validatorSet: ValidatorSet,
 ): SyncRefused | undefined {
   if (qc.height !== header.height || !bytesEqual(qc.blockHash, hash) || qc.round !== header.round) {
     return refuse('qc_for_other_block', index, `the QC does not certify block ${header.height}`);
   }
-  const verified = verifyQuorumCertificate(qc, trust.validatorSet, trust.chainId, trust.verify);
+  const verified = verifyQuorumCertificate(qc, validatorSet, trust.chainId, trust.verify);
   if (!verified.ok)
     return refuse('qc_invalid', index, `block ${header.height}: ${verified.reason}`);
   return undefined;

@@ -16,6 +16,11 @@ import { blockFromValue, blockToValue } from '../../consensus/messages.ts';
 import type { Block, BlockHeader } from '../../ledger/block.ts';
 import { headerFromValue, headerToValue } from '../../ledger/block.ts';
 import { type QuorumCertificate, qcFromValue, qcToValue } from '../../ledger/certificate.ts';
+import {
+  type EpochRecord,
+  epochRecordFromValue,
+  epochRecordToValue,
+} from '../../ledger/epoch-store.ts';
 import { blockTxsMax } from '../../ledger/limits.ts';
 import {
   type SnapshotChunk,
@@ -32,6 +37,8 @@ export const syncResponseBlockBytesTarget = 8 * 1024 * 1024;
 export const snapshotOfferHeadersMax = 16;
 /** Most blocks of transaction ids one TxIdsResponse may carry. */
 export const syncTxIdBlocksMax = 64;
+/** Most epoch records one EpochsResponse may carry; a node with more pages through them. */
+export const syncEpochsMax = 32;
 /** Every sync message fits one p2p frame. */
 export const syncMessageBytesMax = frameBytesMax;
 
@@ -66,7 +73,11 @@ export type SyncMessage =
   /** null: the server does not hold that height, or the index is past the last chunk. */
   | { readonly type: 'snapshot-chunk'; readonly chunk: SnapshotChunk | null }
   | { readonly type: 'tx-ids-request'; readonly fromHeight: number; readonly toHeight: number }
-  | { readonly type: 'tx-ids'; readonly blocks: readonly TxIdBlock[] };
+  | { readonly type: 'tx-ids'; readonly blocks: readonly TxIdBlock[] }
+  /** The validator sets from `fromEpoch` on, with the proofs of their hand-overs (epoch-store.ts). */
+  | { readonly type: 'epochs-request'; readonly fromEpoch: number }
+  /** Oldest first, from the epoch asked for; fewer than syncEpochsMax: there are no more. */
+  | { readonly type: 'epochs'; readonly records: readonly EpochRecord[] };
 
 const tags = {
   'blocks-request': 1,
@@ -77,6 +88,8 @@ const tags = {
   'snapshot-chunk': 6,
   'tx-ids-request': 7,
   'tx-ids': 8,
+  'epochs-request': 9,
+  epochs: 10,
 } as const satisfies Record<SyncMessage['type'], number>;
 
 function toValue(m: SyncMessage): CborValue {
@@ -96,6 +109,10 @@ function toValue(m: SyncMessage): CborValue {
       return [tags[m.type], m.chunk === null ? null : snapshotChunkToValue(m.chunk)];
     case 'tx-ids':
       return [tags[m.type], m.blocks.map((b) => [headerToValue(b.header), [...b.txIds]])];
+    case 'epochs-request':
+      return [tags[m.type], m.fromEpoch];
+    case 'epochs':
+      return [tags[m.type], m.records.map(epochRecordToValue)];
   }
 }
 
@@ -203,6 +220,20 @@ export function decodeSyncMessage(bytes: Uint8Array): SyncMessage {
         });
       });
       return Object.freeze({ type: 'tx-ids', blocks: Object.freeze(blocks) });
+    }
+    case tags['epochs-request']: {
+      const [fromEpoch] = fields(1, 'epochsRequest');
+      return Object.freeze({
+        type: 'epochs-request',
+        fromEpoch: readUint(fromEpoch, 'epochsRequest.fromEpoch'),
+      });
+    }
+    case tags.epochs: {
+      const [list] = fields(1, 'epochs');
+      const records = readArray(list, 'epochs.records', syncEpochsMax).map((item, i) =>
+        epochRecordFromValue(item, `epochs.records[${i}]`),
+      );
+      return Object.freeze({ type: 'epochs', records: Object.freeze(records) });
     }
     default:
       throw new CodecError('out_of_range', 'syncMessage.tag', `unknown message tag ${tag}`);
