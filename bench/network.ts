@@ -23,7 +23,7 @@ import {
   finalPerSecond,
   formatStepRow,
   type LadderStep,
-  ladderFractions,
+  ladderFractionsFromEnv,
   ladderRates,
   ladderStep,
   loadLabel,
@@ -372,10 +372,11 @@ export async function benchNetworkOf(
     const source = options.capacity === undefined ? 'probed' : 'given';
     report(`${name}: expected capacity (${source})`, capacity, 'tx/s');
     report(`${name}: expected capacity as % of bound`, (100 * capacity) / bound, '%');
-    const rates = ladderRates(capacity);
+    const fractions = ladderFractionsFromEnv();
+    const rates = ladderRates(capacity, fractions);
     let best = 0;
     for (const [i, rate] of rates.entries()) {
-      const load = ladderFractions[i]!;
+      const load = fractions[i]!;
       const step = { ...(await runStep(cluster, rate, options.seconds)).step, load, bound };
       ladder.push(step);
       console.log(`  ${name} ${loadLabel(load)}: ${formatStepRow(step)}`);
@@ -399,6 +400,15 @@ export async function benchNetworkOf(
 async function measureVerifyRate(): Promise<number> {
   await verifyPool().warm(); // worker start-up is not part of the rate
   return batchRate(verifyBatch, signedItems('ed25519', boundBatchItems), boundMeasureMs);
+}
+
+/** TALLY_BENCH_VALIDATORS picks the networks measured: `1`, `4` or `1,4` (the default). */
+function validatorCounts(): (1 | 4)[] {
+  const text = process.env.TALLY_BENCH_VALIDATORS ?? '1,4';
+  const counts = text.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || !counts.every((n) => n === 1 || n === 4))
+    throw new RangeError(`TALLY_BENCH_VALIDATORS: expected 1, 4 or 1,4 (got ${text})`);
+  return counts as (1 | 4)[];
 }
 
 /**
@@ -438,8 +448,7 @@ export function networkSteps(): { label: string; run: (report: Report) => Promis
         );
       },
     },
-    validatorsStep(1),
-    validatorsStep(4),
+    ...validatorCounts().map(validatorsStep),
     {
       label: 'steps and chart',
       run: async () => {

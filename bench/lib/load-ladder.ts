@@ -37,6 +37,21 @@ export type LadderStep = {
   readonly nodes: readonly ProcessUsage[];
 };
 
+/**
+ * The ladder's fractions: ladderFractions, or TALLY_BENCH_LOADS (e.g. `1,1.25`) to re-measure some
+ * steps alone.
+ */
+export function ladderFractionsFromEnv(): readonly number[] {
+  const text = process.env.TALLY_BENCH_LOADS;
+  if (text === undefined || text === '') return ladderFractions;
+  const fractions = text.split(',').map((part) => Number(part.trim()));
+  if (!fractions.every((f) => Number.isFinite(f) && f > 0 && f <= 10))
+    throw new RangeError(
+      `TALLY_BENCH_LOADS: expected fractions of the capacity from 0 to 10, like 0.5,1.25 (got ${text})`,
+    );
+  return fractions;
+}
+
 /** Offered rates, at least 1/s, for `capacity` transfers/s. */
 export function ladderRates(capacity: number, fractions = ladderFractions): number[] {
   if (!(capacity > 0))
