@@ -267,6 +267,9 @@ async function openCluster(
     await net.close();
   };
   try {
+    const mempoolTxsMax = envNumber('TALLY_BENCH_MEMPOOL_TXS');
+    if (mempoolTxsMax !== undefined)
+      net.nodes.forEach((_, i) => net.amendConfig(i, { mempool: { txsMax: mempoolTxsMax } }));
     net.startAll();
     await net.waitAllReady(60_000);
     const urls = net.nodes.map((node) => node.apiUrl);

@@ -1,12 +1,23 @@
 // A node's configuration: a JSON file (paths in it are relative to the file's folder, so a node's
 // folder can be copied to another host), then environment variables, then command-line flags.
 // Every value is checked here, and an error names the field and where it came from.
+
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { mempoolTxsMax as mempoolTxsMaxCeiling } from '../mempool/limits.ts';
 import { TallyError } from '../util/errors.ts';
 import { parseTestingConfig, type TestingConfig } from './byzantine/config.ts';
 
 export const configVersion = 1;
+/**
+ * Pending transactions a node holds unless `mempool.txsMax` says otherwise: about ten seconds of
+ * what one validator executes on a small machine. Beyond that clients get 503 with Retry-After
+ * rather than the node growing its memory.
+ */
+export const mempoolTxsMaxDefault = 20_000;
+const mempoolTxsMaxLeast = 100;
+/** The mempool's own ceiling (src/mempool/limits.ts). */
+const mempoolTxsMaxMost = mempoolTxsMaxCeiling;
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -31,6 +42,8 @@ export type NodeConfig = {
   readonly pruneKeepBlocks: number;
   /** With an empty data dir, restore the state from a peer's snapshot instead of replaying blocks. */
   readonly stateSync: { readonly enabled: boolean };
+  /** Pending transactions held at most; past it, submissions get mempool_full (HTTP 503). */
+  readonly mempoolTxsMax: number;
   /**
    * The demo key bundle the web console may fetch from loopback (`console.demoKeysFile`): written
    * and set by `tally start` for its loopback network only, never by `network init`.
@@ -118,6 +131,19 @@ export function parseConfig(
   const stateSyncEnabled = stateSync.enabled ?? false;
   if (typeof stateSyncEnabled !== 'boolean')
     invalid('stateSync.enabled', source, 'expected true or false');
+  const mempool = doc.mempool === undefined ? {} : r.object('mempool', doc.mempool);
+  const mempoolTxsMax = mempool.txsMax ?? mempoolTxsMaxDefault;
+  if (
+    typeof mempoolTxsMax !== 'number' ||
+    !Number.isSafeInteger(mempoolTxsMax) ||
+    mempoolTxsMax < mempoolTxsMaxLeast ||
+    mempoolTxsMax > mempoolTxsMaxMost
+  )
+    invalid(
+      'mempool.txsMax',
+      source,
+      `expected a whole number from ${mempoolTxsMaxLeast} to ${mempoolTxsMaxMost}`,
+    );
   const consoleDoc = doc.console === undefined ? {} : r.object('console', doc.console);
   const demoKeysFile =
     consoleDoc.demoKeysFile === undefined
@@ -147,6 +173,7 @@ export function parseConfig(
     logLevel: log.level === undefined ? 'info' : readLogLevel(log.level, source),
     pruneKeepBlocks: keep,
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
+    mempoolTxsMax,
     ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),
     ...(testing === undefined ? {} : { testing }),
   });

@@ -52,11 +52,6 @@ const executionWaitMs = 2000;
 /** A block's execution may take up to this fraction of a round timeout (PayloadBuilder). */
 const executionBudgetPerRoundTimeout = 2;
 const walCompactEveryBlocks = 64;
-/**
- * Pending transactions a node holds: about ten seconds of what one validator executes on a small
- * machine. Beyond that clients get 503 with Retry-After rather than the node growing its memory.
- */
-const mempoolTxsMax = 20_000;
 
 export type NodeDeps = {
   /** Where logs go (default: stdout as JSON lines). */
@@ -161,7 +156,7 @@ async function assemble(
     epochOf: (header, parent) => epochs.decide(header, parent),
   });
   const mempool = createMempool(
-    { chainId: genesis.chainId, txsMax: mempoolTxsMax },
+    { chainId: genesis.chainId, txsMax: config.mempoolTxsMax },
     {
       now: Date.now,
       isCommitted: (id) => executor.blocks.hasTx(id),
