@@ -89,6 +89,9 @@ class Pool implements Mempool {
     options: AdmitOptions = {},
   ): Promise<AdmitResult[]> {
     checkBatch(txBytesList);
+    const { txsMax } = options;
+    if (txsMax !== undefined && !(Number.isSafeInteger(txsMax) && txsMax > 0))
+      throw new RangeError(`admit.txsMax: expected a positive integer, got ${String(txsMax)}`);
     const nowMs = this.now();
     const results: Array<AdmitResult | Promise<AdmitResult>> = [];
     const candidates: Candidate[] = [];
@@ -131,7 +134,7 @@ class Pool implements Mempool {
     const first = this.inFlight.get(key);
     if (first !== undefined)
       return first.result.then((result) => this.answerDuplicate(result, first.tx, tx, options));
-    return this.reserve(tx, key, candidates);
+    return this.reserve(tx, key, candidates, options.txsMax);
   }
 
   private checkExpiry(tx: Transaction, nowMs: number): AdmitResult | undefined {
@@ -171,8 +174,10 @@ class Pool implements Mempool {
     tx: Transaction,
     key: string,
     candidates: Candidate[],
+    callerTxsMax: number | undefined,
   ): AdmitResult | Promise<AdmitResult> {
-    const { txsMax, bytesMax, perSignerTxsMax, retryAfterMs } = this.options;
+    const { bytesMax, perSignerTxsMax, retryAfterMs } = this.options;
+    const txsMax = Math.min(this.options.txsMax, callerTxsMax ?? Number.POSITIVE_INFINITY);
     const size = tx.bytes.length;
     if (
       this.entries.size + this.reservedTxs >= txsMax ||

@@ -6,6 +6,11 @@ import type { AdmitResult } from './results.ts';
 export type AdmitOptions = {
   /** Where the batch came from (a peer's id, 'api'); handed to listeners so gossip skips the sender. */
   readonly origin?: string;
+  /**
+   * Refuse with mempool_full once this many transactions are pending, if below the pool's txsMax:
+   * the node holds its clients to a few seconds of what it commits (src/node/admission.ts).
+   */
+  readonly txsMax?: number;
 };
 
 export type AdmittedBatch = {

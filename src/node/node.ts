@@ -16,6 +16,7 @@ import { createMempool, type Mempool } from '../mempool/index.ts';
 import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
 import { isStorageFailure, openStore, type Store } from '../storage/index.ts';
+import { AdmissionLimit } from './admission.ts';
 import { BlockChecker } from './block-check.ts';
 import { createNodeOutbound } from './byzantine/index.ts';
 import { Catchup, restoreState } from './catchup/index.ts';
@@ -343,6 +344,14 @@ async function assemble(
   const gauges = startGauges(metrics, { driver, mempool, transport, commits });
   closers.push(() => clearInterval(gauges));
 
+  // Clients are held to a few seconds of what this node commits; peers' gossip to the pool's cap.
+  const admission = new AdmissionLimit({
+    floorTxs: Math.min(config.mempoolTxsMax, 2 * genesis.consensus.blockTxsMax),
+    ceilingTxs: config.mempoolTxsMax,
+  });
+  commits.onExecuted((_, block) => admission.observe(block.txs.length, Date.now()));
+  const admitFromClient = (txs: readonly Uint8Array[]) =>
+    mempool.admit(txs, { origin: 'api', txsMax: admission.limit(Date.now()) });
   const services = createServices({
     genesis,
     evidence,
@@ -352,6 +361,7 @@ async function assemble(
     executor,
     commits,
     mempool,
+    admitFromClient,
     transport,
     registry,
     metrics,
@@ -371,7 +381,7 @@ async function assemble(
             latest: latestState(executor),
             blocks: executor.blocks,
             state: executor.state,
-            admit: (txs) => mempool.admit(txs, { origin: 'api' }),
+            admit: admitFromClient,
             onExecuted: (listener) => commits.onExecuted((c) => listener(c.height)),
           }),
   });

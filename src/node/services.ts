@@ -12,7 +12,7 @@ import { readModuleState } from '../execution/read.ts';
 import type { StateReader } from '../execution/types.ts';
 import type { EpochRecord } from '../ledger/epoch-store.ts';
 import { quorumSize, type ValidatorSet } from '../ledger/validator-set.ts';
-import type { Mempool } from '../mempool/index.ts';
+import type { AdmitResult, Mempool } from '../mempool/index.ts';
 import {
   approvalsNeeded,
   governanceModuleName,
@@ -39,6 +39,8 @@ export type ServicesDeps = {
   readonly executor: BlockExecutor;
   readonly commits: CommitPipeline;
   readonly mempool: Mempool;
+  /** Admits a client's transactions, held to the node's admission limit (admission.ts). */
+  readonly admitFromClient: (txs: readonly Uint8Array[]) => Promise<AdmitResult[]>;
   readonly transport: Transport;
   readonly registry: KeyRegistry;
   readonly metrics: NodeMetrics;
@@ -89,7 +91,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
   };
   return {
     chainId: genesis.chainId,
-    submit: (txs) => mempool.admit(txs, { origin: 'api' }),
+    submit: (txs) => deps.admitFromClient(txs),
     isPending: (txId) => mempool.has(txId),
     status,
     readiness() {
