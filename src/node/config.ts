@@ -132,7 +132,7 @@ export function parseConfig(
   if (typeof stateSyncEnabled !== 'boolean')
     invalid('stateSync.enabled', source, 'expected true or false');
   const mempool = doc.mempool === undefined ? {} : r.object('mempool', doc.mempool);
-  const mempoolTxsMax = mempool.txsMax ?? mempoolTxsMaxDefault;
+  const mempoolTxsMax = mempool.txsMax === undefined ? mempoolTxsMaxDefault : mempool.txsMax;
   if (
     typeof mempoolTxsMax !== 'number' ||
     !Number.isSafeInteger(mempoolTxsMax) ||

@@ -111,6 +111,24 @@ describe('mempool capacity', () => {
     assert.equal(h.mempool.size(), 3);
   });
 
+  it("error: mempool_full past a caller's lower limit (clients), while others fill to the cap", async () => {
+    const h = createHarness({ txsMax: 5 });
+    const client = await h.mempool.admit(specs(1, 3).map(txBytes), { origin: 'api', txsMax: 2 });
+    assert.deepEqual(codes(client), ['admitted', 'admitted', 'mempool_full']);
+    const [refused] = client.slice(2);
+    assert.ok(refused?.status === 'rejected');
+    assert.match(refused.message, /limits: 2 transactions/);
+    assert.equal(refused.retryAfterMs, 1000);
+    // A peer's gossip is held to the pool's own cap; a caller asking for more than it gets the cap.
+    const gossip = await h.mempool.admit(specs(10, 4).map(txBytes), { origin: 'peer-1' });
+    assert.deepEqual(codes(gossip), ['admitted', 'admitted', 'admitted', 'mempool_full']);
+    assert.equal(h.mempool.size(), 5);
+    await assert.rejects(
+      h.mempool.admit([txBytes({ nonce: 20n })], { txsMax: 0 }),
+      /admit.txsMax: expected a positive integer/,
+    );
+  });
+
   it('error: mempool_full when the bytes are reached', async () => {
     const h = createHarness({ bytesMax: 64 * 1024 });
     const results = await h.mempool.admit(specs(1, 3, { padBytes: 30_000 }).map(txBytes));

@@ -5,7 +5,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { applyOverrides, loadConfig, parseConfig } from '../../src/node/config.ts';
+import {
+  applyOverrides,
+  loadConfig,
+  mempoolTxsMaxDefault,
+  parseConfig,
+} from '../../src/node/config.ts';
 import { TallyError } from '../../src/util/errors.ts';
 
 let dir: string;
@@ -102,6 +107,19 @@ describe('parseConfig', () => {
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 0 })).pruneKeepBlocks, 0);
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 100 })).pruneKeepBlocks, 100);
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 5000 })).pruneKeepBlocks, 5000);
+  });
+
+  it('mempool.txsMax: the default, or a whole number from 100 to the pool ceiling', () => {
+    assert.equal(parsed().mempoolTxsMax, mempoolTxsMaxDefault);
+    assert.equal(parsed((d) => (d.mempool = { txsMax: 100 })).mempoolTxsMax, 100);
+    assert.equal(parsed((d) => (d.mempool = { txsMax: 50_000 })).mempoolTxsMax, 50_000);
+    for (const txsMax of [99, 50_001, 1.5, '2000', null]) {
+      assert.equal(
+        refusal(() => parsed((d) => (d.mempool = { txsMax }))),
+        'config_invalid: config mempool.txsMax (config.json): expected a whole number from 100 to 50000',
+        `txsMax ${String(txsMax)}`,
+      );
+    }
   });
 
   it('error: keepBlocks between 1 and 99, negative, fractional or not a number', () => {
