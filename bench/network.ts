@@ -269,7 +269,8 @@ async function openCluster(
   try {
     const mempoolTxsMax = envNumber('TALLY_BENCH_MEMPOOL_TXS');
     if (mempoolTxsMax !== undefined)
-      net.nodes.forEach((_, i) => net.amendConfig(i, { mempool: { txsMax: mempoolTxsMax } }));
+      for (let i = 0; i < net.nodes.length; i++)
+        net.amendConfig(i, { mempool: { txsMax: mempoolTxsMax } });
     net.startAll();
     await net.waitAllReady(60_000);
     const urls = net.nodes.map((node) => node.apiUrl);
