@@ -14,7 +14,7 @@ import {
   verifyBatchOnWorkers,
   verifyPool,
 } from '../../src/crypto/verify-batch.ts';
-import { measureRate, type Report } from '../lib/report.ts';
+import { measureRate, median, type Report } from '../lib/report.ts';
 
 const messageBytes = 200; // about a transfer transaction
 const keysPerSuite = 64;
@@ -54,30 +54,51 @@ export async function batchRate(
   );
 }
 
-/** One thread, then verifyBatch as it chooses, then each parallel path on its own. */
+const verifyRounds = 3;
+
+/**
+ * One thread, then verifyBatch as it chooses, then each parallel path on its own: `verifyRounds`
+ * interleaved rounds, each figure the median of its rounds, so that a minute when the shared
+ * machine is slower moves the single-thread rate and the all-core rates together rather than
+ * skewing their ratio (a single pass once gave 55% on a slow day and 96% on a quiet one).
+ */
 async function verifyRates(items: readonly VerifyItem[], durationMs: number): Promise<Rates> {
   const suite = getSuite(items[0]!.suite);
   let at = 0;
   const chunk = 100;
-  const single = await measureRate(
-    () => {
-      for (let i = 0; i < chunk; i++) {
-        const item = items[at++ % items.length]!;
-        if (!suite.verify(item.message, item.signature, item.publicKey))
-          throw new Error('bench: bad signature');
-      }
-    },
-    chunk,
-    durationMs,
-  );
-  const batch = await batchRate(verifyBatch, items, durationMs);
-  const workers = await batchRate(
-    (list) => verifyBatchOnWorkers(list, verifyPool()),
-    items,
-    durationMs,
-  );
-  const threadPool = await batchRate(verifyBatchOnThreadPool, items, durationMs);
-  return { single, batch, workers, threadPool };
+  const samples: Record<keyof Rates, number[]> = {
+    single: [],
+    batch: [],
+    workers: [],
+    threadPool: [],
+  };
+  const roundMs = durationMs / verifyRounds;
+  for (let round = 0; round < verifyRounds; round++) {
+    samples.single.push(
+      await measureRate(
+        () => {
+          for (let i = 0; i < chunk; i++) {
+            const item = items[at++ % items.length]!;
+            if (!suite.verify(item.message, item.signature, item.publicKey))
+              throw new Error('bench: bad signature');
+          }
+        },
+        chunk,
+        roundMs,
+      ),
+    );
+    samples.batch.push(await batchRate(verifyBatch, items, roundMs));
+    samples.workers.push(
+      await batchRate((list) => verifyBatchOnWorkers(list, verifyPool()), items, roundMs),
+    );
+    samples.threadPool.push(await batchRate(verifyBatchOnThreadPool, items, roundMs));
+  }
+  return {
+    single: median(samples.single),
+    batch: median(samples.batch),
+    workers: median(samples.workers),
+    threadPool: median(samples.threadPool),
+  };
 }
 
 export async function benchCrypto(report: Report): Promise<void> {
@@ -97,7 +118,7 @@ export async function benchCrypto(report: Report): Promise<void> {
     ),
     'ops/s',
   );
-  const edRates = await verifyRates(ed, 2000);
+  const edRates = await verifyRates(ed, 3000);
   report('ed25519 verify, 1 thread', edRates.single, 'verifies/s');
   report('ed25519 verify, all cores (verifyBatch)', edRates.batch, 'verifies/s');
   report(

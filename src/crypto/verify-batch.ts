@@ -1,15 +1,16 @@
 // Verifies many signatures at once on all cores (DESIGN decision 3: verify once, in parallel, at
-// mempool entry). Prototypes of both designs on the quiet 2-core machine, Ed25519, 2000-4000 items:
-// worker threads ~14.5-14.9k/s and async crypto.verify on libuv's thread pool ~14.3-14.7k/s, against
-// ~7.8k/s on one thread (93-95% efficiency each); bench/ledger/crypto.ts measures both on this code.
-// libuv's pool has 4 threads unless UV_THREADPOOL_SIZE is set before the process starts (setting it
-// from code is too late: checked). So where the pool covers every core it does the work (it measured
-// ahead of the workers on 2 cores), and on larger machines batches of poolBatchItemsMin or more go
-// to a worker pool sized to the cores; small batches, where a worker round trip costs more than it
-// saves, always go to the thread pool.
+// mempool entry). Two paths: a pool of worker threads sized to the cores, each verifying a packed
+// chunk, and async crypto.verify on libuv's thread pool. Measured on the quiet 2-core machine with
+// Ed25519, medians of three interleaved rounds (bench/ledger/crypto.ts reports both paths):
+//   items     16     64    128    256   1000   2000
+//   workers  41%    76%    94%    89%    96%    96%   of (single-thread rate x cores)
+//   libuv    72%    76%    82%    78%    78%    78%
+// The libuv path spends main-thread time on every item (key lookup, job, callback), which on two
+// cores competes with the two threads doing the work; a worker chunk costs the main thread one
+// copy. So batches of poolBatchItemsMin or more go to the workers on every machine, and smaller
+// ones, where a worker round trip costs more than it saves, to the thread pool.
 
 import { verify } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { assert } from '../util/assert.ts';
 import type { PreparedVerify } from './node-suite.ts';
 import type { SuiteId } from './suite.ts';
@@ -41,18 +42,9 @@ export function verifyPool(): VerifyPool {
   return sharedPool;
 }
 
-/**
- * libuv's thread pool size: 4 unless UV_THREADPOOL_SIZE was set before the process started. Where it
- * covers every core, async crypto.verify already uses them all, and measured faster than workers on
- * 2 cores (87% against 72% of the single-thread rate times cores, `npm run bench -- --only ledger`).
- */
-const threadPoolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-const threadPoolCoversCores = availableParallelism() <= threadPoolThreads;
-
 /** One boolean per item, in order: true only for a valid signature; never rejects on bad input. */
 export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
-  if (threadPoolCoversCores || items.length < poolBatchItemsMin)
-    return verifyBatchOnThreadPool(items);
+  if (items.length < poolBatchItemsMin) return verifyBatchOnThreadPool(items);
   return verifyBatchOnWorkers(items, verifyPool());
 }
 

@@ -8,6 +8,7 @@ import { type ApiServer, createApiServer } from '../api/server.ts';
 import type { ConsensusConfig } from '../consensus/index.ts';
 import type { KeyPair } from '../crypto/suite.ts';
 import { getSuite } from '../crypto/suites.ts';
+import { verifyPool } from '../crypto/verify-batch.ts';
 import { BlockExecutor } from '../execution/block-executor.ts';
 import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
@@ -116,6 +117,10 @@ async function assemble(
 ): Promise<TallyNode> {
   const { key, orgKeys } = keys;
   const metrics = createNodeMetrics({ nodeId: self.nodeId, orgId: self.orgId });
+  // Signature workers start now, not on the first large batch, so that batch does not wait for them.
+  verifyPool()
+    .warm()
+    .catch((error: unknown) => log.warn({ err: error }, 'signature workers failed to start'));
   const store: Store = openStore({
     path: join(config.dataDir, 'ledger'),
     onWriteFailed: (error) => void fatal.stop(error),
