@@ -169,7 +169,45 @@ function checkDepth(bytes: Uint8Array, field: string): void {
   }
 }
 
+/**
+ * Throws a CodecError naming the path of the first value Tally cannot encode. The common case, a
+ * value that is fine, takes the fast walk that builds no path strings (building one per element
+ * cost more than the encoding itself); only a failure walks again to name the place.
+ */
 function checkEncodable(value: unknown, path: string, depth: number): void {
+  if (!isEncodable(value, depth)) explainNotEncodable(value, path, depth);
+}
+
+function isEncodable(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value);
+    case 'bigint':
+      return value <= uint64Max && value >= nint64Min;
+    case 'object':
+      return value === null || value instanceof Uint8Array || isEncodableContainer(value, depth);
+    default:
+      return false;
+  }
+}
+
+function isEncodableContainer(value: object, depth: number): boolean {
+  if (depth >= cborDepthMax) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isEncodable(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!isEncodable(record[key], depth + 1)) return false;
+  return true;
+}
+
+function explainNotEncodable(value: unknown, path: string, depth: number): void {
   if (depth > cborDepthMax)
     throw new CodecError('out_of_range', path, `nesting deeper than ${cborDepthMax} levels`);
   switch (typeof value) {
@@ -190,17 +228,18 @@ function checkEncodable(value: unknown, path: string, depth: number): void {
         throw new CodecError('out_of_range', path, 'integer outside the 64-bit CBOR range');
       return;
     case 'object':
-      checkEncodableObject(value, path, depth);
+      explainNotEncodableObject(value, path, depth);
       return;
     default:
       throw new CodecError('unsupported', path, `cannot encode a value of type ${typeof value}`);
   }
 }
 
-function checkEncodableObject(value: object | null, path: string, depth: number): void {
+function explainNotEncodableObject(value: object | null, path: string, depth: number): void {
   if (value === null || value instanceof Uint8Array) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) checkEncodable(value[i], `${path}[${i}]`, depth + 1);
+    for (let i = 0; i < value.length; i++)
+      explainNotEncodable(value[i], `${path}[${i}]`, depth + 1);
     return;
   }
   const proto = Object.getPrototypeOf(value);
@@ -218,6 +257,6 @@ function checkEncodableObject(value: object | null, path: string, depth: number)
         `${path}.${key}`,
         'undefined is not encodable; omit the key',
       );
-    checkEncodable(item, `${path}.${key}`, depth + 1);
+    explainNotEncodable(item, `${path}.${key}`, depth + 1);
   }
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import {
   type CborValue,
   CodecError,
+  cborDepthMax,
   decode,
   decodeTrusted,
   encode,
@@ -184,5 +185,18 @@ describe('canonical CBOR', () => {
       /value: cannot encode a Map object/,
     );
     assert.throws(() => encode(2n ** 64n), /value: integer outside the 64-bit CBOR range/);
+  });
+
+  it('error: encoding nesting deeper than the limit is refused, shallower nesting round-trips', () => {
+    const nest = (levels: number, inner: CborValue): CborValue => {
+      let value = inner;
+      for (let i = 0; i < levels; i++) value = [value];
+      return value;
+    };
+    assert.throws(
+      () => encode(nest(cborDepthMax + 1, 1)),
+      (e: unknown) => e instanceof CodecError && e.code === 'out_of_range',
+    );
+    assert.deepEqual(decode(encode(nest(cborDepthMax - 2, [1]))), nest(cborDepthMax - 2, [1]));
   });
 });
