@@ -47,6 +47,8 @@ const kycTier = { level: 1, perTxMax: 10n ** 9n, dailyMax: 10n ** 15n, monthlyMa
 const sanctionedNames = ['Viktor Draganov', 'Boris Karimov Zelenko', 'Marta Kovalenko'];
 export const submitBatchMax = 500;
 const setupWaitMs = 120_000;
+/** How long setup waits before sending again what the node refused as full. */
+const setupRetryMs = 250;
 const balancesChecked = 8;
 /** Long enough for a transaction built ahead of its send (the ledger allows 10 minutes). */
 export const txLifetimeMs = 300_000;
@@ -164,6 +166,32 @@ export async function waitFinal(
 
 type Call = { module: string; method: string; args: CborValue } | BankCall;
 
+/**
+ * Submits every transaction, as a wallet backend would: what the node refuses with mempool_full (its
+ * admission limit, a few seconds of what it commits) is sent again once blocks have made room. Any
+ * other refusal fails the setup.
+ */
+async function submitAll(org: Org, txs: readonly SignedTx[]): Promise<void> {
+  const deadline = Date.now() + setupWaitMs;
+  let pending = txs;
+  while (pending.length > 0) {
+    const retry: SignedTx[] = [];
+    for (let i = 0; i < pending.length; i += submitBatchMax) {
+      const batch = pending.slice(i, i + submitBatchMax);
+      const refused: Codes = new Map();
+      const admitted = new Set(await submitBatch(org.client, batch, refused));
+      const other = [...refused].filter(([code]) => code !== 'mempool_full');
+      if (other.length > 0)
+        throw new Error(`setup (${org.id}): refused ${JSON.stringify(Object.fromEntries(other))}`);
+      retry.push(...batch.filter((t) => !admitted.has(t.txId)));
+    }
+    if (retry.length > 0 && Date.now() > deadline)
+      throw new Error(`setup (${org.id}): ${retry.length} still refused with mempool_full`);
+    if (retry.length > 0) await new Promise((r) => setTimeout(r, setupRetryMs));
+    pending = retry;
+  }
+}
+
 /** Signs calls with an organisation's key, submits them to its node and waits for all to be 'ok'. */
 async function runCalls(
   org: Org,
@@ -174,11 +202,7 @@ async function runCalls(
   const txs = calls.map((c) =>
     signTransaction(org.account, buildTransaction({ chainId, ...c, expiresInMs: txLifetimeMs })),
   );
-  const refused: Codes = new Map();
-  for (let i = 0; i < txs.length; i += submitBatchMax)
-    await submitBatch(org.client, txs.slice(i, i + submitBatchMax), refused);
-  if (refused.size > 0)
-    throw new Error(`setup (${org.id}): refused ${JSON.stringify(Object.fromEntries(refused))}`);
+  await submitAll(org, txs);
   const ids = txs.map((t) => t.txId);
   const missing = await waitFinal(ids, finality, setupWaitMs);
   if (missing > 0) throw new Error(`setup (${org.id}): ${missing} transactions not final`);
