@@ -214,7 +214,7 @@ function buildReceipts(
       return;
     }
     const result = output.results[next++]!;
-    assert(toHex(result.txId) === toHex(tx.id), 'results follow the transactions');
+    assert(bytesEqual(result.txId, tx.id), 'results follow the transactions');
     receipts.push({
       txId: tx.id,
       height,
