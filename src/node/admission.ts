@@ -4,9 +4,7 @@
 // finalised 500 to 650 transfers/s with a 20,000-transaction pool and about 800 with a 3,000 one
 // (`TALLY_BENCH_MEMPOOL_TXS`, bench/network.ts). Clients past the limit get mempool_full (HTTP 503
 // with Retry-After). Peers' gossip is held to the pool's own cap only: a transaction one node took
-// from its client is carried by the others. The floor, for an idle or starting node, is two blocks
-// as the leader fills them now: blockTxsMax transfers, but fewer costly remittances, so that a queue
-// of expensive transactions is not allowed tens of seconds long just because they commit slowly.
+// from its client is carried by the others.
 import { assert } from '../util/assert.ts';
 
 /** The queue clients may build: this many seconds of the recent commit rate. */
@@ -14,12 +12,9 @@ export const admissionBacklogSeconds = 4;
 /** The commit rate is measured over this much recent time. */
 export const admissionRateWindowMs = 10_000;
 
-/** The limit never falls below this many blocks, filled as the leader fills them now. */
-export const admissionFloorBlocks = 2;
-
 export type AdmissionLimitOptions = {
-  /** Transactions a full block carries now (fewer when recent ones cost more to execute). */
-  readonly blockTxs: () => number;
+  /** Never below this (an idle or starting node): a couple of full blocks. */
+  readonly floorTxs: number;
   /** Never above this: the pool's own cap (config mempool.txsMax). */
   readonly ceilingTxs: number;
 };
@@ -32,9 +27,10 @@ export class AdmissionLimit {
 
   constructor(options: AdmissionLimitOptions) {
     assert(
-      Number.isSafeInteger(options.ceilingTxs) && options.ceilingTxs > 0,
-      'admission: ceilingTxs is a positive integer',
+      Number.isSafeInteger(options.floorTxs) && options.floorTxs > 0,
+      'admission: floorTxs is a positive integer',
     );
+    assert(options.ceilingTxs >= options.floorTxs, 'admission: the ceiling is above the floor');
     this.#options = options;
   }
 
@@ -51,20 +47,11 @@ export class AdmissionLimit {
     return (this.#windowTxs * 1000) / admissionRateWindowMs;
   }
 
-  /** The least the limit can be now: two blocks as the leader fills them, within the ceiling. */
-  floor(): number {
-    const blockTxs = this.#options.blockTxs();
-    assert(
-      Number.isSafeInteger(blockTxs) && blockTxs > 0,
-      'admission: blockTxs is a positive integer',
-    );
-    return Math.min(this.#options.ceilingTxs, admissionFloorBlocks * blockTxs);
-  }
-
   /** Pending transactions at most, for a client submission at `nowMs`. */
   limit(nowMs: number): number {
+    const { floorTxs, ceilingTxs } = this.#options;
     const backlog = Math.round(this.rate(nowMs) * admissionBacklogSeconds);
-    return Math.min(this.#options.ceilingTxs, Math.max(this.floor(), backlog));
+    return Math.min(ceilingTxs, Math.max(floorTxs, backlog));
   }
 
   #expire(nowMs: number): void {

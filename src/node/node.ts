@@ -351,7 +351,7 @@ async function assemble(
 
   // Clients are held to a few seconds of what this node commits; peers' gossip to the pool's cap.
   const admission = new AdmissionLimit({
-    blockTxs: () => payloads.txLimit(),
+    floorTxs: Math.min(config.mempoolTxsMax, 2 * genesis.consensus.blockTxsMax),
     ceilingTxs: config.mempoolTxsMax,
   });
   commits.onExecuted((_, block) => admission.observe(block.txs.length, Date.now()));
