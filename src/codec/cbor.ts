@@ -178,6 +178,11 @@ function checkEncodable(value: unknown, path: string, depth: number): void {
   if (!isEncodable(value, depth)) explainNotEncodable(value, path, depth);
 }
 
+/** Whether `encode` would accept the value: the check without the error, and without encoding. */
+export function canEncode(value: unknown): boolean {
+  return isEncodable(value, 0);
+}
+
 function isEncodable(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':

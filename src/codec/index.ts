@@ -1,6 +1,7 @@
 // Canonical bytes: deterministic CBOR and the typed readers built on it.
 export {
   type CborValue,
+  canEncode,
   cborBytesMax,
   cborDepthMax,
   type DecodeOptions,

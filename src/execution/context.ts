@@ -1,6 +1,6 @@
 // The contexts a module sees: its own key space (module name, 0x00, key), events, the block, and for
 // a transaction the signer and txId. One frame per transaction holds the overlay that is current.
-import { type CborValue, CodecError, cborDepthMax, decodeTrusted, encode } from '../codec/index.ts';
+import { type CborValue, CodecError, canEncode, decodeTrusted, encode } from '../codec/index.ts';
 import { AssertionError, assert } from '../util/assert.ts';
 import { concatBytes, utf8 } from '../util/bytes.ts';
 import {
@@ -123,41 +123,8 @@ function emitEvent(frame: Frame, module: string, type: string, attributes: Event
   frame.overlay.events.push({ module, type, attributes });
 }
 
-const uint64Max = (1n << 64n) - 1n;
-const nint64Min = -(1n << 64n);
-
-/** Whether canonical CBOR can carry a value: a cheap walk instead of encoding every event twice. */
-function isEncodable(value: unknown, depth: number): boolean {
-  if (depth > cborDepthMax) return false;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isSafeInteger(value);
-    case 'bigint':
-      return value <= uint64Max && value >= nint64Min;
-    case 'object': {
-      if (value === null || value instanceof Uint8Array) return true;
-      // Loops rather than every(): no closure per call. Holes are skipped, as every() skips them.
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          if (i in value && !isEncodable(value[i], depth + 1)) return false;
-        }
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      for (const item of Object.values(value)) if (!isEncodable(item, depth + 1)) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
 function checkAttributes(attributes: EventAttributes, type: string): void {
-  assert(isEncodable(attributes, 0), `event ${type} has an attribute canonical CBOR cannot carry`);
+  assert(canEncode(attributes), `event ${type} has an attribute canonical CBOR cannot carry`);
 }
 
 function runAtomically(frame: Frame, fn: () => MethodResult): MethodResult {
