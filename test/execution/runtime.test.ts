@@ -105,10 +105,11 @@ describe('executeBlock', () => {
     const out = executeBlock(registry, createMemoryState(), block, [
       call('bad_code'),
       call('bad_event'),
+      call('sparse_event'),
     ]);
     assert.deepEqual(
       out.results.map((r) => r.code),
-      ['internal_error', 'internal_error'],
+      ['internal_error', 'internal_error', 'internal_error'],
     );
   });
 

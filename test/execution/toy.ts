@@ -66,6 +66,13 @@ export const toyModule: Module = {
       ctx.emit('bad', { value: 1.5 });
       return { code: 'ok' };
     },
+    /** An array with a hole: encoding refuses it, so emitting it must fail in the transaction. */
+    sparse_event(ctx) {
+      const list: number[] = new Array(2);
+      list[0] = 1;
+      ctx.emit('sparse', { list });
+      return { code: 'ok' };
+    },
     who_am_i(ctx) {
       ctx.emit('who', {
         signer: ctx.signer.publicKey,
