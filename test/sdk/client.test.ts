@@ -326,21 +326,23 @@ describe('sdk submit under a full mempool', { timeout: 30_000 }, () => {
   });
   after(() => h.close());
 
+  /** A small signed transaction from `account`; each nonce gives a distinct one. */
+  const closeAccountTx = (account: ReturnType<typeof accountFromSecretKey>, nonce: bigint) =>
+    signTransaction(
+      account,
+      buildTransaction({
+        chainId: h.chainId,
+        module: 'bank',
+        method: 'close_account',
+        args: { id: new Uint8Array(16) },
+        nonce,
+      }),
+    );
+
   it('honours Retry-After: refused while full, admitted on the retry once a block frees room', async () => {
     const account = accountFromSecretKey('ed25519', h.keys.submitter.secretKey);
     const client = createClient({ url: h.url, account });
-    const txs = [1n, 2n].map((nonce) =>
-      signTransaction(
-        account,
-        buildTransaction({
-          chainId: h.chainId,
-          module: 'bank',
-          method: 'close_account',
-          args: { id: new Uint8Array(16) },
-          nonce,
-        }),
-      ),
-    );
+    const txs = [1n, 2n].map((nonce) => closeAccountTx(account, nonce));
     await submitTransactions(client, { transactions: [txs[0]!] });
     await assert.rejects(
       submitTransactions(client, { transactions: [txs[1]!] }),
@@ -359,5 +361,45 @@ describe('sdk submit under a full mempool', { timeout: 30_000 }, () => {
     await h.commitPending(); // frees the mempool while the SDK waits out Retry-After
     const { results } = await retried;
     assert.equal(results[0]!.status, 'admitted');
+  });
+
+  it('sends again what a 200 answer refused as busy, and answers for the whole batch in order', async () => {
+    const account = accountFromSecretKey('ed25519', h.keys.submitter.secretKey);
+    const client = createClient({ url: h.url, account });
+    await h.commitPending(); // the test before may have left its transaction pending
+    const txs = [11n, 12n].map((nonce) => closeAccountTx(account, nonce));
+    // Without retry, the node takes the first and refuses the second: a 200 with one busy result.
+    const once = await submitTransactions(client, { transactions: txs });
+    assert.deepEqual(
+      once.results.map((r) => r.status),
+      ['admitted', 'rejected'],
+    );
+    assert.ok(['mempool_full', 'signer_quota_exceeded'].includes(once.results[1]!.code ?? ''));
+    await h.commitPending();
+    const later = [13n, 14n].map((nonce) => closeAccountTx(account, nonce));
+    const retried = submitTransactions(client, { transactions: later, retry: { attemptsMax: 3 } });
+    while (h.mempool.size() === 0) await new Promise((r) => setTimeout(r, 10));
+    await h.commitPending(); // frees room while the SDK waits to send the refused one again
+    const { results } = await retried;
+    assert.deepEqual(
+      results.map((r) => [r.txId, r.status]),
+      later.map((t) => [t.txId, 'admitted']),
+    );
+  });
+
+  it('out of attempts after part of a batch was taken: answers for it all rather than throw', async () => {
+    const account = accountFromSecretKey('ed25519', h.keys.submitter.secretKey);
+    const client = createClient({ url: h.url, account });
+    await h.commitPending();
+    const txs = [21n, 22n].map((nonce) => closeAccountTx(account, nonce));
+    // Nothing commits: the second is refused again, this time as a whole-batch 503 or 429.
+    const { results } = await submitTransactions(client, {
+      transactions: txs,
+      retry: { attemptsMax: 1 },
+    });
+    assert.equal(results[0]!.status, 'admitted');
+    assert.equal(results[1]!.status, 'rejected');
+    assert.ok(['mempool_full', 'signer_quota_exceeded'].includes(results[1]!.code ?? ''));
+    await h.commitPending();
   });
 });

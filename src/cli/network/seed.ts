@@ -45,6 +45,8 @@ export const seedVersion = 2;
 export const seedWaitMsMax = 30_000;
 const pollInitialMs = 50;
 const pollMaxMs = 250;
+/** Attempts more for a step the node refused part of as full (each waits what the node asks). */
+const seedSubmitRetries = 5;
 
 export type SeedResult =
   | { readonly seeded: false; readonly reason: 'already_seeded' }
@@ -205,7 +207,11 @@ async function runStep(
   await Promise.all(
     [...byOrg].map(async ([signer, items]) => {
       const transactions: SignedTransaction[] = items.map((i) => i.tx);
-      const { results } = await submitTransactions(signer.client, { transactions });
+      // A node busy with other work refuses part of a step as full; the SDK sends that again.
+      const { results } = await submitTransactions(signer.client, {
+        transactions,
+        retry: { attemptsMax: seedSubmitRetries },
+      });
       results.forEach((r, i) => {
         if (r.status === 'rejected')
           throw seedFailed(items[i]!.label, r.code ?? 'rejected', r.message);

@@ -12,13 +12,21 @@ import type { SignedTransaction } from '../transaction.ts';
 export const submitTxsMax = 1000;
 /** The longest Retry-After the SDK waits out by itself; a longer one is the caller's decision. */
 export const submitRetryDelayMsMax = 30_000;
+/**
+ * How long to wait before sending again what a 200 answer refused as busy: such an answer carries no
+ * Retry-After, and the node's own default for one is a second.
+ */
+export const busyRetryDelayMs = 1000;
+const busyCodes = ['mempool_full', 'signer_quota_exceeded'];
 
 export type SubmitTransactionsParameters = {
   /** Signed transactions, as signTransaction returns them, or their canonical bytes (or hex). */
   transactions: readonly (SignedTransaction | Uint8Array | string)[];
   /**
    * Retries when the node answers 503 mempool_full or 429 signer_quota_exceeded with Retry-After,
-   * waiting what it asks; up to `attemptsMax` more attempts (default 0: no retry).
+   * waiting what it asks, and sends again, after `busyRetryDelayMs`, the transactions a 200 answer
+   * refused one by one with those codes (the node took part of the batch); up to `attemptsMax` more
+   * attempts (default 0: no retry). The results are in input order whichever attempt settled each.
    */
   retry?: { attemptsMax: number };
   signal?: AbortSignal | undefined;
@@ -46,9 +54,12 @@ function toTxHex(tx: SignedTransaction | Uint8Array | string, i: number): string
   throw new TypeError(`transactions[${i}]: expected a signed transaction, bytes or hex`);
 }
 
+function isBusy(error: unknown): error is TallyError {
+  return error instanceof TallyError && busyCodes.includes(error.code);
+}
+
 function retryDelayMs(error: unknown): number | undefined {
-  if (!(error instanceof TallyError)) return undefined;
-  if (error.code !== 'mempool_full' && error.code !== 'signer_quota_exceeded') return undefined;
+  if (!isBusy(error)) return undefined;
   const delay = error.details.retryAfterMs;
   return typeof delay === 'number' && delay <= submitRetryDelayMsMax ? delay : undefined;
 }
@@ -75,23 +86,59 @@ export async function submitTransactions(
   const attemptsMax = params.retry?.attemptsMax ?? 0;
   if (!Number.isSafeInteger(attemptsMax) || attemptsMax < 0)
     throw new RangeError('retry.attemptsMax: expected an integer >= 0');
-  const body = { txs: transactions.map(toTxHex) };
+  const hexes = transactions.map(toTxHex);
+  const results = new Array<SubmitResult | undefined>(hexes.length);
+  let pending = hexes.map((_, i) => i);
   for (let attempt = 0; ; attempt++) {
+    let answer: SubmitTransactionsReturnType;
     try {
-      const response = await client.request({
-        method: 'POST',
-        path: '/v1/txs',
-        body,
-        signed: true,
-        signal: params.signal,
-      });
-      return parseSubmitResults(response.body, transactions.length);
+      answer = await postTxs(
+        client,
+        pending.map((i) => hexes[i]!),
+        params.signal,
+      );
     } catch (error) {
       const delay = retryDelayMs(error);
-      if (delay === undefined || attempt >= attemptsMax) throw error;
-      await sleep(delay, params.signal);
+      if (delay !== undefined && attempt < attemptsMax) {
+        await sleep(delay, params.signal);
+        continue;
+      }
+      // Part of the batch was taken on an earlier attempt: answer for all of it, not lose that.
+      if (!results.some((r) => r !== undefined) || !isBusy(error)) throw error;
+      for (const index of pending)
+        results[index] = Object.freeze({
+          status: 'rejected',
+          code: error.code,
+          message: error.message,
+        });
+      return Object.freeze({ results: Object.freeze(results as SubmitResult[]) });
     }
+    const busy: number[] = [];
+    answer.results.forEach((result, j) => {
+      const index = pending[j]!;
+      results[index] = result;
+      if (result.status === 'rejected' && busyCodes.includes(result.code ?? '')) busy.push(index);
+    });
+    if (busy.length === 0 || attempt >= attemptsMax)
+      return Object.freeze({ results: Object.freeze(results as SubmitResult[]) });
+    pending = busy;
+    await sleep(busyRetryDelayMs, params.signal);
   }
+}
+
+async function postTxs(
+  client: Client,
+  txs: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<SubmitTransactionsReturnType> {
+  const response = await client.request({
+    method: 'POST',
+    path: '/v1/txs',
+    body: { txs },
+    signed: true,
+    signal,
+  });
+  return parseSubmitResults(response.body, txs.length);
 }
 
 function parseSubmitResults(body: unknown, count: number): SubmitTransactionsReturnType {
