@@ -53,23 +53,27 @@ export const executionCostHorizonTxs = 1000;
 export const blockTxsMin = 16;
 
 /**
- * The recent cost of executing one transaction: an exponential average over non-empty blocks, each
- * weighted by its size, so that a few tiny blocks (whose cost is mostly fixed) move it little.
+ * The recent cost of executing one transaction: total time over total transactions, both decayed as
+ * new blocks come so that about the last `executionCostHorizonTxs` transactions count. Every
+ * transaction weighs the same, so a small block (whose cost is mostly fixed) moves the figure only
+ * as much as it has transactions. An average of per-block figures instead let a node's first block,
+ * one transaction with a cold start, set the cost for the next minute: the leader then packed blocks
+ * of a few dozen, and small blocks moved the figure back only slowly.
  */
 export class ExecutionCost {
-  #msPerTx: number | undefined;
+  #ms = 0;
+  #txs = 0;
 
   observe(executeMs: number, txs: number): void {
     if (txs === 0) return;
-    const perTx = executeMs / txs;
-    // A block of n transactions moves the average by n / (n + horizon) of the way to its own cost.
-    const step = txs / (txs + executionCostHorizonTxs);
-    this.#msPerTx =
-      this.#msPerTx === undefined ? perTx : this.#msPerTx + step * (perTx - this.#msPerTx);
+    // The transactions seen so far keep horizon / (horizon + n) of their weight.
+    const keep = executionCostHorizonTxs / (executionCostHorizonTxs + txs);
+    this.#ms = this.#ms * keep + executeMs;
+    this.#txs = this.#txs * keep + txs;
   }
 
   get msPerTx(): number | undefined {
-    return this.#msPerTx;
+    return this.#txs === 0 ? undefined : this.#ms / this.#txs;
   }
 }
 

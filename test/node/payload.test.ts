@@ -279,19 +279,31 @@ describe('block size from execution cost', () => {
 });
 
 describe('ExecutionCost', () => {
-  it('starts from the first block, and moves by each block in proportion to its size', () => {
+  it('is total time over total transactions, each transaction weighing the same', () => {
     const cost = new ExecutionCost();
     assert.equal(cost.msPerTx, undefined);
     cost.observe(0, 0);
     assert.equal(cost.msPerTx, undefined, 'empty blocks say nothing');
     cost.observe(100, 100); // 1 ms a transaction
     assert.equal(cost.msPerTx, 1);
-    cost.observe(60, 10); // 6 ms each, but only 10 of them: a small step
-    const afterSmall = cost.msPerTx!;
-    assert.ok(afterSmall > 1 && afterSmall < 1.1, `small block moved it to ${afterSmall}`);
-    cost.observe(6000, 1000); // a large block at 6 ms each: half the way (horizon 1000)
-    const expected = afterSmall + (1000 / (1000 + executionCostHorizonTxs)) * (6 - afterSmall);
-    assert.ok(Math.abs(cost.msPerTx! - expected) < 1e-9);
+    cost.observe(60, 10); // 6 ms each, 10 of them
+    const keep = executionCostHorizonTxs / (executionCostHorizonTxs + 10);
+    assert.ok(Math.abs(cost.msPerTx! - (100 * keep + 60) / (100 * keep + 10)) < 1e-9);
+  });
+
+  it('forgets old transactions: after a horizon of new ones the old cost counts little', () => {
+    const cost = new ExecutionCost();
+    cost.observe(6000, 1000); // 6 ms each
+    for (let i = 0; i < 10; i++) cost.observe(100, 1000); // then 0.1 ms each
+    assert.ok(cost.msPerTx! < 0.11, `still ${cost.msPerTx} ms`);
+  });
+
+  it('a cold first block of one slow transaction does not hold the cost up', () => {
+    const cost = new ExecutionCost();
+    cost.observe(20, 1); // 20 ms: a cold start
+    assert.equal(cost.msPerTx, 20);
+    cost.observe(100, 1000); // 0.1 ms each
+    assert.ok(cost.msPerTx! < 0.12, `${cost.msPerTx} ms a transaction after one full block`);
   });
 });
 
