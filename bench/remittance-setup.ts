@@ -7,6 +7,7 @@ import type { EnvelopeRecipient } from '../src/crypto/envelope.ts';
 import type { KeyPair } from '../src/crypto/suite.ts';
 import { getSuite } from '../src/crypto/suites.ts';
 import { orgOwner } from '../src/modules/identity/index.ts';
+import { busyRetryDelayMs } from '../src/sdk/actions/submitTransactions.ts';
 import { signedSocketPath } from '../src/sdk/auth.ts';
 import {
   type BankCall,
@@ -47,8 +48,6 @@ const kycTier = { level: 1, perTxMax: 10n ** 9n, dailyMax: 10n ** 15n, monthlyMa
 const sanctionedNames = ['Viktor Draganov', 'Boris Karimov Zelenko', 'Marta Kovalenko'];
 export const submitBatchMax = 500;
 const setupWaitMs = 120_000;
-/** How long setup waits before sending again what the node refused as full. */
-const setupRetryMs = 250;
 const balancesChecked = 8;
 /** Long enough for a transaction built ahead of its send (the ledger allows 10 minutes). */
 export const txLifetimeMs = 300_000;
@@ -167,28 +166,20 @@ export async function waitFinal(
 type Call = { module: string; method: string; args: CborValue } | BankCall;
 
 /**
- * Submits every transaction, as a wallet backend would: what the node refuses with mempool_full (its
- * admission limit, a few seconds of what it commits) is sent again once blocks have made room. Any
- * other refusal fails the setup.
+ * Submits every transaction, as a wallet backend would: the SDK sends again what the node refuses
+ * as full (its admission limit, a few seconds of what it commits), within setup's wait. Any other
+ * refusal fails the setup.
  */
 async function submitAll(org: Org, txs: readonly SignedTx[]): Promise<void> {
-  const deadline = Date.now() + setupWaitMs;
-  let pending = txs;
-  while (pending.length > 0) {
-    const retry: SignedTx[] = [];
-    for (let i = 0; i < pending.length; i += submitBatchMax) {
-      const batch = pending.slice(i, i + submitBatchMax);
-      const refused: Codes = new Map();
-      const admitted = new Set(await submitBatch(org.client, batch, refused));
-      const other = [...refused].filter(([code]) => code !== 'mempool_full');
-      if (other.length > 0)
-        throw new Error(`setup (${org.id}): refused ${JSON.stringify(Object.fromEntries(other))}`);
-      retry.push(...batch.filter((t) => !admitted.has(t.txId)));
-    }
-    if (retry.length > 0 && Date.now() > deadline)
-      throw new Error(`setup (${org.id}): ${retry.length} still refused with mempool_full`);
-    if (retry.length > 0) await new Promise((r) => setTimeout(r, setupRetryMs));
-    pending = retry;
+  for (let i = 0; i < txs.length; i += submitBatchMax) {
+    const { results } = await submitTransactions(org.client, {
+      transactions: txs.slice(i, i + submitBatchMax).map((t) => t.bytes),
+      retry: { attemptsMax: Math.ceil(setupWaitMs / busyRetryDelayMs) },
+    });
+    const refused: Codes = new Map();
+    for (const r of results) if (r.status === 'rejected') countCode(refused, r.code ?? 'rejected');
+    if (refused.size > 0)
+      throw new Error(`setup (${org.id}): refused ${JSON.stringify(Object.fromEntries(refused))}`);
   }
 }
 
