@@ -59,7 +59,7 @@ function prefixedKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
 
 /**
  * Stored values were written canonically by this runtime and committed by this node, so they are
- * decoded without the canonical re-encoding check; failing to decode one is a bug.
+ * decoded without a size limit; failing to decode one is a bug.
  */
 export function decodeStored(bytes: Uint8Array, module: string): CborValue {
   try {

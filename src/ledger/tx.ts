@@ -77,7 +77,11 @@ export function encodeTransactionBody(body: TransactionBody): Uint8Array {
 }
 
 export function decodeTransactionBody(bytes: Uint8Array): TransactionBody {
-  const items = readTuple(decode(bytes, { bytesMax: txBytesMax, field: 'tx.body' }), 'tx.body', 9);
+  const items = readTuple(
+    decode(bytes, { bytesMax: txBytesMax, field: 'tx.body', views: true }),
+    'tx.body',
+    9,
+  );
   if (items[0] !== txVersion)
     throw new CodecError(
       'out_of_range',
@@ -119,7 +123,11 @@ export function signTransaction(
 
 /** Decodes and checks the shape of a signed transaction; the signature itself is checked separately. */
 export function decodeTransaction(bytes: Uint8Array): Transaction {
-  const outer = readTuple(decode(bytes, { bytesMax: txBytesMax, field: 'tx' }), 'tx', 2);
+  const outer = readTuple(
+    decode(bytes, { bytesMax: txBytesMax, field: 'tx', views: true }),
+    'tx',
+    2,
+  );
   const bodyBytes = readBytes(outer[0], 'tx.body');
   const signature = readSignature(outer[1], 'tx.signature');
   const body = decodeTransactionBody(bodyBytes);
