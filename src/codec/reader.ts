@@ -3,6 +3,7 @@
 // encodings without repeats, valid UTF-8, definite lengths, no floats, tags or undefined, nothing
 // after the value. Checking while reading replaces decoding with cborg and encoding again to compare
 // bytes, which cost an allocation per item (cborg's tokens) and a second encoding of every input.
+import { allocateBytes } from './allocate.ts';
 import type { CborValue } from './cbor.ts';
 import { CodecError } from './errors.ts';
 
@@ -136,7 +137,7 @@ class Reader {
     // view rather than a copy.
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset + at, length);
     if (this.options.views) return view;
-    const copy = new Uint8Array(length);
+    const copy = allocateBytes(length);
     copy.set(view);
     return copy;
   }

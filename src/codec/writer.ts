@@ -2,27 +2,13 @@
 // is encodable: shortest heads, map keys sorted by the bytewise order of their encodings. It writes
 // straight into one reused scratch buffer and copies out the result, where cborg built a token per
 // item and a list of chunks to join; a test checks that both give the same bytes for any value.
+import { allocateBytes } from './allocate.ts';
 import type { CborValue } from './cbor.ts';
 
 const scratchBytesKept = 1024 * 1024;
 let scratch = new Uint8Array(64 * 1024);
 let pos = 0;
 const utf8Encoder = new TextEncoder();
-
-type Allocate = (length: number) => Uint8Array;
-/**
- * Node's Buffer.allocUnsafe takes small results from a shared slab, where a Uint8Array over 64
- * bytes costs an allocation outside the V8 heap (about 2 us, measured); browsers get Uint8Array.
- */
-const nodeBuffer = (globalThis as { Buffer?: { allocUnsafe?: Allocate } }).Buffer;
-const allocate: Allocate =
-  typeof nodeBuffer?.allocUnsafe === 'function'
-    ? (length) => {
-        const slab = nodeBuffer.allocUnsafe!(length);
-        // A plain Uint8Array over the same memory: callers get one type on every platform.
-        return new Uint8Array(slab.buffer, slab.byteOffset, length);
-      }
-    : (length) => new Uint8Array(length);
 const twoPow32 = 2 ** 32;
 const safeIntegerMax = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -31,7 +17,7 @@ export function writeCanonical(value: CborValue): Uint8Array {
   pos = 0;
   try {
     writeValue(value);
-    const out = allocate(pos);
+    const out = allocateBytes(pos);
     out.set(scratch.subarray(0, pos));
     return out;
   } finally {
