@@ -6,7 +6,11 @@ import { createHash } from 'node:crypto';
 export function sha256Node(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
-  const digest = hash.digest();
-  // A plain Uint8Array view, so results compare equal to sha256.ts's under deepStrictEqual.
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
+  // A latin1 digest copied into a plain Uint8Array of 32 bytes, which V8 keeps on its heap: a
+  // Buffer digest costs an allocation outside it (ledger/state/hash.ts has the measurement), and a
+  // plain Uint8Array compares equal to sha256.ts's results under deepStrictEqual.
+  const digest = hash.digest('binary');
+  const out = new Uint8Array(digest.length);
+  for (let i = 0; i < digest.length; i++) out[i] = digest.charCodeAt(i);
+  return out;
 }

@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { sha256Node } from '../../src/crypto/hash-node.ts';
-import { sha256 } from '../../src/crypto/sha256.ts';
+import { sha256, sha256Noble } from '../../src/crypto/sha256.ts';
 import { sm3 } from '../../src/crypto/sm3.ts';
 import { concatBytes, toHex, utf8 } from '../../src/util/bytes.ts';
 
 test('sha256 of "abc" and of the empty string (FIPS 180-4 examples)', () => {
-  for (const hash of [sha256, sha256Node]) {
+  for (const hash of [sha256, sha256Noble, sha256Node]) {
     assert.equal(
       toHex(hash(utf8('abc'))),
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
@@ -19,12 +19,20 @@ test('sha256 of "abc" and of the empty string (FIPS 180-4 examples)', () => {
   }
 });
 
-test('sha256 and sha256Node agree and hash the concatenation of their parts', () => {
+test('sha256 (node:crypto under Node), sha256Noble and sha256Node agree on the concatenation of their parts', () => {
   fc.assert(
     fc.property(fc.array(fc.uint8Array({ maxLength: 150 }), { maxLength: 4 }), (parts) => {
       const whole = sha256(concatBytes(...parts));
       assert.deepEqual(sha256(...parts), whole);
       assert.deepEqual(sha256Node(...parts), whole);
+      assert.deepEqual(sha256Noble(...parts), whole);
+      assert.equal(
+        toHex(whole),
+        createHash('sha256')
+          .update(concatBytes(...parts))
+          .digest('hex'),
+      );
+      assert.equal(Object.getPrototypeOf(sha256(...parts)), Uint8Array.prototype);
       assert.equal(Object.getPrototypeOf(sha256Node(...parts)), Uint8Array.prototype);
     }),
   );
