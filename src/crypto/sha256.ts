@@ -6,6 +6,7 @@
 // holds them to each other and to the FIPS vectors.
 
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { concatBytes } from '../util/bytes.ts';
 
 export const sha256Bytes = 32;
 
@@ -19,7 +20,7 @@ const nodeHash: NodeHash | undefined = nodeProcess?.getBuiltinModule?.('node:cry
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   if (nodeHash === undefined) return nobleDigest(parts);
-  const data = parts.length === 1 ? parts[0]! : concat(parts);
+  const data = parts.length === 1 ? parts[0]! : concatBytes(...parts);
   // A latin1 digest copied into a 32-byte Uint8Array, which V8 keeps on its heap: a Buffer digest
   // would cost an allocation outside it for every hash.
   const digest = nodeHash('sha256', data, 'binary');
@@ -38,16 +39,4 @@ function nobleDigest(parts: readonly Uint8Array[]): Uint8Array {
   const hash = nobleSha256.create();
   for (const part of parts) hash.update(part);
   return hash.digest();
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

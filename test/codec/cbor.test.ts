@@ -12,6 +12,7 @@ import {
   encode,
 } from '../../src/codec/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
+import { cborValues } from './values.ts';
 
 /** CBOR cannot tell a JS number from a bigint; compare values with every integer as bigint. */
 function normalise(value: CborValue): unknown {
@@ -26,21 +27,7 @@ function normalise(value: CborValue): unknown {
   return value;
 }
 
-const uint64Max = (1n << 64n) - 1n;
-const cborValue: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.integer(),
-    fc.maxSafeInteger(),
-    fc.bigInt({ min: -(1n << 64n), max: uint64Max }),
-    fc.string({ unit: 'grapheme' }),
-    fc.uint8Array({ maxLength: 40 }),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const cborValue = cborValues();
 
 function codecError(hex: string): CodecError {
   try {

@@ -14,6 +14,7 @@ import {
   encode,
 } from '../../src/codec/index.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
+import { cborValues } from './values.ts';
 
 const strictOptions = {
   strict: true,
@@ -54,20 +55,7 @@ function agrees(bytes: Uint8Array): void {
   assert.deepEqual(actual, expected.value);
 }
 
-const value: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.integer(),
-    fc.maxSafeInteger(),
-    fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
-    fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.uint8Array({ maxLength: 80 }),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const value = cborValues({ textMax: 40, bytesMax: 80 });
 
 /** A byte edit: replace, insert or delete at a position taken modulo the length. */
 const edit = fc.tuple(fc.constantFrom('set', 'insert', 'delete'), fc.nat(), fc.nat({ max: 255 }));
