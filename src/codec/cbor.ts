@@ -113,8 +113,6 @@ function isEncodableContainer(value: object, depth: number): boolean {
 }
 
 function explainNotEncodable(value: unknown, path: string, depth: number): void {
-  if (depth > cborDepthMax)
-    throw new CodecError('out_of_range', path, `nesting deeper than ${cborDepthMax} levels`);
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -142,6 +140,9 @@ function explainNotEncodable(value: unknown, path: string, depth: number): void 
 
 function explainNotEncodableObject(value: object | null, path: string, depth: number): void {
   if (value === null || value instanceof Uint8Array) return;
+  // The same bound as isEncodableContainer's: a container this deep is refused, even empty.
+  if (depth >= cborDepthMax)
+    throw new CodecError('out_of_range', path, `nesting deeper than ${cborDepthMax} levels`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++)
       explainNotEncodable(value[i], `${path}[${i}]`, depth + 1);

@@ -10,7 +10,10 @@ import { CodecError } from './errors.ts';
 export type ReadOptions = {
   /** Name of the value in error messages. */
   readonly field: string;
-  /** Nesting deeper than this (containers with items) is refused before it can exhaust the stack. */
+  /**
+   * Containers nested deeper than this are refused before they can exhaust the stack: the same
+   * bound encode holds values to, so whatever decodes also encodes.
+   */
   readonly depthMax: number;
   /**
    * Byte strings in the result are views of the input rather than copies: only for callers that
@@ -165,7 +168,7 @@ class Reader {
   }
 
   array(length: number, level: number, start: number): CborValue[] {
-    if (length > 0) this.checkDepth(level, start);
+    this.checkDepth(level, start);
     const items: CborValue[] = [];
     for (let i = 0; i < length; i++) items.push(this.item(level + 1));
     return items;
@@ -174,7 +177,7 @@ class Reader {
   map(length: number, level: number, start: number): { [key: string]: CborValue } {
     if (length > (this.bytes.length - this.pos) / 2)
       this.fail('malformed', `map at byte ${start} runs past the end of the input`);
-    if (length > 0) this.checkDepth(level, start);
+    this.checkDepth(level, start);
     const record: { [key: string]: CborValue } = {};
     let previousAt = -1;
     let previousEnd = -1;
@@ -229,7 +232,7 @@ class Reader {
   }
 
   checkDepth(level: number, start: number): void {
-    if (level >= this.options.depthMax)
+    if (level > this.options.depthMax)
       this.fail(
         'out_of_range',
         `nesting deeper than ${this.options.depthMax} levels at byte ${start}`,

@@ -184,6 +184,16 @@ describe('canonical CBOR', () => {
       () => encode(nest(cborDepthMax + 1, 1)),
       (e: unknown) => e instanceof CodecError && e.code === 'out_of_range',
     );
-    assert.deepEqual(decode(encode(nest(cborDepthMax - 2, [1]))), nest(cborDepthMax - 2, [1]));
+    assert.deepEqual(decode(encode(nest(cborDepthMax - 1, [1]))), nest(cborDepthMax - 1, [1]));
+    // One level more, even empty, is refused both ways: whatever decodes also encodes.
+    assert.throws(() => encode(nest(cborDepthMax, [])), /nesting deeper/);
+    assert.throws(
+      () => decode(fromHex(`${'81'.repeat(cborDepthMax)}80`)),
+      (e: unknown) => e instanceof CodecError && e.code === 'out_of_range',
+    );
+    assert.deepEqual(
+      decode(fromHex(`${'81'.repeat(cborDepthMax - 1)}80`)),
+      nest(cborDepthMax - 1, []),
+    );
   });
 });
