@@ -44,7 +44,9 @@ describe('a validator whose disk fills', { skip, timeout: 600_000 }, () => {
   it('stops with exit code 75 and one disk-full line; the other three go on', async () => {
     fnet!.startLoad();
     stop = await trouble!.fillUntilStopped();
-    assert.equal(stop.exit, String(exitCodeDiskFull));
+    // On any other ending (a signal, another code), the node's last words say why.
+    const tail = fnet!.net.logOf(victim).split('\n').slice(-30).join('\n');
+    assert.equal(stop.exit, String(exitCodeDiskFull), `node ${victim}'s log ends:\n${tail}`);
     assert.equal(stop.fatalLines.length, 1, JSON.stringify(stop.fatalLines));
     const line = stop.fatalLines[0]!;
     assert.equal(line.code, 'disk_full');
