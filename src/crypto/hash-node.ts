@@ -2,6 +2,7 @@
 // for server-only hot paths. Node 20 has no one-shot crypto.hash(), so this uses createHash.
 
 import { createHash } from 'node:crypto';
+import { bytesFromLatin1 } from '../util/bytes.ts';
 
 export function sha256Node(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('sha256');
@@ -9,8 +10,5 @@ export function sha256Node(...parts: Uint8Array[]): Uint8Array {
   // A latin1 digest copied into a plain Uint8Array of 32 bytes, which V8 keeps on its heap: a
   // Buffer digest costs an allocation outside it (ledger/state/hash.ts has the measurement), and a
   // plain Uint8Array compares equal to sha256.ts's results under deepStrictEqual.
-  const digest = hash.digest('binary');
-  const out = new Uint8Array(digest.length);
-  for (let i = 0; i < digest.length; i++) out[i] = digest.charCodeAt(i);
-  return out;
+  return bytesFromLatin1(hash.digest('binary'));
 }

@@ -6,7 +6,7 @@
 // holds them to each other and to the FIPS vectors.
 
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { concatBytes } from '../util/bytes.ts';
+import { bytesFromLatin1, concatBytes } from '../util/bytes.ts';
 
 export const sha256Bytes = 32;
 
@@ -23,10 +23,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   const data = parts.length === 1 ? parts[0]! : concatBytes(...parts);
   // A latin1 digest copied into a 32-byte Uint8Array, which V8 keeps on its heap: a Buffer digest
   // would cost an allocation outside it for every hash.
-  const digest = nodeHash('sha256', data, 'binary');
-  const out = new Uint8Array(sha256Bytes);
-  for (let i = 0; i < sha256Bytes; i++) out[i] = digest.charCodeAt(i);
-  return out;
+  return bytesFromLatin1(nodeHash('sha256', data, 'binary'));
 }
 
 /** The same hash through @noble/hashes, whatever the platform (for tests and browsers). */

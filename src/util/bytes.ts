@@ -69,6 +69,16 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * The bytes of a latin1 string (one character per byte, as node:crypto writes a 'binary' digest),
+ * in a new Uint8Array: a short one stays on V8's heap, where a Buffer would not.
+ */
+export function bytesFromLatin1(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
 const encoder = new TextEncoder();
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

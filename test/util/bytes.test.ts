@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fromHex, toHex, toHexPortable } from '../../src/util/bytes.ts';
+import { bytesFromLatin1, fromHex, toHex, toHexPortable } from '../../src/util/bytes.ts';
 
 describe('hex', () => {
   it('writes known bytes, including a view into a larger buffer', () => {
@@ -22,6 +22,19 @@ describe('hex', () => {
         assert.deepEqual(fromHex(hex), bytes);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('latin1', () => {
+  it('gives one byte per character, as Buffer reads latin1, in a plain Uint8Array', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const text = Buffer.from(bytes).toString('latin1');
+        const out = bytesFromLatin1(text);
+        assert.equal(toHex(out), toHex(bytes));
+        assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
+      }),
     );
   });
 });
