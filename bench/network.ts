@@ -54,6 +54,24 @@ const boundBatchItems = 2000;
 const drainTimeoutMs = 180_000;
 /** Transfers expire this long after they are signed, inside the mempool's 10-minute window. */
 const transferLifetimeMs = 9 * 60_000;
+/**
+ * Validators keep this many recent blocks and state versions (prune.keepBlocks), as an operator
+ * running at this rate would: without pruning, stale state-tree versions grow LMDB's file by several
+ * KB per transfer, and the pages of it that are read stay resident. TALLY_BENCH_PRUNE_KEEP_BLOCKS=0
+ * keeps everything.
+ */
+const pruneKeepBlocksDefault = 1000;
+
+function pruneKeepBlocksFromEnv(): number {
+  const text = process.env.TALLY_BENCH_PRUNE_KEEP_BLOCKS;
+  if (text === undefined || text === '') return pruneKeepBlocksDefault;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0 || (n > 0 && n < 100))
+    throw new RangeError(
+      `TALLY_BENCH_PRUNE_KEEP_BLOCKS: expected 0 (keep everything) or at least 100 (got ${text})`,
+    );
+  return n;
+}
 
 type Finality = Map<string, { code: string; atMs: number }>;
 
@@ -273,9 +291,12 @@ async function openCluster(
   };
   try {
     const mempoolTxsMax = envNumber('TALLY_BENCH_MEMPOOL_TXS');
-    if (mempoolTxsMax !== undefined)
-      for (let i = 0; i < net.nodes.length; i++)
-        net.amendConfig(i, { mempool: { txsMax: mempoolTxsMax } });
+    const keepBlocks = pruneKeepBlocksFromEnv();
+    for (let i = 0; i < net.nodes.length; i++)
+      net.amendConfig(i, {
+        ...(mempoolTxsMax === undefined ? {} : { mempool: { txsMax: mempoolTxsMax } }),
+        ...(keepBlocks === 0 ? {} : { prune: { keepBlocks } }),
+      });
     net.startAll();
     await net.waitAllReady(60_000);
     const urls = net.nodes.map((node) => node.apiUrl);

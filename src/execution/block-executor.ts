@@ -52,10 +52,14 @@ export class BlockExecutor {
   readonly #registry: Registry;
   readonly #options: BlockExecutorOptions;
   /**
-   * Values at the latest height by key (null: absent). This executor is the tree's only writer, so
-   * it updates the cache with each block's changes as it stages them, and a hit is always current.
+   * Values at the latest height of keys that execution read and found present. This executor is the
+   * tree's only writer, so it updates a cached key with each block's changes as it stages them, and
+   * a hit is always current. Keys a block creates, and reads that found nothing, are left out: most
+   * are a transfer's id, read once to refuse a duplicate and then written, never read again, and
+   * keeping them crowded the cache with records nobody reads while their bytes kept Buffer's slabs
+   * alive.
    */
-  readonly #values: LruCache<string, Uint8Array | null>;
+  readonly #values: LruCache<string, Uint8Array>;
 
   constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
     this.#options = options;
@@ -132,7 +136,12 @@ export class BlockExecutor {
     // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
     alsoWrite?.(batch);
     this.state.stageBlock(prepared, batch);
-    for (const change of output.changes) this.#values.set(valueKey(change.key), change.value);
+    for (const { key, value } of output.changes) {
+      const id = valueKey(key);
+      if (this.#values.get(id) === undefined) continue;
+      if (value === null) this.#values.delete(id);
+      else this.#values.set(id, value);
+    }
     await batch.commit();
     return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };
   }
@@ -140,12 +149,12 @@ export class BlockExecutor {
   #readCommitted(key: Uint8Array): Uint8Array | undefined {
     if (this.state.latestHeight === undefined) return undefined;
     const id = valueKey(key);
-    let value = this.#values.get(id);
-    if (value === undefined) {
-      value = this.state.get(key);
-      this.#values.set(id, value);
-    }
-    return value ?? undefined;
+    const cached = this.#values.get(id);
+    if (cached !== undefined) return cached;
+    const value = this.state.get(key);
+    if (value === null) return undefined;
+    this.#values.set(id, value);
+    return value;
   }
 
   /** Transactions that never reach a module: replays (here or earlier in the block), expired, foreign. */

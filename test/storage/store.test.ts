@@ -1,6 +1,6 @@
 // The LMDB store: tables, reads, range semantics, atomic batches, durability hooks, reopen, errors.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,6 +146,36 @@ describe('store', () => {
     await assert.rejects(batch.commit(), /store .*closing: closed/);
     assert.equal(seen.length, 1);
     assert.match(String(seen[0]?.message), /closed/);
+  });
+
+  // lmdb-js never unmaps a map it outgrew, so each growth left the file mapped once more and every
+  // page read through an old map resident for good (RssFile above the file's size).
+  test('data that outgrows the starting map of lmdb-js leaves the file mapped once', {
+    skip: !existsSync('/proc/self/maps') && 'needs /proc/self/maps',
+  }, async () => {
+    const path = join(dir, 'one-map');
+    const big = openStore({ path });
+    try {
+      const table = big.db('t');
+      const value = new Uint8Array(64 * 1024).fill(7);
+      for (let batch = 0; batch < 8; batch++) {
+        const ops = Array.from({ length: 64 }, (_, i) => ({
+          type: 'put' as const,
+          table,
+          key: Uint8Array.of(batch, i),
+          value,
+        }));
+        await big.batch(ops);
+      }
+      assert.equal(table.stats().entries, 512);
+      const file = join(path, 'data.mdb');
+      const maps = readFileSync('/proc/self/maps', 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith(file));
+      assert.equal(maps.length, 1, maps.join('\n'));
+    } finally {
+      await big.close();
+    }
   });
 
   test('keeps data across close and reopen', async () => {

@@ -39,6 +39,15 @@ export class NodeStore {
     for (const [key, node] of nodes) if (node instanceof InternalNode) this.#cache.set(key, node);
   }
 
+  /**
+   * Drops nodes that a staged block replaced. Reads of the latest state never reach them again, so
+   * keeping them would fill the cache with old versions of the upper levels (every block rewrites
+   * those) and push out live nodes; a read at an older height finds them in LMDB.
+   */
+  evict(keys: readonly string[]): void {
+    for (const key of keys) this.#cache.delete(key);
+  }
+
   unpin(nodes: PinnedNodes): void {
     this.#pinned.delete(nodes);
   }

@@ -69,6 +69,8 @@ export class BlockWriter {
   readonly writes: { key: Uint8Array; raw: Uint8Array }[] = [];
   readonly pinned: PinnedNodes = new Map();
   readonly stale: Uint8Array[] = [];
+  /** The stale nodes' cache keys: the node store drops them once this block is staged. */
+  readonly replaced: string[] = [];
 
   constructor(height: number, nodes: NodeStore) {
     this.height = height;
@@ -88,6 +90,7 @@ export class BlockWriter {
   markStale(height: number, path: string): void {
     assert(height < this.height, 'state update: a node is replaced by a later height');
     this.stale.push(encodeNodeKey(height, path));
+    this.replaced.push(cacheKey(height, path));
   }
 }
 
