@@ -98,7 +98,12 @@ export class InternalRecordBuilder {
     this.#count = count;
     assert(count > 0, 'state node: an internal node has a child');
     assert((leafMask & ~bitmap) === 0, 'state node: leaf mask outside the bitmap');
-    this.raw = allocRecord(5 + count * (hashBytes + 6));
+    const length = 5 + count * (hashBytes + 6);
+    // Nodes go into the node cache. A full node lies where many keys pass, so some block rewrites it
+    // within a few blocks; a sparser one lies near the keys and can stay cached for hundreds. Slab
+    // memory is freed only when all that share its 8 KB are gone: sparse nodes, a few among a block's
+    // garbage, kept whole slabs alive (80 MB of them in a 100,000-node cache, measured).
+    this.raw = count === 16 ? allocRecord(length) : new Uint8Array(length);
     this.raw[0] = internalPrefix;
     this.raw[1] = bitmap >> 8;
     this.raw[2] = bitmap & 0xff;
