@@ -5,14 +5,22 @@ import { assert } from '../../util/assert.ts';
 import { LruCache } from './cache.ts';
 import { encodeNodeKey, InternalNode } from './nodes.ts';
 
-type Cached = InternalNode | Uint8Array;
+/** A node as one height wrote it: an internal node, or a leaf record. */
+export type Versioned = { readonly height: number; readonly node: InternalNode | Uint8Array };
 
-/** Nodes written by one staged block, pinned until its batch commits. */
-export type PinnedNodes = Map<string, Cached>;
+/** Nodes written by one staged block, by path, pinned until its batch commits. */
+export type PinnedNodes = Map<string, Versioned>;
+
+type CachedInternal = { readonly height: number; readonly node: InternalNode };
 
 export class NodeStore {
   readonly table: Table;
-  readonly #cache: LruCache<string, Cached>;
+  /**
+   * Decoded internal nodes by path, one version each: the newest this store has seen. The latest
+   * state reads only those, and keying by path alone spares every lookup building a string of path
+   * and height; a read at an older height misses and goes to LMDB.
+   */
+  readonly #cache: LruCache<string, CachedInternal>;
   readonly #pinned = new Set<PinnedNodes>();
 
   constructor(table: Table, cacheNodesMax: number) {
@@ -36,16 +44,8 @@ export class NodeStore {
   /** Makes a staged block's nodes readable before its batch commits. */
   pin(nodes: PinnedNodes): void {
     this.#pinned.add(nodes);
-    for (const [key, node] of nodes) if (node instanceof InternalNode) this.#cache.set(key, node);
-  }
-
-  /**
-   * Drops nodes that a staged block replaced. Reads of the latest state never reach them again, so
-   * keeping them would fill the cache with old versions of the upper levels (every block rewrites
-   * those) and push out live nodes; a read at an older height finds them in LMDB.
-   */
-  evict(keys: readonly string[]): void {
-    for (const key of keys) this.#cache.delete(key);
+    for (const [path, { height, node }] of nodes)
+      if (node instanceof InternalNode) this.#cache.set(path, { height, node });
   }
 
   unpin(nodes: PinnedNodes): void {
@@ -56,13 +56,12 @@ export class NodeStore {
     this.#cache.clear();
   }
 
-  #load(height: number, path: string): Cached {
-    const key = cacheKey(height, path);
-    const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
+  #load(height: number, path: string): InternalNode | Uint8Array {
+    const cached = this.#cache.get(path);
+    if (cached !== undefined && cached.height === height) return cached.node;
     for (const nodes of this.#pinned) {
-      const node = nodes.get(key);
-      if (node !== undefined) return node;
+      const pinned = nodes.get(path);
+      if (pinned !== undefined && pinned.height === height) return pinned.node;
     }
     const raw = this.table.get(encodeNodeKey(height, path));
     assert(
@@ -73,11 +72,8 @@ export class NodeStore {
     // collection than it saves in LMDB reads (measured). Internal nodes are read by every path.
     if (raw[0] === 0) return raw;
     const node = new InternalNode(raw);
-    this.#cache.set(key, node);
+    // An older version (a proof at a past height) does not push out the one the latest state uses.
+    if (cached === undefined || cached.height < height) this.#cache.set(path, { height, node });
     return node;
   }
-}
-
-export function cacheKey(height: number, path: string): string {
-  return `${path}@${height}`;
 }

@@ -152,7 +152,6 @@ export class StateTree {
       batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
     this.#nodes.pin(writer.pinned);
-    this.#nodes.evict(writer.replaced);
     this.#pendingRoots.set(height, block.rootRef);
     this.#latest = { height, root: block.rootRef };
     this.#oldestHeight ??= height;

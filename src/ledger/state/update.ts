@@ -4,7 +4,6 @@
 import { assert } from '../../util/assert.ts';
 import { sha256, toPathHex } from './hash.ts';
 import type { NodeStore, PinnedNodes } from './node-store.ts';
-import { cacheKey } from './node-store.ts';
 import {
   type ChildRef,
   encodeLeaf,
@@ -69,8 +68,6 @@ export class BlockWriter {
   readonly writes: { key: Uint8Array; raw: Uint8Array }[] = [];
   readonly pinned: PinnedNodes = new Map();
   readonly stale: Uint8Array[] = [];
-  /** The stale nodes' cache keys: the node store drops them once this block is staged. */
-  readonly replaced: string[] = [];
 
   constructor(height: number, nodes: NodeStore) {
     this.height = height;
@@ -79,18 +76,17 @@ export class BlockWriter {
 
   writeInternal(path: string, node: InternalNode): void {
     this.writes.push({ key: encodeNodeKey(this.height, path), raw: node.raw });
-    this.pinned.set(cacheKey(this.height, path), node);
+    this.pinned.set(path, { height: this.height, node });
   }
 
   writeLeaf(path: string, raw: Uint8Array): void {
     this.writes.push({ key: encodeNodeKey(this.height, path), raw });
-    this.pinned.set(cacheKey(this.height, path), raw);
+    this.pinned.set(path, { height: this.height, node: raw });
   }
 
   markStale(height: number, path: string): void {
     assert(height < this.height, 'state update: a node is replaced by a later height');
     this.stale.push(encodeNodeKey(height, path));
-    this.replaced.push(cacheKey(height, path));
   }
 }
 
