@@ -43,7 +43,10 @@ export const tableNameLengthMax = 64;
 export type StoreOptions = {
   /** Directory of the LMDB environment; created if missing. */
   path: string;
-  /** Initial size of the memory map (default mapSizeDefaultBytes); lmdb-js grows it when the data outgrows it. */
+  /**
+   * Size of the memory map (default mapSizeDefaultBytes); lmdb-js grows it should the data outgrow
+   * it.
+   */
   mapSizeBytes?: number;
   /** How many named tables the environment can hold. */
   tablesMax?: number;

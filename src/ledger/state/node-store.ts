@@ -6,7 +6,7 @@ import { LruCache } from './cache.ts';
 import { encodeNodeKey, InternalNode } from './nodes.ts';
 
 /** A node as one height wrote it: an internal node, or a leaf record. */
-export type Versioned = { readonly height: number; readonly node: InternalNode | Uint8Array };
+type Versioned = { readonly height: number; readonly node: InternalNode | Uint8Array };
 
 /** Nodes written by one staged block, by path, pinned until its batch commits. */
 export type PinnedNodes = Map<string, Versioned>;
