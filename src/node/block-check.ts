@@ -73,7 +73,16 @@ export class BlockChecker {
 
   /** Drops a block's decoded transactions once it is executed: the block itself may stay in memory. */
   forget(block: Block): void {
+    const decoded = this.#decoded.get(block);
     this.#decoded.delete(block);
+    // An executed transaction is not checked again (a block repeating it is refused as committed),
+    // so its entries go now: kept until the caches turned over, they held a minute of transactions
+    // after the mempool had let them go.
+    if (decoded !== undefined && 'txs' in decoded)
+      for (const tx of decoded.txs) {
+        this.#admitted.delete(bytesKey(tx.bytes));
+        this.#verified.delete(verifiedKey(tx));
+      }
     // This height is executed: its block, and any rival of it or below it, can no longer be a parent
     // that isCommitted does not cover.
     for (const [hash, accepted] of this.#accepted)

@@ -341,8 +341,14 @@ describe('BlockChecker.validate', () => {
     // A rival of `first` at the same height (another round) may carry the same transactions.
     const rival = blockOf(opens.slice(0, 2), { round: 6 });
     assert.deepEqual(verdict(rival), { ok: true });
-    // Once height 5 is executed, isCommitted speaks for it instead.
+    // Once height 5 is executed, isCommitted speaks for it instead. Its transactions' signature
+    // checks are forgotten with it, so a block that carries one again is checked again.
     parts.checker.forget(first);
+    assert.deepEqual(
+      verdict(repeat, empty.header),
+      refused(`bad or unchecked signature on ${toHex(opens[1]!.id)}`),
+    );
+    await parts.checker.prepare(repeat);
     assert.deepEqual(verdict(repeat, empty.header), { ok: true });
   });
 
