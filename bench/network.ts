@@ -4,15 +4,13 @@
 // stream. First the physical bound (this machine's all-core Ed25519 verification rate), then for
 // 1 and 4 validators a ladder of offered rates around the expected capacity: final transfers/s
 // beside the bound, finality latency from the client's view, and each validator's CPU and memory.
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { BankWorkload } from '../src/cli/demo/bank-workload.ts';
-import { apiRequestDigest, formatAuthorization } from '../src/crypto/request-digest.ts';
 import type { KeyPair } from '../src/crypto/suite.ts';
-import { getSuite } from '../src/crypto/suites.ts';
 import { verifyBatch, verifyPool } from '../src/crypto/verify-batch.ts';
 import type { Transaction } from '../src/ledger/tx.ts';
 import { consensusDefaults } from '../src/node/genesis.ts';
-import { toHex, utf8 } from '../src/util/bytes.ts';
+import { toHex } from '../src/util/bytes.ts';
 import { TallyError } from '../src/util/errors.ts';
 import { TestNetwork } from '../test/e2e/harness.ts';
 import { batchRate, signedItems } from './ledger/crypto.ts';
@@ -30,11 +28,11 @@ import {
   offeredRate,
   writeLadder,
 } from './lib/load-ladder.ts';
+import { createSubmitter, type Finality, waitFinal, watchFinality } from './lib/network-client.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { watchProcesses } from './lib/proc-stats.ts';
 import { median, type Report } from './lib/report.ts';
 
-const batchTxsMax = 500;
 const tickMs = 50;
 const requestsInFlightMax = 32;
 const secondsDefault = 30;
@@ -70,103 +68,6 @@ function pruneKeepBlocksFromEnv(): number {
       `TALLY_BENCH_PRUNE_KEEP_BLOCKS: expected 0 (keep everything) or at least 100 (got ${text})`,
     );
   return n;
-}
-
-type Finality = Map<string, { code: string; atMs: number }>;
-
-function signed(key: KeyPair, method: string, path: string, body: Uint8Array): string {
-  const ts = Date.now();
-  const sig = getSuite(key.suite).sign(apiRequestDigest(method, path, ts, body), key.secretKey);
-  return formatAuthorization(toHex(key.publicKey), ts, toHex(sig));
-}
-
-/** Follows executed receipts on one node; records when each transaction became final. */
-function watchFinality(apiUrl: string, key: KeyPair, finality: Finality): Promise<WebSocket> {
-  const path = '/v1/events?types=tx';
-  const ts = Date.now();
-  const sig = getSuite(key.suite).sign(apiRequestDigest('GET', path, ts), key.secretKey);
-  const url = `${apiUrl.replace('http', 'ws')}${path}&key=${toHex(key.publicKey)}&ts=${ts}&sig=${toHex(sig)}`;
-  const socket = new WebSocket(url);
-  socket.on('message', (data) => {
-    const m = JSON.parse(String(data)) as { type: string; txId?: string; code?: string };
-    if (m.type === 'tx' && m.txId !== undefined)
-      finality.set(m.txId, { code: m.code ?? '', atMs: Date.now() });
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-type Submitter = {
-  submit(txs: readonly Transaction[]): void;
-  /** Ids the nodes admitted (hex). */
-  readonly admitted: string[];
-  /** Refused at admission, per code. */
-  readonly rejected: Map<string, number>;
-  inFlight(): number;
-  settled(): Promise<void>;
-};
-
-function createSubmitter(urls: readonly string[], key: KeyPair): Submitter {
-  const rejected = new Map<string, number>();
-  const admitted: string[] = [];
-  const pending = new Set<Promise<void>>();
-  const count = (code: string, n: number) => {
-    rejected.set(code, (rejected.get(code) ?? 0) + n);
-  };
-  let next = 0;
-  const post = async (url: string, txs: readonly Transaction[]) => {
-    const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
-    const res = await fetch(`${url}/v1/txs`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        authorization: signed(key, 'POST', '/v1/txs', utf8(body)),
-      },
-    });
-    const json = (await res.json()) as {
-      results?: { status: string; code?: string }[];
-      error?: { code: string };
-    };
-    if (json.results === undefined)
-      return count(json.error?.code ?? `http_${res.status}`, txs.length);
-    json.results.forEach((r, i) => {
-      if (r.status === 'rejected') count(r.code ?? '?', 1);
-      else admitted.push(toHex(txs[i]!.id));
-    });
-  };
-  return {
-    admitted,
-    rejected,
-    inFlight: () => pending.size,
-    submit(txs) {
-      for (let i = 0; i < txs.length; i += batchTxsMax) {
-        const url = urls[next++ % urls.length]!;
-        const batch = txs.slice(i, i + batchTxsMax);
-        const p = post(url, batch).catch((error: unknown) => {
-          count(`error: ${(error as Error).message}`, batch.length);
-        });
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
-      }
-    },
-    settled: async () => {
-      await Promise.all(pending);
-    },
-  };
-}
-
-/** Polls the finality map until every id is in it; answers how many never made it. */
-async function waitFinal(ids: readonly string[], finality: Finality, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let missing = ids.filter((id) => !finality.has(id));
-  while (missing.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    missing = missing.filter((id) => !finality.has(id));
-  }
-  return missing.length;
 }
 
 /** A running network under test, and what the generator needs to load it. */

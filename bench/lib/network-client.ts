@@ -1,0 +1,113 @@
+// The load generator's side of the network bench: requests signed with an API key, batches of
+// transactions posted open-loop to the nodes' HTTP API, and finality learnt from one node's
+// WebSocket event stream.
+import { WebSocket } from 'ws';
+import { apiRequestDigest, formatAuthorization } from '../../src/crypto/request-digest.ts';
+import type { KeyPair } from '../../src/crypto/suite.ts';
+import { getSuite } from '../../src/crypto/suites.ts';
+import type { Transaction } from '../../src/ledger/tx.ts';
+import { toHex, utf8 } from '../../src/util/bytes.ts';
+
+/** Transactions posted in one request at most. */
+const batchTxsMax = 500;
+
+export type Finality = Map<string, { code: string; atMs: number }>;
+
+function signed(key: KeyPair, method: string, path: string, body: Uint8Array): string {
+  const ts = Date.now();
+  const sig = getSuite(key.suite).sign(apiRequestDigest(method, path, ts, body), key.secretKey);
+  return formatAuthorization(toHex(key.publicKey), ts, toHex(sig));
+}
+
+/** Follows executed receipts on one node; records when each transaction became final. */
+export function watchFinality(
+  apiUrl: string,
+  key: KeyPair,
+  finality: Finality,
+): Promise<WebSocket> {
+  const path = '/v1/events?types=tx';
+  const ts = Date.now();
+  const sig = getSuite(key.suite).sign(apiRequestDigest('GET', path, ts), key.secretKey);
+  const url = `${apiUrl.replace('http', 'ws')}${path}&key=${toHex(key.publicKey)}&ts=${ts}&sig=${toHex(sig)}`;
+  const socket = new WebSocket(url);
+  socket.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { type: string; txId?: string; code?: string };
+    if (m.type === 'tx' && m.txId !== undefined)
+      finality.set(m.txId, { code: m.code ?? '', atMs: Date.now() });
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+export type Submitter = {
+  submit(txs: readonly Transaction[]): void;
+  /** Ids the nodes admitted (hex). */
+  readonly admitted: string[];
+  /** Refused at admission, per code. */
+  readonly rejected: Map<string, number>;
+  inFlight(): number;
+  settled(): Promise<void>;
+};
+
+export function createSubmitter(urls: readonly string[], key: KeyPair): Submitter {
+  const rejected = new Map<string, number>();
+  const admitted: string[] = [];
+  const pending = new Set<Promise<void>>();
+  const count = (code: string, n: number) => {
+    rejected.set(code, (rejected.get(code) ?? 0) + n);
+  };
+  let next = 0;
+  const post = async (url: string, txs: readonly Transaction[]) => {
+    const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
+    const res = await fetch(`${url}/v1/txs`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        authorization: signed(key, 'POST', '/v1/txs', utf8(body)),
+      },
+    });
+    const json = (await res.json()) as {
+      results?: { status: string; code?: string }[];
+      error?: { code: string };
+    };
+    if (json.results === undefined)
+      return count(json.error?.code ?? `http_${res.status}`, txs.length);
+    json.results.forEach((r, i) => {
+      if (r.status === 'rejected') count(r.code ?? '?', 1);
+      else admitted.push(toHex(txs[i]!.id));
+    });
+  };
+  return {
+    admitted,
+    rejected,
+    inFlight: () => pending.size,
+    submit(txs) {
+      for (let i = 0; i < txs.length; i += batchTxsMax) {
+        const url = urls[next++ % urls.length]!;
+        const batch = txs.slice(i, i + batchTxsMax);
+        const p = post(url, batch).catch((error: unknown) => {
+          count(`error: ${(error as Error).message}`, batch.length);
+        });
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      }
+    },
+    settled: async () => {
+      await Promise.all(pending);
+    },
+  };
+}
+
+/** Polls the finality map until every id is in it; answers how many never made it. */
+export async function waitFinal(ids: readonly string[], finality: Finality, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let missing = ids.filter((id) => !finality.has(id));
+  while (missing.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    missing = missing.filter((id) => !finality.has(id));
+  }
+  return missing.length;
+}
