@@ -27,6 +27,7 @@ import {
 } from '../src/sdk/index.ts';
 import { toHex } from '../src/util/bytes.ts';
 import type { TestNetwork } from '../test/e2e/harness.ts';
+import { waitFinal } from './lib/network-client.ts';
 
 export const corridorId = 'HKD-PHP';
 export const corridorOrgs = {
@@ -146,21 +147,6 @@ export async function submitBatch(
     countCode(refused, error instanceof TallyError ? error.code : String(error), txs.length);
     return [];
   }
-}
-
-/** Polls the finality map until every id is in it; answers how many never made it. */
-export async function waitFinal(
-  ids: readonly string[],
-  finality: Finality,
-  timeoutMs: number,
-): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let missing = ids.filter((id) => !finality.has(id));
-  while (missing.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    missing = missing.filter((id) => !finality.has(id));
-  }
-  return missing.length;
 }
 
 type Call = { module: string; method: string; args: CborValue } | BankCall;

@@ -32,6 +32,7 @@ import {
   offeredRate,
   writeLadder,
 } from './lib/load-ladder.ts';
+import { waitFinal } from './lib/network-client.ts';
 import { type LatencySummary, percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { type ProcessUsage, watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
@@ -52,7 +53,6 @@ import {
   submitBatch,
   submitBatchMax,
   txLifetimeMs,
-  waitFinal,
   watchFinality,
 } from './remittance-setup.ts';
 

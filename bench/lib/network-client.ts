@@ -1,23 +1,16 @@
-// The load generator's side of the network bench: requests signed with an API key, batches of
-// transactions posted open-loop to the nodes' HTTP API, and finality learnt from one node's
-// WebSocket event stream.
+// The load generator's side of the network bench (and the remittance bench's wait for finality):
+// batches of transactions posted open-loop to the nodes' HTTP API, and finality learnt from one
+// node's WebSocket event stream.
 import { WebSocket } from 'ws';
-import { apiRequestDigest, formatAuthorization } from '../../src/crypto/request-digest.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
-import { getSuite } from '../../src/crypto/suites.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
-import { toHex, utf8 } from '../../src/util/bytes.ts';
+import { toHex } from '../../src/util/bytes.ts';
+import { postTxs, signedEventsPath } from '../../test/api/client.ts';
 
 /** Transactions posted in one request at most. */
 const batchTxsMax = 500;
 
 export type Finality = Map<string, { code: string; atMs: number }>;
-
-function signed(key: KeyPair, method: string, path: string, body: Uint8Array): string {
-  const ts = Date.now();
-  const sig = getSuite(key.suite).sign(apiRequestDigest(method, path, ts, body), key.secretKey);
-  return formatAuthorization(toHex(key.publicKey), ts, toHex(sig));
-}
 
 /** Follows executed receipts on one node; records when each transaction became final. */
 export function watchFinality(
@@ -25,11 +18,7 @@ export function watchFinality(
   key: KeyPair,
   finality: Finality,
 ): Promise<WebSocket> {
-  const path = '/v1/events?types=tx';
-  const ts = Date.now();
-  const sig = getSuite(key.suite).sign(apiRequestDigest('GET', path, ts), key.secretKey);
-  const url = `${apiUrl.replace('http', 'ws')}${path}&key=${toHex(key.publicKey)}&ts=${ts}&sig=${toHex(sig)}`;
-  const socket = new WebSocket(url);
+  const socket = new WebSocket(apiUrl.replace('http', 'ws') + signedEventsPath(key, 'types=tx'));
   socket.on('message', (data) => {
     const m = JSON.parse(String(data)) as { type: string; txId?: string; code?: string };
     if (m.type === 'tx' && m.txId !== undefined)
@@ -60,22 +49,9 @@ export function createSubmitter(urls: readonly string[], key: KeyPair): Submitte
   };
   let next = 0;
   const post = async (url: string, txs: readonly Transaction[]) => {
-    const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
-    const res = await fetch(`${url}/v1/txs`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        authorization: signed(key, 'POST', '/v1/txs', utf8(body)),
-      },
-    });
-    const json = (await res.json()) as {
-      results?: { status: string; code?: string }[];
-      error?: { code: string };
-    };
-    if (json.results === undefined)
-      return count(json.error?.code ?? `http_${res.status}`, txs.length);
-    json.results.forEach((r, i) => {
+    const { results, errorCode } = await postTxs(url, key, txs);
+    if (results === undefined) return count(errorCode, txs.length);
+    results.forEach((r, i) => {
       if (r.status === 'rejected') count(r.code ?? '?', 1);
       else admitted.push(toHex(txs[i]!.id));
     });
@@ -102,7 +78,11 @@ export function createSubmitter(urls: readonly string[], key: KeyPair): Submitte
 }
 
 /** Polls the finality map until every id is in it; answers how many never made it. */
-export async function waitFinal(ids: readonly string[], finality: Finality, timeoutMs: number) {
+export async function waitFinal(
+  ids: readonly string[],
+  finality: ReadonlyMap<string, unknown>,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let missing = ids.filter((id) => !finality.has(id));
   while (missing.length > 0 && Date.now() < deadline) {

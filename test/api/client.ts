@@ -56,6 +56,35 @@ export async function call(
   };
 }
 
+/** What POST /v1/txs answered: each transaction's status, or the code of a refused request. */
+export type PostTxsAnswer = {
+  readonly results: readonly { readonly status: string; readonly code?: string }[] | undefined;
+  /** The API's error code, or `http_<status>` when the body carries none. */
+  readonly errorCode: string;
+};
+
+/** Posts a batch of signed transactions (hex in JSON), signed by `key`, as load generators do. */
+export async function postTxs(
+  url: string,
+  key: KeyPair,
+  txs: readonly { readonly bytes: Uint8Array }[],
+): Promise<PostTxsAnswer> {
+  const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
+  const res = await fetch(`${url}/v1/txs`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      authorization: authorization(key, 'POST', '/v1/txs', utf8(body)),
+    },
+  });
+  const json = (await res.json()) as {
+    results?: { status: string; code?: string }[];
+    error?: { code: string };
+  };
+  return { results: json.results, errorCode: json.error?.code ?? `http_${res.status}` };
+}
+
 /** The path of an event stream with credentials in the query (signing the path without them). */
 export function signedEventsPath(key: KeyPair, query: string, options: SignOptions = {}): string {
   const path = query.length > 0 ? `/v1/events?${query}` : '/v1/events';

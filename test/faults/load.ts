@@ -6,7 +6,7 @@ import type { BankWorkload } from '../../src/cli/demo/bank-workload.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { authorization, signedEventsPath } from '../api/client.ts';
+import { postTxs, signedEventsPath } from '../api/client.ts';
 
 const batchTxsMax = 500;
 const tickMs = 100;
@@ -77,27 +77,9 @@ export function createLoad(options: LoadOptions): Load {
   };
 
   const post = async (url: string, txs: readonly Transaction[]) => {
-    const body = JSON.stringify({ txs: txs.map((t) => toHex(t.bytes)) });
-    const res = await fetch(`${url}/v1/txs`, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        authorization: authorization(
-          options.key,
-          'POST',
-          '/v1/txs',
-          new TextEncoder().encode(body),
-        ),
-      },
-    });
-    const json = (await res.json()) as {
-      results?: { status: string; code?: string }[];
-      error?: { code: string };
-    };
-    if (json.results === undefined)
-      return refuse(json.error?.code ?? `http_${res.status}`, txs.length);
-    for (const r of json.results) if (r.status !== 'admitted') refuse(r.code ?? '?', 1);
+    const { results, errorCode } = await postTxs(url, options.key, txs);
+    if (results === undefined) return refuse(errorCode, txs.length);
+    for (const r of results) if (r.status !== 'admitted') refuse(r.code ?? '?', 1);
   };
 
   const submit = (txs: readonly Transaction[]) => {
