@@ -14,6 +14,7 @@ import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { type ExecuteOptions, executeBlock } from './execute.ts';
+import { keyId as toKeyId } from './overlay.ts';
 import type { Registry } from './registry.ts';
 import type { BlockOutput, Event, TxCall } from './types.ts';
 
@@ -104,7 +105,7 @@ export class BlockExecutor {
     const blockHash = hashHeader(header);
     const refusals = this.#precheck(txs, header.timeMs);
     const calls: TxCall[] = txs.filter((_, i) => !refusals.has(i)).map(toCall);
-    const reader = { get: (key: Uint8Array) => this.#readCommitted(key) };
+    const reader = { get: (key: Uint8Array, id?: string) => this.#readCommitted(key, id) };
     const output = executeBlock(
       this.#registry,
       reader,
@@ -137,7 +138,7 @@ export class BlockExecutor {
     alsoWrite?.(batch);
     this.state.stageBlock(prepared, batch);
     for (const { key, value } of output.changes) {
-      const id = valueKey(key);
+      const id = toKeyId(key);
       if (this.#values.get(id) === undefined) continue;
       if (value === null) this.#values.delete(id);
       else this.#values.set(id, value);
@@ -146,9 +147,9 @@ export class BlockExecutor {
     return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };
   }
 
-  #readCommitted(key: Uint8Array): Uint8Array | undefined {
+  #readCommitted(key: Uint8Array, keyId?: string): Uint8Array | undefined {
     if (this.state.latestHeight === undefined) return undefined;
-    const id = valueKey(key);
+    const id = keyId ?? toKeyId(key);
     const cached = this.#values.get(id);
     if (cached !== undefined) return cached;
     const value = this.state.get(key);
@@ -183,11 +184,6 @@ export class BlockExecutor {
     });
     return refusals;
   }
-}
-
-/** A cheap, exact string for a key: one character per byte. */
-function valueKey(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
 
 function toCall(tx: Transaction): TxCall {

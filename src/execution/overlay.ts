@@ -23,6 +23,8 @@ export function keyId(key: Uint8Array): string {
  */
 type Slot = {
   readonly key: Uint8Array;
+  /** keyId(key), handed to the reader. */
+  readonly id: string;
   /** What the committed state holds: null when it holds nothing, undefined until read. */
   committed: Uint8Array | null | undefined;
   written: boolean;
@@ -34,7 +36,7 @@ function readCommitted(reader: StateReader, slot: Slot): Uint8Array | null {
   if (slot.committed !== undefined) return slot.committed;
   let value: Uint8Array | undefined;
   try {
-    value = reader.get(slot.key);
+    value = reader.get(slot.key, slot.id);
   } catch (error) {
     throw new StateReadError('the committed state could not be read', { cause: error });
   }
@@ -93,7 +95,7 @@ export class Overlay {
     const id = keyId(key);
     let slot = journal.slots.get(id);
     if (slot === undefined) {
-      slot = { key, committed: undefined, written: false, value: null };
+      slot = { key, id, committed: undefined, written: false, value: null };
       journal.slots.set(id, slot);
     }
     const value = slot.written ? slot.value : readCommitted(journal.reader, slot);
@@ -110,7 +112,7 @@ export class Overlay {
     const id = keyId(key);
     let slot = journal.slots.get(id);
     if (slot === undefined) {
-      slot = { key, committed: undefined, written: false, value: null };
+      slot = { key, id, committed: undefined, written: false, value: null };
       journal.slots.set(id, slot);
     }
     if (this.parent !== null) {

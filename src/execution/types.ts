@@ -4,7 +4,8 @@ import type { CborValue } from '../codec/index.ts';
 
 /** Committed state at the start of the block (the state tree in production, a Map in tests). */
 export interface StateReader {
-  get(key: Uint8Array): Uint8Array | undefined;
+  /** `id`, when given, is `key` as the overlay's keyId() spells it: a reader that keys a Map by it need not build it again. */
+  get(key: Uint8Array, id?: string): Uint8Array | undefined;
 }
 
 /** What a block gives its transactions instead of a clock or a random source. */
