@@ -2,6 +2,7 @@
 // day's net positions. Every test ends with checkInvariants (money conserved, no leg half-moved).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { remittanceModuleName } from '../../src/apps/remittance/constants.ts';
 import {
   corridorArgs,
   getRemittance,
@@ -15,8 +16,9 @@ import {
   statusEventType,
   utcDay,
 } from '../../src/apps/remittance/index.ts';
+import { logChunkIds, remittanceKeys } from '../../src/apps/remittance/store.ts';
 import { openEnvelope } from '../../src/crypto/envelope.ts';
-import type { BlockOutput, Event } from '../../src/execution/index.ts';
+import { type BlockOutput, type Event, moduleKey } from '../../src/execution/index.ts';
 import { getTransfer } from '../../src/modules/bank/index.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import {
@@ -339,6 +341,35 @@ describe('remittance flow', () => {
       assert.equal(listRemittances(chain.state, orgs.regPh, { limit: 10 }).items.length, 4);
       assert.equal(listRemittances(chain.state, 'nobody', { limit: 10 }).items.length, 0);
       assert.throws(() => listRemittances(chain.state, orgs.hk, { limit: 0 }), RangeError);
+    }));
+
+  it('keeps a long log in chunks and pages through it across a chunk boundary', () =>
+    withChain(async (chain) => {
+      // 60 sends in one block, then 13 in the next: the second block fills chunk 0 and opens chunk 1.
+      for (const [from, to] of [
+        [1, 60],
+        [61, 73],
+      ] as const) {
+        const calls = [];
+        for (let n = from; n <= to; n++) calls.push(await chain.sendCall({ n, sendAmount: 100n }));
+        assert.ok(chain.block(calls).results.every((r) => r.code === 'ok'));
+      }
+      const chunk = (index: number) =>
+        chain.state.get(moduleKey(remittanceModuleName, remittanceKeys.logChunk(orgs.hk, index)));
+      assert.equal(chunk(0)?.length, 3 + logChunkIds * 16); // CBOR byte string header + ids
+      assert.equal(chunk(1)?.length, 2 + 9 * 16);
+      assert.equal(chunk(2), undefined);
+      const listed: Uint8Array[] = [];
+      let before: number | undefined;
+      do {
+        const page = listRemittances(chain.state, orgs.hk, { limit: 25, before });
+        listed.push(...page.items.map((r) => r.id));
+        before = page.next;
+      } while (before !== undefined);
+      assert.deepEqual(
+        listed,
+        Array.from({ length: 73 }, (_, i) => uetr(73 - i)),
+      );
     }));
 
   it('books obligations of completed remittances both ways and nets them per day', () =>

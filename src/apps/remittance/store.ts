@@ -44,6 +44,13 @@ function checkId(id: Uint8Array): Uint8Array {
   return id;
 }
 
+/**
+ * An organisation's log keeps remittance ids in chunks of this many (1 KiB): a block of sends then
+ * rewrites one chunk per organisation instead of adding one state key per organisation and
+ * remittance, which had made the five logs a third of a remittance's state changes.
+ */
+export const logChunkIds = 64;
+
 export const remittanceKeys = {
   remittance: (id: Uint8Array) => tagged('r', checkId(id)),
   envelope: (id: Uint8Array) => tagged('v', checkId(id)),
@@ -67,8 +74,8 @@ export const remittanceKeys = {
   queue: (windowSec: number) => tagged('q', encodeUintBE(windowSec, 4)),
   queueEntry: (windowSec: number, index: number) =>
     tagged('Q', encodeUintBE(windowSec, 4), encodeUintBE(index, 8)),
-  logCount: (org: string) => tagged('l', utf8(org)),
-  logEntry: (org: string, index: number) => tagged('L', encodeUintBE(index, 4), utf8(org)),
+  logCount: (org: string) => tagged('o', utf8(org)),
+  logChunk: (org: string, chunk: number) => tagged('O', encodeUintBE(chunk, 4), utf8(org)),
   obligations: (day: number) => tagged('n', encodeUintBE(day, 4)),
 };
 
@@ -152,9 +159,13 @@ export class RemittanceReader {
   }
 
   logEntry(org: string, index: number): Uint8Array {
-    const v = this.state.get(remittanceKeys.logEntry(org, index));
-    assert(v instanceof Uint8Array, 'a log entry holds a remittance id');
-    return v;
+    const chunk = this.state.get(remittanceKeys.logChunk(org, Math.floor(index / logChunkIds)));
+    const at = (index % logChunkIds) * remittanceIdBytes;
+    assert(
+      chunk instanceof Uint8Array && chunk.length >= at + remittanceIdBytes,
+      'a log chunk holds the remittance ids up to the count',
+    );
+    return chunk.slice(at, at + remittanceIdBytes);
   }
 
   obligations(day: number): Obligation[] {
@@ -249,10 +260,21 @@ export class RemittanceStore extends RemittanceReader {
     this.writable.set(remittanceKeys.queueWindows(), [...windows]);
   }
 
-  /** Appends a remittance id to an organisation's log. */
+  /** Appends a remittance id to an organisation's log (to the open chunk, or a new one). */
   appendLog(org: string, id: Uint8Array): void {
+    checkId(id);
     const n = this.logCount(org);
-    this.writable.set(remittanceKeys.logEntry(org, n), id);
+    const key = remittanceKeys.logChunk(org, Math.floor(n / logChunkIds));
+    const at = (n % logChunkIds) * remittanceIdBytes;
+    const open = at === 0 ? undefined : this.state.get(key);
+    assert(
+      at === 0 || (open instanceof Uint8Array && open.length === at),
+      'the open log chunk holds the ids below the count',
+    );
+    const chunk = new Uint8Array(at + remittanceIdBytes);
+    if (open instanceof Uint8Array) chunk.set(open);
+    chunk.set(id, at);
+    this.writable.set(key, chunk);
     this.writable.set(remittanceKeys.logCount(org), n + 1);
   }
 
