@@ -2,7 +2,7 @@
 // together at send, then all posted (accept) or all voided (reject, refuse, expiry). Their ids are
 // derived from the remittance id, so a retry finds the same legs and nothing can be moved twice.
 
-import { sha256Node } from '../../crypto/hash-node.ts';
+import { sha256 } from '../../crypto/sha256.ts';
 import type { BlockContext } from '../../execution/index.ts';
 import {
   executeBankTransfers,
@@ -22,7 +22,7 @@ const voidTag = utf8('tally/remittance/void');
 
 function derivedId(tag: Uint8Array, id: Uint8Array, leg: number): Uint8Array {
   assert(leg >= 0 && leg < legCount, 'a leg index is 0 to 3');
-  return sha256Node(tag, id, new Uint8Array([leg])).slice(0, 16);
+  return sha256(tag, id, new Uint8Array([leg])).slice(0, 16);
 }
 
 /** First 16 bytes of sha256('tally/remittance/leg' || id || [leg]). */

@@ -4,7 +4,7 @@
 // otherwise it waits for accept or reject until its deadline.
 
 import { readEnvelopeRecipients } from '../../crypto/envelope.ts';
-import { sha256Node } from '../../crypto/hash-node.ts';
+import { sha256 } from '../../crypto/sha256.ts';
 import type { MethodResult, TxContext } from '../../execution/index.ts';
 import {
   type Account,
@@ -110,7 +110,7 @@ function checkQuoteUse(
 }
 
 function checkTravelRule(corridor: Corridor, input: SendInput): Failure | undefined {
-  if (!bytesEqual(sha256Node(input.travelRule), input.travelRuleHash))
+  if (!bytesEqual(sha256(input.travelRule), input.travelRuleHash))
     return fail('travel_rule_hash_mismatch');
   const recipients = new Set(readEnvelopeRecipients(input.travelRule));
   const entitled = [
