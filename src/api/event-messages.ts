@@ -120,22 +120,23 @@ export function blockMessages(
   fromSeq: number,
   filter: EventFilter,
 ): EventMessage[] {
-  const block = services.blocks.blockAt(height);
-  if (block === undefined) throw new Error(`event stream: block ${height} is not in the store`);
+  const recent = services.recentBlock?.(height);
+  const header = recent?.header ?? services.blocks.blockAt(height)?.header;
+  if (header === undefined) throw new Error(`event stream: block ${height} is not in the store`);
   const out: EventMessage[] = [];
   if (fromSeq === 0 && filter.blocks) {
     out.push({
       cursor: formatCursor({ height, seq: 0 }),
       type: 'block',
       height,
-      hash: toHex(hashHeader(block.header)),
-      timeMs: block.header.timeMs,
-      txCount: block.header.txCount,
-      stateRoot: toHex(services.state.root(height)),
+      hash: toHex(recent?.hash ?? hashHeader(header)),
+      timeMs: header.timeMs,
+      txCount: header.txCount,
+      stateRoot: toHex(recent?.stateRoot ?? services.state.root(height)),
     });
   }
   if (!filter.txs) return out;
-  for (const receipt of services.blocks.receiptsAt(height)) {
+  for (const receipt of recent?.receipts ?? services.blocks.receiptsAt(height)) {
     if (receipt.index + 1 >= fromSeq && wanted(receipt, filter)) out.push(txMessage(receipt));
   }
   return out;

@@ -10,6 +10,7 @@ import type { ValidatorSet } from '../ledger/validator-set.ts';
 import type { AdmitResult } from '../mempool/results.ts';
 import type { SignedQuote } from '../modules/fx/quote.ts';
 import type { RemittanceGateway } from './gateway.ts';
+import type { RecentBlock } from './recent-blocks.ts';
 
 /** A caller's key as the genesis registers it. */
 export type ApiCaller = {
@@ -62,6 +63,8 @@ export type ApiServices = {
   readonly epochs?: () => readonly EpochRecord[];
   /** Called after each block is executed and durable, in height order. Returns unsubscribe. */
   onExecuted(listener: (height: number) => void): () => void;
+  /** A block executed moments ago, from memory (recent-blocks.ts); undefined: read the store. */
+  readonly recentBlock?: (height: number) => RecentBlock | undefined;
   /** The caller that owns a registered public key (lower-case hex), or undefined. */
   caller(publicKeyHex: string): (ApiCaller & { readonly suite: string }) | undefined;
   /** Prometheus registry the node's metrics live in; the API adds its own to it. */

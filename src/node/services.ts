@@ -1,5 +1,6 @@
 // The node's parts seen through the interface the API server takes (src/api/services.ts).
 import type { RemittanceGateway } from '../api/gateway.ts';
+import { RecentBlocks } from '../api/recent-blocks.ts';
 import type {
   ApiServices,
   EvidenceService,
@@ -67,6 +68,15 @@ export function latestState(executor: BlockExecutor): StateReader {
 }
 
 export function createServices(deps: ServicesDeps): ApiServices {
+  const recent = new RecentBlocks();
+  deps.commits.onExecuted((committed, block) =>
+    recent.add({
+      header: block.header,
+      hash: committed.blockHash,
+      stateRoot: committed.stateRoot,
+      receipts: committed.receipts,
+    }),
+  );
   const { executor, mempool, transport, genesis, self } = deps;
   const latest = latestState(executor);
   const status = (): NodeStatus => {
@@ -120,6 +130,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
     onExecuted(listener) {
       return deps.commits.onExecuted((committed) => listener(committed.height));
     },
+    recentBlock: (height) => recent.get(height),
     caller(publicKeyHex) {
       const key = deps.registry.key(publicKeyHex.toLowerCase());
       if (key === undefined) return undefined;

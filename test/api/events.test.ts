@@ -3,6 +3,8 @@
 // last cursor, seeing every message exactly once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { blockMessages } from '../../src/api/event-messages.ts';
+import { RecentBlocks } from '../../src/api/recent-blocks.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { call, openEvents, refusedUpgrade, signedEventsPath } from './client.ts';
 import { bankSetupTxs } from './fixtures.ts';
@@ -56,6 +58,29 @@ describe('api events', { timeout: 120_000 }, () => {
     await commitTxs(failingTxs(2)); // block 2: 2 failing transactions
   });
   after(() => h.close());
+
+  it('builds the same messages from a recent block in memory as from the store', () => {
+    const all = { blocks: true, txs: true, module: undefined };
+    const fromStore = { ...h.services, recentBlock: () => undefined };
+    for (const height of [1, 2]) {
+      assert.ok(h.services.recentBlock?.(height) !== undefined, `block ${height} is in memory`);
+      const messages = blockMessages(h.services, height, 0, all);
+      assert.ok(messages.length > 2);
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(messages)),
+        JSON.parse(JSON.stringify(blockMessages(fromStore, height, 0, all))),
+      );
+    }
+  });
+
+  it('keeps only the newest blocks in memory', () => {
+    const recent = new RecentBlocks(2);
+    const block = h.services.recentBlock!(1)!;
+    for (const height of [5, 6, 7]) recent.add({ ...block, header: { ...block.header, height } });
+    assert.equal(recent.get(5), undefined);
+    assert.equal(recent.get(6)?.header.height, 6);
+    assert.equal(recent.get(7)?.header.height, 7);
+  });
 
   it('streams blocks and receipts after a cursor, in cursor order', async () => {
     const client = await events('cursor=0.0');

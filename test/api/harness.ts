@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { RecentBlocks } from '../../src/api/recent-blocks.ts';
 import { type ApiServer, createApiServer } from '../../src/api/server.ts';
 import type { ApiCaller, ApiServices, NodeStatus } from '../../src/api/services.ts';
 import { LocalChain } from '../../src/cli/demo/local-chain.ts';
@@ -84,10 +85,22 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   );
   const mempool = buildMempool(chain, options);
   const listeners = new Set<(height: number) => void>();
-  const services = buildServices(chain, mempool, keys, listeners);
+  // As the node does (src/node/services.ts): streams that follow the tip read blocks from memory.
+  const recent = new RecentBlocks();
+  const services = {
+    ...buildServices(chain, mempool, keys, listeners),
+    recentBlock: (height: number) => recent.get(height),
+  };
   const commitPending = async (): Promise<number> => {
     const txs = mempool.reap(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     const committed = await chain.commitBlock(txs, Date.now());
+    const { header } = chain.executor.blocks.blockAt(committed.height)!;
+    recent.add({
+      header,
+      hash: committed.blockHash,
+      stateRoot: committed.stateRoot,
+      receipts: committed.receipts,
+    });
     mempool.removeCommitted(txs.map((t) => t.id));
     for (const listener of listeners) listener(committed.height);
     return committed.height;
