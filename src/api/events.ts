@@ -45,9 +45,18 @@ class Signal {
   }
 }
 
+/** What the WebSocket writes to: corked, its writes wait and then go out in one system call. */
+type Corkable = { cork(): void; uncork(): void };
+
 /** One subscriber's stream: the pump sends block after block, waiting on execution and on drain. */
 class EventStream {
   readonly #socket: WebSocket;
+  /**
+   * The connection under the WebSocket. A block's messages are written corked: ws writes each
+   * message on its own (a system call per transaction), and a block carries up to thousands.
+   */
+  readonly #wire: Corkable | undefined;
+  #corked = false;
   readonly #services: ApiServices;
   readonly #filter: EventFilter;
   readonly #signal = new Signal();
@@ -55,8 +64,14 @@ class EventStream {
   #inFlight = 0;
   closed = false;
 
-  constructor(socket: WebSocket, services: ApiServices, start: StreamStart) {
+  constructor(
+    socket: WebSocket,
+    services: ApiServices,
+    start: StreamStart,
+    wire: Corkable | undefined,
+  ) {
     this.#socket = socket;
+    this.#wire = wire;
     this.#services = services;
     this.#filter = start.filter;
     this.#next = start.start;
@@ -80,12 +95,29 @@ class EventStream {
         continue;
       }
       const { height, seq } = this.#next;
-      for (const message of blockMessages(this.#services, height, seq, this.#filter)) {
-        await this.#send(JSON.stringify(message));
-        if (this.closed) return;
+      this.#cork();
+      try {
+        for (const message of blockMessages(this.#services, height, seq, this.#filter)) {
+          await this.#send(JSON.stringify(message));
+          if (this.closed) return;
+        }
+      } finally {
+        this.#uncork();
       }
       this.#next = { height: height + 1, seq: 0 };
     }
+  }
+
+  #cork(): void {
+    if (this.#corked || this.#wire === undefined) return;
+    this.#wire.cork();
+    this.#corked = true;
+  }
+
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#wire?.uncork();
   }
 
   async #send(text: string): Promise<void> {
@@ -94,7 +126,10 @@ class EventStream {
       (this.#inFlight >= eventSendsInFlightMax ||
         this.#socket.bufferedAmount > eventBufferedBytesMax)
     ) {
+      // What waits corked is not written, so its completions (which wake this loop) never come.
+      this.#uncork();
       await this.#signal.wait();
+      this.#cork();
     }
     if (this.closed) return;
     this.#inFlight += 1;
@@ -154,7 +189,7 @@ export function registerEventRoutes(
     wsHandler: (socket, request) => {
       const start = starts.get(request as FastifyRequest);
       if (start === undefined) return socket.close(internalErrorCloseCode, 'no stream start');
-      const stream = new EventStream(socket, services, start);
+      const stream = new EventStream(socket, services, start, request.raw.socket);
       const unsubscribe = services.onExecuted(() => stream.wake());
       open += 1;
       metrics.eventStreams.inc();
