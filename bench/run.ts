@@ -18,6 +18,10 @@ const groups: Group[] = [
     steps: async () => [{ label: 'admission', run: (await import('./mempool.ts')).benchMempool }],
   },
   {
+    name: 'events',
+    steps: async () => [{ label: 'event stream', run: (await import('./events.ts')).benchEvents }],
+  },
+  {
     name: 'p2p',
     steps: async () => [{ label: 'mutual-TLS frames', run: (await import('./p2p.ts')).benchP2p }],
   },
