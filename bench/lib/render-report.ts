@@ -16,6 +16,7 @@ export const benchGroups = [
   'ledger',
   'consensus',
   'mempool',
+  'events',
   'p2p',
   'network',
   'peers',
