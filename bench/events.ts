@@ -1,8 +1,8 @@
 // The WebSocket event stream (GET /v1/events) over a real API server and LMDB chain: six blocks of
 // 2,000 receipts streamed to one subscriber from a cursor, six times. Reports messages per second and
 // CPU per message; server and client share this process, so the CPU figure is the pair's.
-import { toHex } from '../src/util/bytes.ts';
 import { call, openEvents, signedEventsPath } from '../test/api/client.ts';
+import { failingTxs } from '../test/api/fixtures.ts';
 import { startApiHarness } from '../test/api/harness.ts';
 import { median, type Report } from './lib/report.ts';
 
@@ -14,21 +14,9 @@ const runs = 6;
 export async function benchEvents(report: Report): Promise<void> {
   const h = await startApiHarness({ mempoolTxsMax: txsPerBlock });
   try {
-    // Transactions that fail (no such account) are the cheapest way to fill blocks with receipts.
-    let nonce = 1n;
     const heights: number[] = [];
     for (let b = 0; b < blocks; b++) {
-      const txs = Array.from({ length: txsPerBlock }, () =>
-        toHex(
-          h.signTx(
-            h.keys.submitter,
-            'bank',
-            'close_account',
-            { id: new Uint8Array(16).fill(9) },
-            nonce++,
-          ).bytes,
-        ),
-      );
+      const txs = failingTxs(h, txsPerBlock, BigInt(b * txsPerBlock));
       for (let i = 0; i < txs.length; i += postTxs) {
         const res = await call(h.url, h.keys.submitter, 'POST', '/v1/txs', {
           txs: txs.slice(i, i + postTxs),

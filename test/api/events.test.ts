@@ -7,7 +7,7 @@ import { blockMessages } from '../../src/api/event-messages.ts';
 import { RecentBlocks } from '../../src/api/recent-blocks.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { call, openEvents, refusedUpgrade, signedEventsPath } from './client.ts';
-import { bankSetupTxs } from './fixtures.ts';
+import { bankSetupTxs, failingTxs as failingTxsFrom } from './fixtures.ts';
 import { type ApiHarness, startApiHarness } from './harness.ts';
 
 type Message = Record<string, unknown> & { cursor: string; type: string };
@@ -33,18 +33,11 @@ describe('api events', { timeout: 120_000 }, () => {
   let h: ApiHarness;
   /** Transactions that fail (no such account): receipts without events. */
   let closeNonce = 1_000_000n;
-  const failingTxs = (count: number) =>
-    Array.from({ length: count }, () =>
-      toHex(
-        h.signTx(
-          h.keys.submitter,
-          'bank',
-          'close_account',
-          { id: new Uint8Array(16).fill(9) },
-          closeNonce++,
-        ).bytes,
-      ),
-    );
+  const failingTxs = (count: number) => {
+    const txs = failingTxsFrom(h, count, closeNonce);
+    closeNonce += BigInt(count);
+    return txs;
+  };
   const commitTxs = async (txs: string[]): Promise<number> => {
     const res = await call(h.url, h.keys.submitter, 'POST', '/v1/txs', { txs });
     assert.equal(res.status, 200);

@@ -25,3 +25,17 @@ export function bankSetupTxs(h: ApiHarness): string[] {
     }),
   ].map((tx) => toHex(tx.bytes));
 }
+
+/**
+ * `count` transactions that fail at execution (closing an account nobody opened), with nonces from
+ * `firstNonce` on: the cheapest way to fill blocks with receipts, which carry no events.
+ */
+export function failingTxs(h: ApiHarness, count: number, firstNonce: bigint): string[] {
+  const noSuchAccount = { id: new Uint8Array(16).fill(9) };
+  return Array.from({ length: count }, (_, i) =>
+    toHex(
+      h.signTx(h.keys.submitter, 'bank', 'close_account', noSuchAccount, firstNonce + BigInt(i))
+        .bytes,
+    ),
+  );
+}
