@@ -23,7 +23,7 @@ export function createMemoryState(): MemoryState {
   // can be rebuilt from the id when entries() needs them.
   const map = new Map<string, Uint8Array>();
   return {
-    get: (key) => map.get(keyId(key)),
+    get: (key, id) => map.get(id ?? keyId(key)),
     apply(changes) {
       for (const change of changes) {
         const id = keyId(change.key);
