@@ -55,7 +55,7 @@ class EventStream {
    * The connection under the WebSocket. A block's messages are written corked: ws writes each
    * message on its own (a system call per transaction), and a block carries up to thousands.
    */
-  readonly #wire: Corkable | undefined;
+  readonly #wire: Corkable;
   #corked = false;
   readonly #services: ApiServices;
   readonly #filter: EventFilter;
@@ -64,12 +64,7 @@ class EventStream {
   #inFlight = 0;
   closed = false;
 
-  constructor(
-    socket: WebSocket,
-    services: ApiServices,
-    start: StreamStart,
-    wire: Corkable | undefined,
-  ) {
+  constructor(socket: WebSocket, services: ApiServices, start: StreamStart, wire: Corkable) {
     this.#socket = socket;
     this.#wire = wire;
     this.#services = services;
@@ -109,7 +104,7 @@ class EventStream {
   }
 
   #cork(): void {
-    if (this.#corked || this.#wire === undefined) return;
+    if (this.#corked) return;
     this.#wire.cork();
     this.#corked = true;
   }
@@ -117,7 +112,7 @@ class EventStream {
   #uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
-    this.#wire?.uncork();
+    this.#wire.uncork();
   }
 
   async #send(text: string): Promise<void> {
