@@ -6,6 +6,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { benchGroups } from './lib/render-report.ts';
 import { type BenchResult, formatValue, type Progress, type Step } from './lib/report.ts';
 
 type Group = { name: string; steps: () => Promise<Step[]> };
@@ -30,6 +31,9 @@ const groups: Group[] = [
   { name: 'remittance', steps: async () => (await import('./remittance.ts')).remittanceSteps() },
   { name: 'scale', steps: async () => (await import('./scale/index.ts')).scaleSteps() },
 ];
+// The report lists the same groups in the same order (a group it does not know is never reported).
+if (groups.map((g) => g.name).join() !== benchGroups.join())
+  throw new Error('bench/run.ts and bench/lib/render-report.ts list different groups');
 
 const usage = `usage: npm run bench [-- --only GROUP]
 groups: ${groups.map((g) => g.name).join(', ')}
@@ -39,6 +43,8 @@ scale: transfers committed with 10k, 1M and 10M accounts in state, and bytes on 
   per transfer; TALLY_BENCH_SCALE picks the sizes (default 10k,1M,10M; 10M builds for roughly ten
   times as long as 1M and needs about 8 GB free in the temporary folder).
 peers: the same transfer workload against other systems, side by side (skipped where missing).
+events: the WebSocket event stream of a real API server and LMDB chain: messages/s to one
+  subscriber and CPU per message.
 network: the physical bound (all-core Ed25519 verifies/s, divided by the validators), then for 1
   and 4 validator processes an open-loop ladder at 25/50/75/100/125% of the expected capacity:
   final transfers/s beside the bound, finality p50/p90/p99/max, rejections, CPU and RSS (with
