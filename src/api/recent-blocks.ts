@@ -61,19 +61,25 @@ export class RecentBlocks {
 function asStoredReceipt(receipt: Receipt): Receipt {
   return {
     ...receipt,
-    events: receipt.events.map((e) => ({ ...e, attributes: asDecoded(e.attributes) })),
+    events: receipt.events.map((e) => ({ ...e, attributes: asDecodedFields(e.attributes) })),
   };
 }
 
 /** `value` as decoding its canonical CBOR gives it back (codec/reader.ts): safe integers are numbers. */
-function asDecoded<T extends CborValue>(value: T): T;
 function asDecoded(value: CborValue): CborValue {
   if (typeof value === 'bigint')
     return value >= -maxSafe && value <= maxSafe ? Number(value) : value;
   if (Array.isArray(value)) return value.map((item: CborValue) => asDecoded(item));
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
-  const out: Record<string, CborValue> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = asDecoded(item);
+  // Array.isArray does not narrow a readonly array away, so the map is named here.
+  return asDecodedFields(value as { readonly [key: string]: CborValue });
+}
+
+function asDecodedFields(fields: { readonly [key: string]: CborValue }): {
+  [key: string]: CborValue;
+} {
+  const out: { [key: string]: CborValue } = {};
+  for (const [key, item] of Object.entries(fields)) out[key] = asDecoded(item);
   return out;
 }
 
