@@ -132,6 +132,39 @@ test('reopens with the same roots and values', async () => {
   }
 });
 
+test('a leaf the block read is rewritten without reading LMDB again, to the same root', async () => {
+  const keys = Array.from({ length: 200 }, (_, i) => put(`key/${i}`, `value ${i}`));
+  const changed = [put('key/5', 'new'), put('key/77', 'new too'), put('key/new', 'fresh')];
+  const store = stores.open();
+  const control = stores.open();
+  try {
+    const tree = openStateTree(store);
+    await tree.applyBlock(1, keys);
+    const nodes = store.db(stateTableNames.nodes);
+    const get = nodes.get.bind(nodes);
+    let reads = 0;
+    nodes.get = (key) => {
+      reads++;
+      return get(key);
+    };
+    // What execution does first: read the keys the block then writes (key/new reads its neighbour).
+    for (const { key } of changed) tree.get(key);
+    const readsBefore = reads;
+    assert.ok(readsBefore >= 2, 'the reads went to LMDB for the leaves');
+    const root = await tree.applyBlock(2, changed);
+    assert.equal(reads, readsBefore, 'the update found the leaves it needed among those read');
+    // The same blocks on a tree that read nothing first give the same root and values.
+    const fresh = openStateTree(control);
+    await fresh.applyBlock(1, keys);
+    assert.deepEqual(await fresh.applyBlock(2, changed), root);
+    for (const { key, value } of changed) assert.deepEqual(tree.get(key), value);
+    assert.deepEqual(tree.get(utf8('key/5'), 1), utf8('value 5'));
+  } finally {
+    await store.close();
+    await control.close();
+  }
+});
+
 test('prune drops old heights and their stale nodes', async () => {
   const store = stores.open();
   try {

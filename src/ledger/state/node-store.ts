@@ -11,6 +11,9 @@ type Versioned = { readonly height: number; readonly node: InternalNode | Uint8A
 /** Nodes written by one staged block, by path, pinned until its batch commits. */
 export type PinnedNodes = Map<string, Versioned>;
 
+/** A bound on the leaves remembered between stages: reads outside blocks (queries) also land there. */
+const recentLeavesMax = 65_536;
+
 type CachedInternal = { readonly height: number; readonly node: InternalNode };
 
 export class NodeStore {
@@ -22,6 +25,13 @@ export class NodeStore {
    */
   readonly #cache: LruCache<string, CachedInternal>;
   readonly #pinned = new Set<PinnedNodes>();
+  /**
+   * Leaves read since the last block was staged, by path. Execution reads the leaves a block then
+   * rewrites or splits (an account it updates, the neighbour a new key lands on), so the update
+   * finds them here instead of reading LMDB a second time. Dropped at every stage, so it holds at
+   * most about one block's reads, and short-lived.
+   */
+  #recentLeaves = new Map<string, Versioned>();
 
   constructor(table: Table, cacheNodesMax: number) {
     this.table = table;
@@ -43,6 +53,7 @@ export class NodeStore {
 
   /** Makes a staged block's nodes readable before its batch commits. */
   pin(nodes: PinnedNodes): void {
+    this.#recentLeaves = new Map();
     this.#pinned.add(nodes);
     for (const [path, { height, node }] of nodes)
       if (node instanceof InternalNode) this.#cache.set(path, { height, node });
@@ -54,11 +65,14 @@ export class NodeStore {
 
   clearCache(): void {
     this.#cache.clear();
+    this.#recentLeaves = new Map();
   }
 
   #load(height: number, path: string): InternalNode | Uint8Array {
     const cached = this.#cache.get(path);
     if (cached !== undefined && cached.height === height) return cached.node;
+    const recent = this.#recentLeaves.get(path);
+    if (recent !== undefined && recent.height === height) return recent.node;
     for (const nodes of this.#pinned) {
       const pinned = nodes.get(path);
       if (pinned !== undefined && pinned.height === height) return pinned.node;
@@ -68,9 +82,14 @@ export class NodeStore {
       raw !== undefined,
       `state node ${path}@${height}: missing (pruned, or the store is damaged)`,
     );
-    // Leaves are not cached: a block reads each one once, and caching them costs more in garbage
-    // collection than it saves in LMDB reads (measured). Internal nodes are read by every path.
-    if (raw[0] === 0) return raw;
+    // Leaves are kept only until the next stage, never in the LRU: kept longer, they cost more in
+    // garbage collection than they save in LMDB reads (measured). Internal nodes are read by every
+    // path.
+    if (raw[0] === 0) {
+      if (this.#recentLeaves.size >= recentLeavesMax) this.#recentLeaves = new Map();
+      this.#recentLeaves.set(path, { height, node: raw });
+      return raw;
+    }
     const node = new InternalNode(raw);
     // An older version (a proof at a past height) does not push out the one the latest state uses.
     if (cached === undefined || cached.height < height) this.#cache.set(path, { height, node });
