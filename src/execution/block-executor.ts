@@ -137,11 +137,11 @@ export class BlockExecutor {
     // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
     alsoWrite?.(batch);
     this.state.stageBlock(prepared, batch);
+    // Cached values follow the block's writes; a key not cached stays out (reads fill the cache).
     for (const { key, value } of output.changes) {
       const id = toKeyId(key);
-      if (this.#values.get(id) === undefined) continue;
       if (value === null) this.#values.delete(id);
-      else this.#values.set(id, value);
+      else this.#values.replace(id, value);
     }
     await batch.commit();
     return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };

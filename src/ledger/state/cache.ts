@@ -39,6 +39,17 @@ export class LruCache<K, V> {
     this.#insert(key, value);
   }
 
+  /** Gives a key already held a new value (and makes it recent); false, and nothing held, if absent. */
+  replace(key: K, value: V): boolean {
+    if (this.#young.has(key)) {
+      this.#young.set(key, value);
+      return true;
+    }
+    if (!this.#old.delete(key)) return false;
+    this.#insert(key, value);
+    return true;
+  }
+
   delete(key: K): void {
     this.#young.delete(key);
     this.#old.delete(key);

@@ -1,5 +1,5 @@
-// Where the tree reads nodes from: nodes of staged blocks whose batch has not committed yet (pinned),
-// then a bounded cache of decoded nodes, then LMDB.
+// Where the tree reads nodes from: a bounded cache of decoded internal nodes (leaves: those read since
+// the last stage), then nodes of staged blocks whose batch has not committed yet (pinned), then LMDB.
 import type { Table } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { LruCache } from './cache.ts';
@@ -15,6 +15,7 @@ export type PinnedNodes = Map<string, Versioned>;
 const recentLeavesMax = 65_536;
 
 type CachedInternal = { readonly height: number; readonly node: InternalNode };
+type StoredLeaf = { readonly height: number; readonly node: Uint8Array };
 
 export class NodeStore {
   readonly table: Table;
@@ -31,7 +32,7 @@ export class NodeStore {
    * finds them here instead of reading LMDB a second time. Dropped at every stage, so it holds at
    * most about one block's reads, and short-lived.
    */
-  #recentLeaves = new Map<string, Versioned>();
+  #recentLeaves = new Map<string, StoredLeaf>();
 
   constructor(table: Table, cacheNodesMax: number) {
     this.table = table;
@@ -39,15 +40,26 @@ export class NodeStore {
   }
 
   loadInternal(height: number, path: string): InternalNode {
-    const node = this.#load(height, path);
+    const cached = this.#cache.get(path);
+    if (cached !== undefined && cached.height === height) return cached.node;
+    const node = this.#pinnedOrStored(height, path);
     assert(node instanceof InternalNode, `state node ${path}@${height}: expected an internal node`);
+    // An older version (a proof at a past height) does not push out the one the latest state uses.
+    if (cached === undefined || cached.height < height) this.#cache.set(path, { height, node });
     return node;
   }
 
-  /** A leaf record. */
+  /**
+   * A leaf record. Leaves are kept only until the next stage, never in the LRU: kept longer, they
+   * cost more in garbage collection than they save in LMDB reads (measured).
+   */
   loadLeaf(height: number, path: string): Uint8Array {
-    const node = this.#load(height, path);
+    const recent = this.#recentLeaves.get(path);
+    if (recent !== undefined && recent.height === height) return recent.node;
+    const node = this.#pinnedOrStored(height, path);
     assert(!(node instanceof InternalNode), `state node ${path}@${height}: expected a leaf`);
+    if (this.#recentLeaves.size >= recentLeavesMax) this.#recentLeaves = new Map();
+    this.#recentLeaves.set(path, { height, node });
     return node;
   }
 
@@ -68,11 +80,8 @@ export class NodeStore {
     this.#recentLeaves = new Map();
   }
 
-  #load(height: number, path: string): InternalNode | Uint8Array {
-    const cached = this.#cache.get(path);
-    if (cached !== undefined && cached.height === height) return cached.node;
-    const recent = this.#recentLeaves.get(path);
-    if (recent !== undefined && recent.height === height) return recent.node;
+  /** A node of a staged block, or one read from LMDB (decoded if internal). */
+  #pinnedOrStored(height: number, path: string): InternalNode | Uint8Array {
     for (const nodes of this.#pinned) {
       const pinned = nodes.get(path);
       if (pinned !== undefined && pinned.height === height) return pinned.node;
@@ -82,17 +91,6 @@ export class NodeStore {
       raw !== undefined,
       `state node ${path}@${height}: missing (pruned, or the store is damaged)`,
     );
-    // Leaves are kept only until the next stage, never in the LRU: kept longer, they cost more in
-    // garbage collection than they save in LMDB reads (measured). Internal nodes are read by every
-    // path.
-    if (raw[0] === 0) {
-      if (this.#recentLeaves.size >= recentLeavesMax) this.#recentLeaves = new Map();
-      this.#recentLeaves.set(path, { height, node: raw });
-      return raw;
-    }
-    const node = new InternalNode(raw);
-    // An older version (a proof at a past height) does not push out the one the latest state uses.
-    if (cached === undefined || cached.height < height) this.#cache.set(path, { height, node });
-    return node;
+    return raw[0] === 0 ? raw : new InternalNode(raw);
   }
 }
