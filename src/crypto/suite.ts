@@ -5,6 +5,14 @@
 export type SuiteId = 'ed25519' | 'p256' | 'sm2';
 export const suiteIds: readonly SuiteId[] = ['ed25519', 'p256', 'sm2'];
 
+/** A signature to check, its suite named by whoever supplied it (so not yet known to be one). */
+export type SignatureCheck = {
+  readonly suite: string;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly publicKey: Uint8Array;
+};
+
 export type KeyPair = {
   readonly suite: SuiteId;
   /** Suite's canonical public key bytes (Ed25519: 32 raw; P-256 and SM2: 33-byte compressed SEC1). */

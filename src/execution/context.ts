@@ -1,6 +1,7 @@
 // The contexts a module sees: its own key space (module name, 0x00, key), events, the block, and for
 // a transaction the signer and txId. One frame per transaction holds the overlay that is current.
 import { type CborValue, CodecError, canEncode, decodeTrusted, encode } from '../codec/index.ts';
+import type { SignatureCheck } from '../crypto/suite.ts';
 import { AssertionError, assert } from '../util/assert.ts';
 import { concatBytes, utf8 } from '../util/bytes.ts';
 import {
@@ -27,6 +28,7 @@ export type Frame = {
   eventsLeft: number;
   readonly block: BlockInfo;
   readonly isKnownModule: (name: string) => boolean;
+  readonly verifySignature: (check: SignatureCheck) => boolean;
 };
 
 const prefixes = new Map<string, Uint8Array>();
@@ -176,6 +178,10 @@ class BlockContextView implements BlockContext {
 
   forModule(name: string): BlockContext {
     return new BlockContextView(this.frame, name);
+  }
+
+  verifySignature(check: SignatureCheck): boolean {
+    return this.frame.verifySignature(check);
   }
 }
 

@@ -9,6 +9,8 @@
 // and may differ between nodes (the committed state unreadable, the stack exhausted) abort the
 // block instead: the node must stop rather than commit a result its peers may not share.
 import { CodecError } from '../codec/index.ts';
+import type { SignatureCheck } from '../crypto/suite.ts';
+import { verifyNow } from '../crypto/verified-signatures.ts';
 import { assert } from '../util/assert.ts';
 import { createBlockContext, createTxContext, type Frame } from './context.ts';
 import {
@@ -36,6 +38,8 @@ import {
 export type ExecuteOptions = {
   /** Told about every module bug turned into 'internal_error', for the operator's log. */
   onInternalError?: (error: unknown, where: string) => void;
+  /** Signature checks the node already made (VerifiedSignatures.verify); default: verify now. */
+  verifySignature?: (check: SignatureCheck) => boolean;
 };
 
 /** Errors that may not be the same on every node: they abort the block. */
@@ -54,11 +58,18 @@ export function executeBlock(
   checkBlock(block);
   const root = Overlay.root(reader);
   const isKnownModule = (name: string) => registry.findModule(name) !== undefined;
+  const verifySignature = options.verifySignature ?? verifyNow;
   const blockEvents: Event[] = [];
   runHooks(registry, root, block, 'beginBlock', blockEvents, isKnownModule, options);
   const results: TxResult[] = [];
   for (const tx of txs) {
-    const frame: Frame = { overlay: root, eventsLeft: eventsPerTxMax, block, isKnownModule };
+    const frame: Frame = {
+      overlay: root,
+      eventsLeft: eventsPerTxMax,
+      block,
+      isKnownModule,
+      verifySignature,
+    };
     results.push(executeTx(registry, frame, tx, options));
     assert(frame.overlay === root, 'a transaction leaves the block overlay current');
   }
@@ -207,7 +218,13 @@ function runHooks(
     const run = module[hook];
     if (run === undefined) continue;
     const overlay = root.child();
-    const frame: Frame = { overlay, eventsLeft: eventsPerHookMax, block, isKnownModule };
+    const frame: Frame = {
+      overlay,
+      eventsLeft: eventsPerHookMax,
+      block,
+      isKnownModule,
+      verifySignature: options.verifySignature ?? verifyNow,
+    };
     try {
       run.call(module, createBlockContext(frame, module.name));
       assert(frame.overlay === overlay, 'a hook leaves its overlay current');

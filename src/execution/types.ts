@@ -1,6 +1,7 @@
 // Types shared by the deterministic runtime and the modules it runs. The ledger's Receipt and Event
 // encodings mirror TxCall, TxResult, Event and StateChange field for field.
 import type { CborValue } from '../codec/index.ts';
+import type { SignatureCheck } from '../crypto/suite.ts';
 
 /** Committed state at the start of the block (the state tree in production, a Map in tests). */
 export interface StateReader {
@@ -92,6 +93,12 @@ export interface BlockContext {
    * that calls another module's keeper functions (the bank's transfers from an app module).
    */
   forModule(name: string): BlockContext;
+  /**
+   * Whether a signature the call carries verifies (a quote its provider signed). The node checked
+   * the signatures a module declares in carriedSignatures when the transaction arrived, in
+   * parallel; this finds that check, or verifies now. The answer is the same either way.
+   */
+  verifySignature(check: SignatureCheck): boolean;
 }
 
 export interface TxContext extends BlockContext {
@@ -113,6 +120,12 @@ export type Module = {
    * effects; undefined lets it through. Runs in registration order, for every transaction.
    */
   checkSigner?(ctx: TxContext): MethodResult | undefined;
+  /**
+   * The signatures a call carries besides the transaction's own, for the node to check in parallel
+   * when the transaction arrives (execution then finds them checked: verifySignature). Pure and
+   * cheap: arguments it cannot read give none, and the method refuses them when it runs.
+   */
+  carriedSignatures?(method: string, args: CborValue): readonly SignatureCheck[];
 };
 
 /** Result codes the runtime itself gives; modules add their own. */

@@ -21,3 +21,6 @@ export const mempoolRetryAfterMs = 1_000;
 export const expiryQueueSlackEntries = 1_024;
 /** Admission listeners at most (gossip, metrics, the API's event stream). */
 export const mempoolListenersMax = 16;
+
+/** Carried signatures checked per transaction at most: a transaction cannot buy more work here. */
+export const carriedSignaturesPerTxMax = 4;

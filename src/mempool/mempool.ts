@@ -13,13 +13,18 @@
 // that its transaction is pending (retries are harmless), and gossip is not sent on again.
 
 import { CodecError } from '../codec/index.ts';
+import type { VerifyItem } from '../crypto/verify-batch.ts';
 import { txBytesMax } from '../ledger/limits.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { checkBatch, checkLimit, checkTxId, keyOf } from './checks.ts';
 import { ExpiryQueue } from './expiry-queue.ts';
-import { expiryQueueSlackEntries, mempoolListenersMax } from './limits.ts';
+import {
+  carriedSignaturesPerTxMax,
+  expiryQueueSlackEntries,
+  mempoolListenersMax,
+} from './limits.ts';
 import {
   type MempoolDeps,
   type MempoolOptions,
@@ -216,19 +221,37 @@ class Pool implements Mempool {
     return result;
   }
 
-  /** One verify call for the whole batch's survivors: never more, never for an id seen before. */
+  /**
+   * One verify call for the whole batch's survivors, their carried signatures included: never more,
+   * never for an id seen before. The verdicts are the transactions' own signatures'.
+   */
   private async verifyCandidates(candidates: readonly Candidate[]): Promise<boolean[]> {
     if (candidates.length === 0) return [];
-    const verdicts = await this.verify(
-      candidates.map(({ tx }) => ({
-        suite: tx.suite,
-        message: tx.id,
-        signature: tx.signature,
-        publicKey: tx.signer,
-      })),
+    const items: VerifyItem[] = candidates.map(({ tx }) => ({
+      suite: tx.suite,
+      message: tx.id,
+      signature: tx.signature,
+      publicKey: tx.signer,
+    }));
+    const carried = this.carriedOf(candidates);
+    const verdicts = await this.verify(items.concat(carried));
+    assert(
+      verdicts.length === candidates.length + carried.length,
+      'mempool: one verdict per signature',
     );
-    assert(verdicts.length === candidates.length, 'mempool: one verdict per candidate');
-    return verdicts;
+    carried.forEach((item, i) => {
+      if (verdicts[candidates.length + i] === true) this.deps.carriedVerified?.(item);
+    });
+    return verdicts.slice(0, candidates.length);
+  }
+
+  private carriedOf(candidates: readonly Candidate[]): VerifyItem[] {
+    const { carriedSignatures } = this.deps;
+    if (carriedSignatures === undefined) return [];
+    const carried: VerifyItem[] = [];
+    for (const { tx } of candidates)
+      carried.push(...carriedSignatures(tx).slice(0, carriedSignaturesPerTxMax));
+    return carried;
   }
 
   /** Checks 7 and 8, then insertion; replay and expiry are checked again (time passed meanwhile). */

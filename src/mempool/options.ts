@@ -38,6 +38,14 @@ export type MempoolDeps = {
   readonly checkPermission: (tx: Transaction) => PermissionResult;
   /** Batch signature verification (default verifyBatch: all cores). Called once per admit call. */
   readonly verify?: VerifyFunction;
+  /**
+   * Signatures a transaction carries besides its own (a send's FX quote), checked in the same batch.
+   * They do not decide admission (execution refuses a bad one with its own code); those that verify
+   * go to `carriedVerified`, where execution finds them. At most carriedSignaturesPerTxMax a
+   * transaction are checked.
+   */
+  readonly carriedSignatures?: (tx: Transaction) => readonly VerifyItem[];
+  readonly carriedVerified?: (item: VerifyItem) => void;
 };
 
 export type ResolvedOptions = {

@@ -7,10 +7,10 @@ import { merkleRoot } from '../crypto/merkle.ts';
 import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
 import { type Block, type BlockHeader, hashHeader } from '../ledger/block.ts';
 import { txExpiryWindowMs } from '../ledger/limits.ts';
-import { LruCache } from '../ledger/state/cache.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
+import { LruCache } from '../util/lru-cache.ts';
 import type { EpochVerdict } from './epochs.ts';
 import type { KeyRegistry } from './permissions.ts';
 

@@ -1,5 +1,10 @@
 // The on-chain modules every node of a chain runs, and the genesis seen as their directory.
+import type { Logger } from 'pino';
 import { createRemittanceModule } from '../apps/remittance/module.ts';
+import { isSuiteId } from '../crypto/suites.ts';
+import type { VerifyItem } from '../crypto/verify-batch.ts';
+import type { Registry } from '../execution/registry.ts';
+import type { Transaction } from '../ledger/tx.ts';
 import { createBankModule } from '../modules/bank/index.ts';
 import { createGovernanceModule, type GovernanceNode } from '../modules/governance/index.ts';
 import {
@@ -67,4 +72,25 @@ export function chainModules(directory: Directory, governance?: GovernanceSetup)
       genesisValidators: governance?.genesisValidators ?? [],
     }),
   ];
+}
+
+/**
+ * The signatures `tx` carries besides its own, as its module declares them. A module that throws
+ * here has a bug: the transaction is admitted with none (execution then checks them itself).
+ */
+export function carriedSignaturesOf(
+  registry: Registry,
+  tx: Transaction,
+  log: Logger,
+): readonly VerifyItem[] {
+  const module = registry.findModule(tx.module);
+  if (module?.carriedSignatures === undefined) return [];
+  try {
+    const checks = module.carriedSignatures(tx.method, tx.args);
+    // A suite no node knows cannot verify: execution refuses it without a worker's help.
+    return checks.filter((c): c is VerifyItem => isSuiteId(c.suite));
+  } catch (error) {
+    log.error({ err: error, module: tx.module, method: tx.method }, 'carriedSignatures threw');
+    return [];
+  }
 }

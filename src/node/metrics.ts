@@ -40,6 +40,12 @@ export function createNodeMetrics(labels: { nodeId: string; orgId: string }) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    carriedChecks: new Counter({
+      name: 'tally_carried_signature_checks_total',
+      help: 'Signatures that transactions carry (a send quote) checked in execution, by outcome: pre_verified (checked in parallel on arrival) or verified_now',
+      labelNames: ['outcome'],
+      registers,
+    }),
     blockTxs: new Histogram({
       name: 'tally_block_txs',
       help: 'Transactions per committed block',

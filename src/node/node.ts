@@ -8,6 +8,7 @@ import { type ApiServer, createApiServer } from '../api/server.ts';
 import type { ConsensusConfig } from '../consensus/index.ts';
 import type { KeyPair } from '../crypto/suite.ts';
 import { getSuite } from '../crypto/suites.ts';
+import { VerifiedSignatures } from '../crypto/verified-signatures.ts';
 import { verifyPool } from '../crypto/verify-batch.ts';
 import { BlockExecutor } from '../execution/block-executor.ts';
 import { createRegistry } from '../execution/registry.ts';
@@ -21,7 +22,12 @@ import { AdmissionLimit } from './admission.ts';
 import { BlockChecker } from './block-check.ts';
 import { createNodeOutbound } from './byzantine/index.ts';
 import { Catchup, restoreState } from './catchup/index.ts';
-import { chainModules, genesisDirectory, governanceSetup } from './chain-modules.ts';
+import {
+  carriedSignaturesOf,
+  chainModules,
+  genesisDirectory,
+  governanceSetup,
+} from './chain-modules.ts';
 import { CommitPipeline } from './commits.ts';
 import type { NodeConfig } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
@@ -136,9 +142,15 @@ async function assemble(
       { store, transport, log: log.child({ part: 'catchup' }) },
     );
   const directory = genesisDirectory(genesis);
+  const modules = createRegistry(chainModules(directory, governanceSetup(genesis)));
+  // Signatures transactions carry (a send's quote), checked on arrival for execution to find.
+  const carried = new VerifiedSignatures({
+    onCheck: (found) =>
+      metrics.carriedChecks.inc({ outcome: found ? 'pre_verified' : 'verified_now' }),
+  });
   const executor = new BlockExecutor(
-    { chainId: genesis.chainId },
-    { store, registry: createRegistry(chainModules(directory, governanceSetup(genesis))) },
+    { chainId: genesis.chainId, execute: { verifySignature: (check) => carried.verify(check) } },
+    { store, registry: modules },
   );
   const genesisBlock = createGenesisBlock(genesis);
   if (executor.height === undefined) await executor.commit(genesisBlock);
@@ -168,6 +180,8 @@ async function assemble(
       isCommitted: (id) => executor.blocks.hasTx(id),
       checkPermission: (tx) => registry.checkTransaction(tx),
       verify: (items) => checker.verifyShared(items),
+      carriedSignatures: (tx) => carriedSignaturesOf(modules, tx, log),
+      carriedVerified: (item) => carried.remember(item),
     },
   );
   mempool.onAdmitted((batch) => checker.markVerified(batch.txs));

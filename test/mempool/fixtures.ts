@@ -9,6 +9,7 @@ import { encodeTransactionBody, transactionId } from '../../src/ledger/tx.ts';
 import {
   createMempool,
   type Mempool,
+  type MempoolDeps,
   type MempoolOptions,
   type PermissionResult,
 } from '../../src/mempool/index.ts';
@@ -82,7 +83,10 @@ export type Harness = {
 
 export const deniedMessage = 'signer organisation may not call bank.transfer';
 
-export function createHarness(options: Partial<MempoolOptions> = {}): Harness {
+export function createHarness(
+  options: Partial<MempoolOptions> = {},
+  carried: Pick<MempoolDeps, 'carriedSignatures' | 'carriedVerified'> = {},
+): Harness {
   const clock = { nowMs: t0Ms };
   const committed = new Set<string>();
   const verifyCalls: VerifyItem[][] = [];
@@ -113,6 +117,7 @@ export function createHarness(options: Partial<MempoolOptions> = {}): Harness {
           harness.beforeVerify(items);
           return verifyBatch(items);
         },
+        ...carried,
       },
     ),
   };

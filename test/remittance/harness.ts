@@ -20,6 +20,7 @@ import {
   sealEnvelope,
 } from '../../src/crypto/envelope.ts';
 import { sha256Node } from '../../src/crypto/hash-node.ts';
+import type { SignatureCheck } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import {
   type BlockOutput,
@@ -163,6 +164,8 @@ export class RemitChain {
   private txCounter = 0;
   private quoteCounter = 0;
   private readonly registry;
+  /** What execution checks carried signatures with (a node's VerifiedSignatures); default: now. */
+  verifySignature: ((check: SignatureCheck) => boolean) | undefined;
 
   constructor(readonly encryption: Map<string, EncryptionKeyPair>) {
     this.directory = createTestDirectory(encryption);
@@ -190,7 +193,10 @@ export class RemitChain {
         seed: new Uint8Array(32).fill(this.height % 256),
       },
       txs,
-      { onInternalError: (error) => console.error(error) },
+      {
+        onInternalError: (error) => console.error(error),
+        ...(this.verifySignature === undefined ? {} : { verifySignature: this.verifySignature }),
+      },
     );
     this.state.apply(out.changes);
     return out;

@@ -82,7 +82,8 @@ function checkQuote(
   if (quoteKey?.orgId !== q.provider) {
     return fail('quote_signature_invalid', `the quote's key is not a live key of ${q.provider}`);
   }
-  if (!verifyQuoteSignature(s)) return fail('quote_signature_invalid');
+  if (!verifyQuoteSignature(s, (check) => ctx.verifySignature(check)))
+    return fail('quote_signature_invalid');
   if (ctx.block.timeMs >= q.expiresAtMs)
     return fail('quote_expired', `expired at ${q.expiresAtMs}`);
   // The chain remembers a used quote only until it must have expired (used-quotes.ts).

@@ -2,7 +2,7 @@
 // the last stage), then nodes of staged blocks whose batch has not committed yet (pinned), then LMDB.
 import type { Table } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
-import { LruCache } from './cache.ts';
+import { LruCache } from '../../util/lru-cache.ts';
 import { encodeNodeKey, InternalNode } from './nodes.ts';
 
 /** A node as one height wrote it: an internal node, or a leaf record. */

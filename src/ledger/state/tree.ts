@@ -10,7 +10,7 @@
 import { decodeUintKey, encodeUintKey, type Store, type WriteBatch } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { TallyError } from '../../util/errors.ts';
-import { LruCache } from './cache.ts';
+import { LruCache } from '../../util/lru-cache.ts';
 import { NodeStore } from './node-store.ts';
 import { decodeRoot, encodeRoot, encodeStaleList, heightMax, type RootRef } from './nodes.ts';
 import type { StateProof } from './proof.ts';

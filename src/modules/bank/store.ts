@@ -1,7 +1,8 @@
 // Where the bank keeps its records inside its key space, and typed access to them. One-letter key
 // prefixes keep keys short: c currency, a account, t transfer; q b m n e are the expiry queue.
 import type { CborValue } from '../../codec/index.ts';
-import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
+import type { ModuleStateReader } from '../../execution/read.ts';
+import type { ModuleState } from '../../execution/types.ts';
 import { assert } from '../../util/assert.ts';
 import { utf8 } from '../../util/bytes.ts';
 import { idBytes } from './constants.ts';

@@ -4,4 +4,4 @@ export * from './decimal.ts';
 export * from './pricing.ts';
 export * from './quote.ts';
 export * from './rates.ts';
-export { signQuote, verifyQuoteSignature } from './verify.ts';
+export { quoteSignatureCheck, signQuote, verifyQuoteSignature } from './verify.ts';

@@ -1,7 +1,9 @@
 // Signing and verifying FX quotes with the node:crypto signature suites (DESIGN decision 2). Not
 // browser-safe; the verify is synchronous because it runs inside deterministic on-chain execution.
-import type { SuiteId } from '../../crypto/suite.ts';
+import type { SignatureCheck, SuiteId } from '../../crypto/suite.ts';
 import { getSuite, isSuiteId } from '../../crypto/suites.ts';
+import { verifyNow } from '../../crypto/verified-signatures.ts';
+import type { VerifyItem } from '../../crypto/verify-batch.ts';
 import { assert } from '../../util/assert.ts';
 import { type Quote, quoteSigningBytes, type SignedQuote } from './quote.ts';
 
@@ -9,16 +11,27 @@ import { type Quote, quoteSigningBytes, type SignedQuote } from './quote.ts';
  * True when `signature` is the suite's signature by `publicKey` over quoteSigningBytes(quote).
  * False, never an exception, for an unknown suite, a malformed key or signature, or any change to
  * the quote. Whether the key belongs to the quote's provider is the caller's check (the directory).
+ * `verify` makes the check: by default now; execution passes its context's verifySignature, which
+ * finds the check the node already made in parallel when the transaction arrived.
  */
-export function verifyQuoteSignature(s: SignedQuote): boolean {
-  if (!isSuiteId(s.suite)) return false;
+export function verifyQuoteSignature(
+  s: SignedQuote,
+  verify: (check: SignatureCheck) => boolean = verifyNow,
+): boolean {
+  const check = quoteSignatureCheck(s);
+  return check !== undefined && verify(check);
+}
+
+/** The signature check a signed quote stands for; undefined if it cannot be one (never signed). */
+export function quoteSignatureCheck(s: SignedQuote): VerifyItem | undefined {
+  if (!isSuiteId(s.suite)) return undefined;
   let message: Uint8Array;
   try {
     message = quoteSigningBytes(s.quote);
   } catch {
-    return false; // a quote that cannot be encoded canonically was never signed
+    return undefined; // a quote that cannot be encoded canonically was never signed
   }
-  return getSuite(s.suite).verify(message, s.signature, s.publicKey);
+  return { suite: s.suite, message, signature: s.signature, publicKey: s.publicKey };
 }
 
 /** Signs a quote with a suite's raw secret key (src/crypto/suite.ts: 32 bytes for every suite). */

@@ -1,7 +1,7 @@
 // The governance module's name, limits and result codes, and where it keeps its records in its key
 // space. State has point reads only, so proposals are numbered from 1 under a last-id counter.
 // One-letter tags keep keys short: l last id, o open proposal, p proposal, a approvals, c change.
-import type { ModuleStateReader } from '../../execution/index.ts';
+import type { ModuleStateReader } from '../../execution/read.ts';
 import { validatorsMax } from '../../ledger/limits.ts';
 import { assert } from '../../util/assert.ts';
 import { encodeUintBE } from '../bank/store.ts';

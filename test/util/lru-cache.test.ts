@@ -1,7 +1,7 @@
 // The two-generation cache behind the state tree's node cache and the executor's value cache.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LruCache } from '../../src/ledger/state/cache.ts';
+import { LruCache } from '../../src/util/lru-cache.ts';
 
 test('holds at most its size, and the most recently used half survives', () => {
   const cache = new LruCache<number, string>(8);

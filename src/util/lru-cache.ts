@@ -1,9 +1,9 @@
-// A bounded cache of recently used entries: the state tree keeps hot nodes (the upper levels, which
-// every block rewrites) decoded in memory. Two generations approximate least-recently-used: hits in
+// A bounded cache of recently used entries (the state tree's decoded nodes, the executor's values,
+// signatures already checked). Two generations approximate least-recently-used: hits in
 // the old generation move to the young one, and when the young one fills up the old one is dropped
 // whole. (A single Map evicting its oldest key per insert degrades badly in V8: the deleted slots at
 // the front are scanned again by every keys().next() until the table is rehashed.)
-import { assert } from '../../util/assert.ts';
+import { assert } from './assert.ts';
 
 export class LruCache<K, V> {
   #young = new Map<K, V>();
