@@ -138,8 +138,16 @@ describe('remittance on four validators', { timeout: 300_000 }, () => {
 
   it('auto-accept: a remittance under the policy limit completes in the block that carries it', async () => {
     const before = await w.balances([alice, maria]);
+    const checksBefore = await carriedChecks(net);
     const { answer: sent, quote } = await w.send(alice, maria, 50_000n);
     assert.equal(sent.remittance?.status, 'completed', sent.message);
+    // Every node checked the quote's signature once in execution; the node the send arrived at (and
+    // any that got it by gossip before the block) had checked it on arrival, in parallel.
+    await everyNodeAt(net, sent.height);
+    const checks = await carriedChecks(net);
+    const preVerified = checks.preVerified - checksBefore.preVerified;
+    assert.equal(preVerified + checks.verifiedNow - checksBefore.verifiedNow, net.nodes.length);
+    assert.ok(preVerified >= 1, `${preVerified} nodes found the quote checked on arrival`);
     assert.equal(sent.remittance.raw.createdHeight, sent.height);
     assert.equal(sent.remittance.raw.updatedHeight, sent.height);
     assert.deepEqual(await w.balances([alice, maria]), {
@@ -420,3 +428,20 @@ describe('remittance on four validators', { timeout: 300_000 }, () => {
     }
   });
 });
+
+/** Carried-signature checks in execution, summed over the nodes, by outcome (Prometheus text). */
+async function carriedChecks(
+  net: TestNetwork,
+): Promise<{ preVerified: number; verifiedNow: number }> {
+  const sum = { preVerified: 0, verifiedNow: 0 };
+  for (const node of net.nodes) {
+    const text = await (await fetch(`${node.apiUrl}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('tally_carried_signature_checks_total{')) continue;
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (line.includes('outcome="pre_verified"')) sum.preVerified += value;
+      if (line.includes('outcome="verified_now"')) sum.verifiedNow += value;
+    }
+  }
+  return sum;
+}
