@@ -8,6 +8,7 @@ import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
 import { type Block, type BlockHeader, hashHeader } from '../ledger/block.ts';
 import { txExpiryWindowMs } from '../ledger/limits.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
+import { carriedSignaturesPerTxMax } from '../mempool/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
@@ -31,6 +32,9 @@ export type BlockCheckDeps = {
   /** Is this transaction in a block this node has executed? */
   readonly isCommitted: (txId: Uint8Array) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
+  /** What a transaction carries besides its own signature, and where verified ones go (mempool's). */
+  readonly carriedSignatures?: (tx: Transaction) => readonly VerifyItem[];
+  readonly carriedVerified?: (item: VerifyItem) => void;
   /** Whether the block ends its epoch (epochs.ts); absent, the validator set never changes. */
   readonly epochOf?: (header: BlockHeader, parent: BlockHeader) => EpochVerdict;
 };
@@ -89,21 +93,30 @@ export class BlockChecker {
       if (accepted.height <= block.header.height) this.#accepted.delete(hash);
   }
 
-  /** Decodes the block and checks the signatures this node has not checked yet, in parallel. */
+  /**
+   * Decodes the block and checks the signatures this node has not checked yet, in parallel: those
+   * of transactions it never admitted, with what they carry (which the mempool checks for the rest).
+   */
   async prepare(block: Block): Promise<void> {
     const d = this.#decode(block);
     if (!('txs' in d)) return;
     const unchecked = d.txs.filter((tx) => !this.#isVerified(tx));
     if (unchecked.length === 0) return;
-    const items = unchecked.map((tx) => ({
+    const items: VerifyItem[] = unchecked.map((tx) => ({
       suite: tx.suite,
       message: tx.id,
       signature: tx.signature,
       publicKey: tx.signer,
     }));
-    const results = await this.verifyShared(items);
+    const carried = unchecked.flatMap(
+      (tx) => this.#deps.carriedSignatures?.(tx).slice(0, carriedSignaturesPerTxMax) ?? [],
+    );
+    const results = await this.verifyShared(items.concat(carried));
     unchecked.forEach((tx, i) => {
       if (results[i] === true) this.#verified.set(verifiedKey(tx), true);
+    });
+    carried.forEach((item, i) => {
+      if (results[items.length + i] === true) this.#deps.carriedVerified?.(item);
     });
   }
 

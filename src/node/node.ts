@@ -172,6 +172,8 @@ async function assemble(
     rootsAt: (height) => commits?.rootsAt(height),
     isCommitted: (id) => executor.blocks.hasTx(id),
     epochOf: (header, parent) => epochs.decide(header, parent),
+    carriedSignatures: (tx) => carriedSignaturesOf(modules, tx, log),
+    carriedVerified: (item) => carried.remember(item),
   });
   const mempool = createMempool(
     { chainId: genesis.chainId, txsMax: config.mempoolTxsMax },

@@ -445,3 +445,51 @@ describe('BlockChecker.transactions', () => {
     );
   });
 });
+
+describe('BlockChecker.prepare and carried signatures', () => {
+  /** Each transaction carries a good signature by `stranger` over its id's hex, and a bad one. */
+  function carriedBy(tx: Transaction): VerifyItem[] {
+    const message = new TextEncoder().encode(`carried ${toHex(tx.id)}`);
+    const good = getSuite('ed25519').sign(message, stranger.secretKey);
+    const bad = good.slice();
+    bad[3]! ^= 1;
+    return [good, bad].map((signature) => ({
+      suite: 'ed25519' as const,
+      message,
+      signature,
+      publicKey: stranger.publicKey,
+    }));
+  }
+
+  it('checks what unchecked transactions carry in the same call, and reports what verifies', async () => {
+    const verifyCalls: VerifyItem[][] = [];
+    const reported: string[] = [];
+    const checker = new BlockChecker({
+      chainId,
+      registry,
+      pending: () => undefined,
+      rootsAt: (height) => roots.get(height),
+      isCommitted: () => false,
+      verify: (items) => {
+        verifyCalls.push([...items]);
+        return verifyBatch(items);
+      },
+      carriedSignatures: carriedBy,
+      carriedVerified: (item) => reported.push(new TextDecoder().decode(item.message)),
+    });
+    const txs = [...registers, ...opens];
+    const block = blockOf(txs);
+    await checker.prepare(block);
+    assert.equal(verifyCalls.length, 1);
+    assert.equal(verifyCalls[0]!.length, txs.length * 3, 'each signature and the two it carries');
+    assert.deepEqual(
+      reported.sort(),
+      txs.map((tx) => `carried ${toHex(tx.id)}`).sort(),
+      'the good one of each',
+    );
+    assert.deepEqual(checker.validate(block, parent), { ok: true });
+    // Checked transactions are not checked again, nor what they carry.
+    await checker.prepare(blockOf(txs));
+    assert.equal(verifyCalls.length, 1);
+  });
+});
