@@ -1,7 +1,6 @@
 // One place wires the node (CONVENTIONS rule 5, after lodestar's BeaconNode.init): storage, execution,
 // mempool, peer transport, the consensus driver and the API are built in order, each with a child
 // logger, and closed in reverse order.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../api/server.ts';
@@ -15,7 +14,6 @@ import { createRegistry } from '../execution/registry.ts';
 import type { VerifyFn } from '../ledger/certificate.ts';
 import { EpochStore } from '../ledger/epoch-store.ts';
 import { createMempool, type Mempool } from '../mempool/index.ts';
-import { createTransport } from '../p2p/transport.ts';
 import type { Transport } from '../p2p/types.ts';
 import { isStorageFailure, openStore, type Store } from '../storage/index.ts';
 import { AdmissionLimit } from './admission.ts';
@@ -47,9 +45,9 @@ import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeNetwork } from './network.ts';
 import { findSelf, loadNodeKey, readPassphrase } from './node-key.ts';
 import { ExecutionCost, PayloadBuilder } from './payload.ts';
-import { isAllowedPeer } from './peers.ts';
 import { createKeyRegistry } from './permissions.ts';
 import { createServices, latestState } from './services.ts';
+import { createNodeTransport } from './transport.ts';
 import { ConsensusLog } from './wal.ts';
 
 /** Committed blocks kept in memory to answer peers' consensus sync; older ones come from disk. */
@@ -430,30 +428,6 @@ async function assemble(
   };
 }
 
-/** The peer transport: this node's certificate, every member's CA, every other node to dial. */
-function createNodeTransport(
-  config: NodeConfig,
-  genesis: Genesis,
-  self: GenesisNode,
-  log: Logger,
-): Transport {
-  return createTransport(
-    {
-      chainId: genesis.chainId,
-      nodeId: self.nodeId,
-      certPem: readFileSync(config.tls.certFile, 'utf8'),
-      keyPem: readFileSync(config.tls.keyFile, 'utf8'),
-      orgCaPems: Object.fromEntries(genesis.organizations.map((o) => [o.id, o.caCertPem])),
-      listen: config.p2p,
-      peers: genesis.nodes
-        .filter((n) => n.nodeId !== self.nodeId)
-        .map((n) => ({ nodeId: n.nodeId, host: n.p2p.host, port: n.p2p.port })),
-      isAllowedPeer: (id) => isAllowedPeer(genesis, id),
-    },
-    { random: Math.random, log: pinoAdapter(log.child({ part: 'p2p' })) },
-  );
-}
-
 /** Samples the gauges once a second (and drops expired pending transactions on the same tick). */
 function startGauges(
   metrics: NodeMetrics,
@@ -490,21 +464,4 @@ function recordExecuted(
   for (let i = 0; i < txCount; i++) if (receipts[i]?.code === 'ok') ok++;
   metrics.txs.inc({ result: 'ok' }, ok);
   metrics.txs.inc({ result: 'refused' }, txCount - ok);
-}
-
-/** Connection churn while peers start or restart is normal: it goes to debug, not to operators. */
-const transportChurn = new Set([
-  'dial failed',
-  'duplicate connection closed',
-  'connection closed before hello',
-]);
-
-function pinoAdapter(log: Logger) {
-  return {
-    info: (message: string, fields?: Record<string, unknown>) =>
-      transportChurn.has(message)
-        ? log.debug(fields ?? {}, message)
-        : log.info(fields ?? {}, message),
-    warn: (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message),
-  };
 }
