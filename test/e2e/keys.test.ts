@@ -3,7 +3,7 @@
 // at admission on every node and fails at execution when it is already in a block; a restarted node
 // rebuilds the registry from its state.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -187,8 +187,9 @@ describe('API keys managed on chain, four validators', { timeout: 240_000 }, () 
     }
   });
 
-  it('registers, lists and revokes a key with the tally command', async () => {
+  it('registers, lists and revokes a key with the tally command', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'tally-keys-cli-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const keyFile = join(dir, 'cli.key');
     const ops = net.network.clients[0]!;
     const env = { ...fastKeysEnv, TALLY_PASSPHRASE: 'cli passphrase' };

@@ -1,7 +1,7 @@
 // The epoch records on a real LMDB store: written in the caller's batch, visible only once that batch
 // is durable, found by epoch and by height, and read back after the store is reopened.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,7 +22,8 @@ function setOf(epoch: number, size: number): ValidatorSet {
 }
 
 test('epochs: written with a batch, looked up by epoch and height, kept across a reopen', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'tally-epochs-')), 'db');
+  const dir = mkdtempSync(join(tmpdir(), 'tally-epochs-'));
+  const path = join(dir, 'db');
   const genesis = setOf(1, 4);
   let store = openStore({ path });
   let epochs = new EpochStore(store, genesis);
@@ -61,4 +62,5 @@ test('epochs: written with a batch, looked up by epoch and height, kept across a
   );
   assert.deepEqual(epochs.byEpoch(2)?.set, second);
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -4,10 +4,10 @@
 // has not executed the state a block certifies (where it must say "unknown" unless a change is ruled out).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { LocalChain } from '../../src/cli/demo/local-chain.ts';
 import type { CborValue } from '../../src/codec/index.ts';
 import type { BlockHeader } from '../../src/ledger/block.ts';
@@ -46,8 +46,14 @@ describe('epochs: the block that hands over to an approved validator set', () =>
   const decide = (certified: number, before: number): EpochVerdict =>
     epochs.decide({ ...header, stateHeight: certified }, { ...header, stateHeight: before });
 
+  const dir = mkdtempSync(join(tmpdir(), 'tally-epochs-'));
+  const store = openStore({ path: join(dir, 'db') });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   before(async () => {
-    const store = openStore({ path: join(mkdtempSync(join(tmpdir(), 'tally-epochs-')), 'db') });
     chain = new LocalChain(
       {
         chainId,
