@@ -13,18 +13,13 @@
 // that its transaction is pending (retries are harmless), and gossip is not sent on again.
 
 import { CodecError } from '../codec/index.ts';
-import type { VerifyItem } from '../crypto/verify-batch.ts';
 import { txBytesMax } from '../ledger/limits.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { checkBatch, checkLimit, checkTxId, keyOf } from './checks.ts';
 import { ExpiryQueue } from './expiry-queue.ts';
-import {
-  carriedSignaturesPerTxMax,
-  expiryQueueSlackEntries,
-  mempoolListenersMax,
-} from './limits.ts';
+import { expiryQueueSlackEntries, mempoolListenersMax } from './limits.ts';
 import {
   type MempoolDeps,
   type MempoolOptions,
@@ -34,6 +29,7 @@ import {
   type VerifyFunction,
 } from './options.ts';
 import { type AdmitResult, admitted, duplicate, messages, rejected } from './results.ts';
+import { verifyTxSignatures } from './signatures.ts';
 import type {
   AdmitOptions,
   AdmittedBatch,
@@ -227,31 +223,11 @@ class Pool implements Mempool {
    */
   private async verifyCandidates(candidates: readonly Candidate[]): Promise<boolean[]> {
     if (candidates.length === 0) return [];
-    const items: VerifyItem[] = candidates.map(({ tx }) => ({
-      suite: tx.suite,
-      message: tx.id,
-      signature: tx.signature,
-      publicKey: tx.signer,
-    }));
-    const carried = this.carriedOf(candidates);
-    const verdicts = await this.verify(items.concat(carried));
-    assert(
-      verdicts.length === candidates.length + carried.length,
-      'mempool: one verdict per signature',
+    return verifyTxSignatures(
+      candidates.map(({ tx }) => tx),
+      this.verify,
+      this.deps,
     );
-    carried.forEach((item, i) => {
-      if (verdicts[candidates.length + i] === true) this.deps.carriedVerified?.(item);
-    });
-    return verdicts.slice(0, candidates.length);
-  }
-
-  private carriedOf(candidates: readonly Candidate[]): VerifyItem[] {
-    const { carriedSignatures } = this.deps;
-    if (carriedSignatures === undefined) return [];
-    const carried: VerifyItem[] = [];
-    for (const { tx } of candidates)
-      carried.push(...carriedSignatures(tx).slice(0, carriedSignaturesPerTxMax));
-    return carried;
   }
 
   /** Checks 7 and 8, then insertion; replay and expiry are checked again (time passed meanwhile). */

@@ -12,6 +12,7 @@ import {
   mempoolTxsMax,
 } from './limits.ts';
 import type { PermissionResult } from './results.ts';
+import type { CarriedSignatureDeps } from './signatures.ts';
 
 export type MempoolOptions = {
   readonly chainId: string;
@@ -29,7 +30,11 @@ export type MempoolOptions = {
 
 export type VerifyFunction = (items: readonly VerifyItem[]) => Promise<boolean[]>;
 
-export type MempoolDeps = {
+/**
+ * Signatures a transaction carries besides its own (a send's FX quote) join the same batch; they do
+ * not decide admission (execution refuses a bad one with its own code). See signatures.ts.
+ */
+export type MempoolDeps = CarriedSignatureDeps & {
   /** Current time in ms since the Unix epoch (block time or the clock); an integer. */
   readonly now: () => number;
   /** The chain's replay set: ids of committed transactions that have not expired yet. */
@@ -38,14 +43,6 @@ export type MempoolDeps = {
   readonly checkPermission: (tx: Transaction) => PermissionResult;
   /** Batch signature verification (default verifyBatch: all cores). Called once per admit call. */
   readonly verify?: VerifyFunction;
-  /**
-   * Signatures a transaction carries besides its own (a send's FX quote), checked in the same batch.
-   * They do not decide admission (execution refuses a bad one with its own code); those that verify
-   * go to `carriedVerified`, where execution finds them. At most carriedSignaturesPerTxMax a
-   * transaction are checked.
-   */
-  readonly carriedSignatures?: (tx: Transaction) => readonly VerifyItem[];
-  readonly carriedVerified?: (item: VerifyItem) => void;
 };
 
 export type ResolvedOptions = {

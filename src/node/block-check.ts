@@ -8,7 +8,7 @@ import { type VerifyItem, verifyBatch } from '../crypto/verify-batch.ts';
 import { type Block, type BlockHeader, hashHeader } from '../ledger/block.ts';
 import { txExpiryWindowMs } from '../ledger/limits.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
-import { carriedSignaturesPerTxMax } from '../mempool/index.ts';
+import { type CarriedSignatureDeps, verifyTxSignatures } from '../mempool/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
@@ -22,7 +22,8 @@ export const verifiedTxsCachedMax = 50_000;
 
 export type ExecutedRoots = { readonly stateRoot: Uint8Array; readonly resultsRoot: Uint8Array };
 
-export type BlockCheckDeps = {
+/** Carried signatures: those of transactions first seen here, checked as the mempool does. */
+export type BlockCheckDeps = CarriedSignatureDeps & {
   readonly chainId: string;
   readonly registry: KeyRegistry;
   /** The pending transaction with this id, whose signature the mempool checked. */
@@ -32,9 +33,6 @@ export type BlockCheckDeps = {
   /** Is this transaction in a block this node has executed? */
   readonly isCommitted: (txId: Uint8Array) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
-  /** What a transaction carries besides its own signature, and where verified ones go (mempool's). */
-  readonly carriedSignatures?: (tx: Transaction) => readonly VerifyItem[];
-  readonly carriedVerified?: (item: VerifyItem) => void;
   /** Whether the block ends its epoch (epochs.ts); absent, the validator set never changes. */
   readonly epochOf?: (header: BlockHeader, parent: BlockHeader) => EpochVerdict;
 };
@@ -102,21 +100,13 @@ export class BlockChecker {
     if (!('txs' in d)) return;
     const unchecked = d.txs.filter((tx) => !this.#isVerified(tx));
     if (unchecked.length === 0) return;
-    const items: VerifyItem[] = unchecked.map((tx) => ({
-      suite: tx.suite,
-      message: tx.id,
-      signature: tx.signature,
-      publicKey: tx.signer,
-    }));
-    const carried = unchecked.flatMap(
-      (tx) => this.#deps.carriedSignatures?.(tx).slice(0, carriedSignaturesPerTxMax) ?? [],
+    const results = await verifyTxSignatures(
+      unchecked,
+      (items) => this.verifyShared(items),
+      this.#deps,
     );
-    const results = await this.verifyShared(items.concat(carried));
     unchecked.forEach((tx, i) => {
       if (results[i] === true) this.#verified.set(verifiedKey(tx), true);
-    });
-    carried.forEach((item, i) => {
-      if (results[items.length + i] === true) this.#deps.carriedVerified?.(item);
     });
   }
 
