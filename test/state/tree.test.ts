@@ -10,7 +10,7 @@ import {
   verifyStateProof,
 } from '../../src/ledger/state/index.ts';
 import { encodeUintKey } from '../../src/storage/index.ts';
-import { utf8 } from '../../src/util/bytes.ts';
+import { compareBytes, utf8 } from '../../src/util/bytes.ts';
 import { tempStores } from './helpers.ts';
 
 const stores = tempStores('tally-state-tree-');
@@ -263,5 +263,37 @@ test('error: a staged batch that fails to commit makes the tree refuse further u
     assert.deepEqual(again.get(utf8('a')), utf8('1'));
   } finally {
     await reopened.close();
+  }
+});
+
+test('a block’s nodes reach the batch in key order, so LMDB fills its pages', async () => {
+  const store = stores.open();
+  try {
+    const tree = openStateTree(store);
+    const nodes = store.db(stateTableNames.nodes);
+    let next = 0;
+    for (let height = 0; height < 12; height++) {
+      // New keys and rewrites of old ones, as a block of transfers makes.
+      const changes = Array.from({ length: 600 }, (_, i) =>
+        put(`k${i % 3 === 0 && next > 600 ? (next * 7 + i) % next : next++}`, `v${height}`),
+      );
+      const batch = store.writeBatch();
+      tree.stageBlock(tree.prepareBlock(height, changes), batch);
+      const keys = batch.ops.filter((op) => op.table === nodes).map((op) => op.key);
+      assert.ok(keys.length > changes.length, 'a block writes its leaves and the nodes above them');
+      for (let i = 1; i < keys.length; i++)
+        assert.ok(
+          compareBytes(keys[i - 1]!, keys[i]!) < 0,
+          `node ${i} of block ${height} in order`,
+        );
+      await batch.commit();
+    }
+    let payload = 0;
+    for (const { key, value } of nodes.range()) payload += key.length + value.length;
+    const { bytes } = nodes.stats();
+    // Measured: about 0.6 with the nodes in the order the update makes them, about 0.85 sorted.
+    assert.ok(payload / bytes > 0.75, `pages ${((100 * payload) / bytes).toFixed(0)}% full`);
+  } finally {
+    await store.close();
   }
 });

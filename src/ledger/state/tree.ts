@@ -147,7 +147,8 @@ export class StateTree {
       );
     }
     const { height, writer } = block;
-    for (const { key, raw } of writer.writes) batch.put(this.#tables.nodes, key, raw);
+    const nodes = this.#tables.nodes;
+    for (const { key, raw } of writer.writesInKeyOrder()) batch.put(nodes, key, raw);
     for (const [key, list] of staleChunks(height, writer.stale))
       batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));

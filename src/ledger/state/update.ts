@@ -65,7 +65,7 @@ type Update = Subtree | typeof unchanged;
 export class BlockWriter {
   readonly height: number;
   readonly nodes: NodeStore;
-  readonly writes: { key: Uint8Array; raw: Uint8Array }[] = [];
+  /** The block's new nodes by path (a path written twice keeps its last node). */
   readonly pinned: PinnedNodes = new Map();
   readonly stale: Uint8Array[] = [];
 
@@ -75,13 +75,37 @@ export class BlockWriter {
   }
 
   writeInternal(path: string, node: InternalNode): void {
-    this.writes.push({ key: encodeNodeKey(this.height, path), raw: node.raw });
     this.pinned.set(path, { height: this.height, node });
   }
 
   writeLeaf(path: string, raw: Uint8Array): void {
-    this.writes.push({ key: encodeNodeKey(this.height, path), raw });
     this.pinned.set(path, { height: this.height, node: raw });
+  }
+
+  /**
+   * The new nodes in the order of their keys (height, depth, path), so that they can be appended
+   * to the table. The update writes each depth nearly in path order, but a leaf is placed only when
+   * its parent is assembled: hence the sort within each depth.
+   */
+  writesInKeyOrder(): { key: Uint8Array; raw: Uint8Array }[] {
+    const byDepth: string[][] = [];
+    for (const path of this.pinned.keys()) {
+      const paths = byDepth[path.length];
+      if (paths === undefined) byDepth[path.length] = [path];
+      else paths.push(path);
+    }
+    const out: { key: Uint8Array; raw: Uint8Array }[] = [];
+    for (const paths of byDepth) {
+      if (paths === undefined) continue;
+      // Paths of one depth are hex strings of one length: string order is key order.
+      paths.sort();
+      for (const path of paths) {
+        const { node } = this.pinned.get(path)!;
+        const raw = node instanceof Uint8Array ? node : node.raw;
+        out.push({ key: encodeNodeKey(this.height, path), raw });
+      }
+    }
+    return out;
   }
 
   markStale(height: number, path: string): void {
