@@ -1,10 +1,10 @@
 // Signature and hash throughput: single-thread rates per suite; all-core batch verification through
 // verifyBatch (target: parallel efficiency >= 90%) and each of its two paths, worker threads and
-// libuv's thread pool (async crypto.verify); SHA-256 by @noble/hashes against node:crypto.
+// libuv's thread pool (async crypto.verify); SHA-256 by @noble/hashes and by node:crypto's two paths.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { sha256Node } from '../../src/crypto/hash-node.ts';
-import { sha256 } from '../../src/crypto/sha256.ts';
+import { sha256, sha256Noble } from '../../src/crypto/sha256.ts';
 import type { SuiteId } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import {
@@ -150,9 +150,12 @@ export async function benchCrypto(report: Report): Promise<void> {
 
   for (const bytes of hashInputBytes) {
     const input = new Uint8Array(randomBytes(bytes));
+    // sha256.ts is what the ledger calls: under Node it is node:crypto's one-shot hash(), elsewhere
+    // @noble/hashes, which is measured on its own; createHash is the older node:crypto path.
     for (const [name, hash] of [
-      ['noble', sha256],
-      ['node:crypto', sha256Node],
+      ['@noble/hashes', sha256Noble],
+      ['node:crypto hash(), as sha256.ts', sha256],
+      ['node:crypto createHash', sha256Node],
     ] as const) {
       const rate = await measureRate(
         () => {

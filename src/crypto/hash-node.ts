@@ -1,5 +1,6 @@
-// SHA-256 through node:crypto (OpenSSL, SHA-NI where the CPU has it), same contract as sha256.ts,
-// for server-only hot paths. Node 20 has no one-shot crypto.hash(), so this uses createHash.
+// SHA-256 through node:crypto's createHash (OpenSSL, SHA-NI where the CPU has it), same contract as
+// sha256.ts, for server-only code. It works on every Node 20; sha256.ts uses the one-shot
+// crypto.hash() where Node has it (20.16 and later), which costs less per call for short inputs.
 
 import { createHash } from 'node:crypto';
 import { bytesFromLatin1 } from '../util/bytes.ts';
