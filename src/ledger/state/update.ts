@@ -83,9 +83,10 @@ export class BlockWriter {
   }
 
   /**
-   * The new nodes in the order of their keys (height, depth, path), so that they can be appended
-   * to the table. The update writes each depth nearly in path order, but a leaf is placed only when
-   * its parent is assembled: hence the sort within each depth.
+   * The new nodes in key order (height, depth, path). LMDB then adds them at the end of the table
+   * and fills its pages. In the order the update makes them (post-order, and a leaf only when its
+   * parent is assembled) LMDB splits pages inside the height's range and leaves them about 60% full
+   * against about 85% (test/state/tree.test.ts). Within a depth the order is nearly sorted already.
    */
   writesInKeyOrder(): { key: Uint8Array; raw: Uint8Array }[] {
     const byDepth: string[][] = [];
