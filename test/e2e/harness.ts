@@ -182,7 +182,10 @@ export class TestNetwork {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.nodes.map((_, i) => this.kill(i)));
+    // TALLY_E2E_GRACEFUL=1 stops nodes with SIGTERM, so that --cpu-prof (TALLY_E2E_NODE_FLAGS) can
+    // write its profile; by default they are killed, which is faster.
+    const graceful = process.env.TALLY_E2E_GRACEFUL === '1';
+    await Promise.all(this.nodes.map((_, i) => (graceful ? this.stop(i) : this.kill(i))));
     // TALLY_E2E_KEEP=1 keeps the network folder (logs, data) for a post-mortem.
     if (process.env.TALLY_E2E_KEEP === '1') console.error(`kept ${this.#dir}`);
     else rmSync(this.#dir, { recursive: true, force: true });
