@@ -53,20 +53,17 @@ const drainTimeoutMs = 180_000;
 /** Transfers expire this long after they are signed, inside the mempool's 10-minute window. */
 const transferLifetimeMs = 9 * 60_000;
 /**
- * TALLY_BENCH_PRUNE_KEEP_BLOCKS sets every validator's prune.keepBlocks (recent blocks and state
- * versions kept). The default, 0, keeps everything, as a node does unless told otherwise: stale
- * state-tree versions then grow LMDB's file by about 2.7 KB per transfer, and RssFile with it.
+ * TALLY_BENCH_PRUNE_KEEP_BLOCKS and TALLY_BENCH_PRUNE_KEEP_STATES set every validator's
+ * prune.keepBlocks and prune.keepStates. The default, 0, keeps everything, as a node does unless
+ * told otherwise: stale state-tree versions then grow LMDB's file by about 2.2 KB per transfer, and
+ * RssFile with it.
  */
-const pruneKeepBlocksDefault = 0;
-
-function pruneKeepBlocksFromEnv(): number {
-  const text = process.env.TALLY_BENCH_PRUNE_KEEP_BLOCKS;
-  if (text === undefined || text === '') return pruneKeepBlocksDefault;
+function pruneWindowFromEnv(name: string): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return 0;
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0 || (n > 0 && n < 100))
-    throw new RangeError(
-      `TALLY_BENCH_PRUNE_KEEP_BLOCKS: expected 0 (keep everything) or at least 100 (got ${text})`,
-    );
+    throw new RangeError(`${name}: expected 0 (keep everything) or at least 100 (got ${text})`);
   return n;
 }
 
@@ -191,11 +188,14 @@ async function openCluster(
   };
   try {
     const mempoolTxsMax = envNumber('TALLY_BENCH_MEMPOOL_TXS');
-    const keepBlocks = pruneKeepBlocksFromEnv();
+    const prune = {
+      keepBlocks: pruneWindowFromEnv('TALLY_BENCH_PRUNE_KEEP_BLOCKS'),
+      keepStates: pruneWindowFromEnv('TALLY_BENCH_PRUNE_KEEP_STATES'),
+    };
     for (let i = 0; i < net.nodes.length; i++)
       net.amendConfig(i, {
         ...(mempoolTxsMax === undefined ? {} : { mempool: { txsMax: mempoolTxsMax } }),
-        ...(keepBlocks === 0 ? {} : { prune: { keepBlocks } }),
+        prune,
       });
     net.startAll();
     await net.waitAllReady(60_000);

@@ -38,8 +38,10 @@ export type NodeConfig = {
   readonly p2p: { readonly host: string; readonly port: number };
   readonly api: { readonly host: string; readonly port: number };
   readonly logLevel: LogLevel;
-  /** Keep this many recent blocks and state versions; 0 keeps everything. */
+  /** Keep this many recent blocks; 0 keeps every block. */
   readonly pruneKeepBlocks: number;
+  /** Keep this many recent state versions (at most pruneKeepBlocks); 0 keeps as many as blocks. */
+  readonly pruneKeepStates: number;
   /** With an empty data dir, restore the state from a peer's snapshot instead of replaying blocks. */
   readonly stateSync: { readonly enabled: boolean };
   /** Pending transactions held at most; past it, submissions get mempool_full (HTTP 503). */
@@ -99,6 +101,19 @@ function readLogLevel(v: unknown, source: string): LogLevel {
   return v as LogLevel;
 }
 
+/** A prune window: 0 (no limit of its own) or at least 100 heights. */
+function readKeep(value: unknown, field: string, source: string): number {
+  const keep = value ?? 0;
+  if (
+    typeof keep !== 'number' ||
+    !Number.isSafeInteger(keep) ||
+    keep < 0 ||
+    (keep > 0 && keep < 100)
+  )
+    invalid(field, source, 'expected 0 (keep everything) or at least 100');
+  return keep;
+}
+
 /** Parses a config document; `baseDir` resolves its relative paths. */
 export function parseConfig(
   value: unknown,
@@ -118,14 +133,14 @@ export function parseConfig(
   const api = r.object('api', doc.api);
   const log = doc.log === undefined ? {} : r.object('log', doc.log);
   const prune = doc.prune === undefined ? {} : r.object('prune', doc.prune);
-  const keep = prune.keepBlocks ?? 0;
-  if (
-    typeof keep !== 'number' ||
-    !Number.isSafeInteger(keep) ||
-    keep < 0 ||
-    (keep > 0 && keep < 100)
-  )
-    invalid('prune.keepBlocks', source, 'expected 0 (keep everything) or at least 100');
+  const keep = readKeep(prune.keepBlocks, 'prune.keepBlocks', source);
+  const keepStates = readKeep(prune.keepStates, 'prune.keepStates', source);
+  if (keep > 0 && keepStates > keep)
+    invalid(
+      'prune.keepStates',
+      source,
+      `expected at most prune.keepBlocks (${keep}): a state version is proven against a block's certificate`,
+    );
   const org = doc.org === undefined ? undefined : r.object('org', doc.org);
   const stateSync = doc.stateSync === undefined ? {} : r.object('stateSync', doc.stateSync);
   const stateSyncEnabled = stateSync.enabled ?? false;
@@ -172,6 +187,7 @@ export function parseConfig(
     api: Object.freeze({ host: r.text('api.host', api.host), port: r.port('api.port', api.port) }),
     logLevel: log.level === undefined ? 'info' : readLogLevel(log.level, source),
     pruneKeepBlocks: keep,
+    pruneKeepStates: keepStates,
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
     mempoolTxsMax,
     ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),

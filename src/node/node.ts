@@ -310,6 +310,7 @@ async function assemble(
       validators,
       verify,
       pruneKeepBlocks: config.pruneKeepBlocks,
+      pruneKeepStates: config.pruneKeepStates,
       behindBlocksMax: Math.floor(syncWindowBlocks / 2),
     },
     {

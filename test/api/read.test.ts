@@ -191,6 +191,7 @@ describe('api reads', () => {
     assert.equal(status.height, 2);
     assert.equal(status.executedHeight, 2);
     assert.deepEqual(status.mempool, { txs: 0, bytes: 0 });
+    assert.deepEqual(status.retained, { blocksFrom: 0, stateFrom: 0 }, 'nothing pruned');
     assert.deepEqual((await call(h.url, undefined, 'GET', '/health')).body, {
       status: 'ok',
       height: 2,

@@ -26,6 +26,8 @@ import { eventually, getJson, heightOf, TestNetwork, waitHeight } from './harnes
 const missedBlocks = 72;
 const pruneKeepBlocks = 100;
 const prunedNode = 2;
+/** The returning validator keeps every block but only this many state versions. */
+const pruneKeepStates = 100;
 const stoppedNode = 3;
 const wipedNode = 1;
 
@@ -45,6 +47,12 @@ async function metric(apiUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+async function retained(apiUrl: string): Promise<{ blocksFrom: number; stateFrom: number }> {
+  const { status, body } = await getJson(`${apiUrl}/v1/status`);
+  assert.equal(status, 200);
+  return body.retained as { blocksFrom: number; stateFrom: number };
 }
 
 describe('catching up with the network', { timeout: 180_000 }, () => {
@@ -81,6 +89,7 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
       consensus: { emptyBlockDelayMs: 20, roundTimeoutMs: 150 },
     });
     net.amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
+    net.amendConfig(stoppedNode, { prune: { keepStates: pruneKeepStates } });
     net.startAll();
     await net.waitAllReady(60_000);
   });
@@ -131,6 +140,26 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
     const height = await heightOf(url(prunedNode));
     await waitHeight(url(prunedNode), height + 5, 30_000);
     assert.equal(await blockHash(url(prunedNode), height), await blockHash(url(0), height));
+    const pruned = await retained(url(prunedNode));
+    assert.ok(
+      pruned.blocksFrom > 1 && pruned.stateFrom >= pruned.blocksFrom,
+      JSON.stringify(pruned),
+    );
+  });
+
+  it('a node with a state window alone keeps every block and drops old state versions', async () => {
+    const full = await retained(url(0));
+    const kept = await eventually(
+      async () => {
+        const r = await retained(url(stoppedNode));
+        return r.stateFrom > full.stateFrom ? r : undefined;
+      },
+      60_000,
+      'old state versions to be pruned',
+    );
+    assert.equal(kept.blocksFrom, full.blocksFrom, 'every block kept');
+    assert.equal(await blockHash(url(stoppedNode), 1), await blockHash(url(0), 1));
+    assert.ok(kept.stateFrom >= (await heightOf(url(stoppedNode))) - pruneKeepStates - 64);
   });
 
   it('a wiped node restores the state from a snapshot and follows the chain', async () => {

@@ -238,6 +238,17 @@ describe('pruning', () => {
     assert.equal(state.oldestHeight, 36);
     assert.throws(() => state.root(35), { code: 'state_height_unavailable' });
 
+    // A window for state alone: every block stays, state versions go below executed - keepStates.
+    const statesOnly = new Pruner(
+      { keepBlocks: 0, keepStates: 10, everyBlocks: 8 },
+      { blocks, state, floor: () => undefined, log: createTestLog() },
+    );
+    assert.equal(await statesOnly.prune(59), 0, 'no block removed');
+    assert.equal(blocks.baseHeight(), 36);
+    assert.equal(state.oldestHeight, 49);
+    assert.throws(() => state.root(48), { code: 'state_height_unavailable' });
+    assert.ok(blocks.blockAt(40) !== undefined, 'blocks below the state window stay');
+
     // Its chain is younger than the replay window and its first blocks are gone: no offer.
     const peers = new TestPeers(createTestLog());
     peers.add('pruned', { store, chain });

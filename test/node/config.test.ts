@@ -101,12 +101,32 @@ describe('parseConfig', () => {
     assert.equal(c.passphraseFile, undefined);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.pruneKeepBlocks, 0);
+    assert.equal(c.pruneKeepStates, 0);
   });
 
   it('keepBlocks: 0 keeps everything, 100 or more keeps that many', () => {
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 0 })).pruneKeepBlocks, 0);
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 100 })).pruneKeepBlocks, 100);
     assert.equal(parsed((d) => (d.prune = { keepBlocks: 5000 })).pruneKeepBlocks, 5000);
+  });
+
+  it('keepStates: 0 follows keepBlocks; a window of its own is at least 100 and at most keepBlocks', () => {
+    const keep = (prune: Record<string, unknown>) => {
+      const c = parsed((d) => (d.prune = prune));
+      return [c.pruneKeepBlocks, c.pruneKeepStates];
+    };
+    assert.deepEqual(keep({ keepBlocks: 500 }), [500, 0]);
+    assert.deepEqual(keep({ keepStates: 100 }), [0, 100], 'every block kept, recent states only');
+    assert.deepEqual(keep({ keepBlocks: 500, keepStates: 500 }), [500, 500]);
+    assert.deepEqual(keep({ keepBlocks: 500, keepStates: 200 }), [500, 200]);
+    assert.equal(
+      refusal(() => parsed((d) => (d.prune = { keepBlocks: 500, keepStates: 501 }))),
+      "config_invalid: config prune.keepStates (config.json): expected at most prune.keepBlocks (500): a state version is proven against a block's certificate",
+    );
+    assert.equal(
+      refusal(() => parsed((d) => (d.prune = { keepStates: 50 }))),
+      'config_invalid: config prune.keepStates (config.json): expected 0 (keep everything) or at least 100',
+    );
   });
 
   it('mempool.txsMax: the default, or a whole number from 100 to the pool ceiling', () => {

@@ -31,6 +31,12 @@ const statusResponse = {
       properties: { txs: { type: 'integer' }, bytes: { type: 'integer' } },
     },
     syncing: { type: 'boolean' },
+    retained: {
+      type: 'object',
+      description:
+        'the lowest block height this node holds and the oldest state version it can prove (config `prune`)',
+      properties: { blocksFrom: { type: 'integer' }, stateFrom: { type: 'integer' } },
+    },
     version: { type: 'string' },
     gateway: {
       type: 'object',
@@ -78,9 +84,18 @@ function statusToJson(services: ApiServices) {
     peers: s.peers.map((p) => ({ nodeId: p.nodeId, orgId: p.orgId })),
     mempool: { txs: s.mempoolTxs, bytes: s.mempoolBytes },
     syncing: s.syncing,
+    ...retainedToJson(services),
     version: s.version,
     ...gatewayToJson(services),
   };
+}
+
+/** What pruning has left: absent on a node with no block yet. */
+function retainedToJson(services: ApiServices) {
+  const blocksFrom = services.blocks.baseHeight();
+  const stateFrom = services.state.oldestHeight;
+  if (blocksFrom === undefined || stateFrom === undefined) return {};
+  return { retained: { blocksFrom, stateFrom } };
 }
 
 /** Public like the rest: every transaction the gateway signs already names this key on chain. */

@@ -32,8 +32,10 @@ export type CatchupOptions = {
    */
   readonly validators: ValidatorSet;
   readonly verify: VerifyFn;
-  /** Blocks and state versions kept; 0 keeps everything. */
+  /** Blocks kept; 0 keeps every block. */
   readonly pruneKeepBlocks: number;
+  /** State versions kept (at most pruneKeepBlocks); 0 keeps as many as blocks. */
+  readonly pruneKeepStates?: number;
   /**
    * Behind the best peer by more than this, sync blocks (default blockSyncThresholdBlocks); keep it
    * well inside the window consensus's own sync reaches.
@@ -110,7 +112,7 @@ export class Catchup {
       },
     );
     this.#pruner = new Pruner(
-      { keepBlocks: options.pruneKeepBlocks },
+      { keepBlocks: options.pruneKeepBlocks, keepStates: options.pruneKeepStates ?? 0 },
       {
         blocks: executor.blocks,
         state: executor.state,

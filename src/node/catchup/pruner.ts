@@ -1,6 +1,7 @@
-// Pruning by setting (prune.keepBlocks): every pruneEveryBlocks executed blocks, drops blocks and
-// state versions older than the last keepBlocks, in the background and in steps of a bounded number
-// of heights, so execution never waits long behind it; never below what a served snapshot needs.
+// Pruning by setting (prune.keepBlocks, prune.keepStates): every pruneEveryBlocks executed blocks,
+// drops blocks older than the last keepBlocks and state versions older than the last keepStates (by
+// default as many as blocks), in the background and in steps of a bounded number of heights, so
+// execution never waits long behind it; never below what a served snapshot needs.
 import type { BlockStore } from '../../ledger/block-store.ts';
 import type { StateTree } from '../../ledger/state/index.ts';
 import { assert } from '../../util/assert.ts';
@@ -13,8 +14,10 @@ export const pruneEveryBlocks = 32;
 export const pruneStepBlocks = 256;
 
 export type PrunerOptions = {
-  /** Blocks and state versions kept below the executed tip; 0 turns pruning off. */
+  /** Blocks kept below the executed tip; 0 keeps every block. */
   readonly keepBlocks: number;
+  /** State versions kept below the executed tip; 0 (the default) keeps as many as blocks. */
+  readonly keepStates?: number;
   readonly everyBlocks?: number;
   readonly stepBlocks?: number;
 };
@@ -30,6 +33,7 @@ export type PrunerDeps = {
 
 export class Pruner {
   readonly #keepBlocks: number;
+  readonly #keepStates: number;
   readonly #everyBlocks: number;
   readonly #stepBlocks: number;
   readonly #deps: PrunerDeps;
@@ -37,10 +41,16 @@ export class Pruner {
   #closed = false;
 
   constructor(options: PrunerOptions, deps: PrunerDeps) {
-    const { keepBlocks, everyBlocks = pruneEveryBlocks, stepBlocks = pruneStepBlocks } = options;
+    const { keepBlocks, keepStates = 0 } = options;
+    const { everyBlocks = pruneEveryBlocks, stepBlocks = pruneStepBlocks } = options;
     assert(Number.isSafeInteger(keepBlocks) && keepBlocks >= 0, 'pruner: keepBlocks is a count');
+    assert(Number.isSafeInteger(keepStates) && keepStates >= 0, 'pruner: keepStates is a count');
+    // A state version is proven against the certificate of a block that certifies it: keeping
+    // states longer than their blocks would keep what nobody can prove (the config refuses it).
+    assert(keepBlocks === 0 || keepStates <= keepBlocks, 'pruner: states outlive their blocks');
     assert(everyBlocks > 0 && stepBlocks > 0, 'pruner: positive intervals');
     this.#keepBlocks = keepBlocks;
+    this.#keepStates = keepStates === 0 ? keepBlocks : keepStates;
     this.#everyBlocks = everyBlocks;
     this.#stepBlocks = stepBlocks;
     this.#deps = deps;
@@ -48,7 +58,7 @@ export class Pruner {
 
   /** Called after each executed block; starts a prune in the background when one is due. */
   onExecuted(height: number): void {
-    if (this.#keepBlocks === 0 || this.#closed || this.#running !== undefined) return;
+    if (this.#keepStates === 0 || this.#closed || this.#running !== undefined) return;
     if (height % this.#everyBlocks !== 0) return;
     this.#running = this.prune(height)
       .then(() => undefined)
@@ -58,16 +68,21 @@ export class Pruner {
       });
   }
 
-  /** Prunes below `executed - keepBlocks` (and the floor); resolves with the blocks removed. */
+  /**
+   * Prunes blocks below `executed - keepBlocks` and state below `executed - keepStates`, neither
+   * below the floor; resolves with the blocks removed.
+   */
   async prune(executed: number): Promise<number> {
-    const target = executed - this.#keepBlocks;
-    if (this.#keepBlocks === 0 || target <= 0) return 0;
+    if (this.#keepStates === 0) return 0;
     const floor = this.#deps.floor();
-    const blocksTo = Math.min(target, floor?.blockHeight ?? target);
-    const stateTo = Math.min(target, floor?.stateHeight ?? target);
-    const removed = await this.#pruneBlocks(blocksTo);
-    await this.#pruneState(stateTo);
-    if (removed > 0)
+    const blocksTarget = this.#keepBlocks === 0 ? 0 : executed - this.#keepBlocks;
+    const stateTarget = executed - this.#keepStates;
+    const blocksTo = Math.min(blocksTarget, floor?.blockHeight ?? blocksTarget);
+    const stateTo = Math.min(stateTarget, floor?.stateHeight ?? stateTarget);
+    const removed = blocksTo > 0 ? await this.#pruneBlocks(blocksTo) : 0;
+    const oldest = this.#deps.state.oldestHeight;
+    if (stateTo > 0) await this.#pruneState(stateTo);
+    if (removed > 0 || this.#deps.state.oldestHeight !== oldest)
       this.#deps.log.info({ blocksBelow: blocksTo, stateBelow: stateTo, removed }, 'pruned');
     return removed;
   }
