@@ -83,8 +83,7 @@ export function resolveStart(services: ApiServices, cursorText: string | undefin
   const cursor = parseCursor(cursorText);
   if (executed !== undefined && cursor.height <= executed) {
     const block = services.blocks.blockAt(cursor.height);
-    const oldestState = services.state.oldestHeight;
-    if (block === undefined || (oldestState !== undefined && cursor.height < oldestState)) {
+    if (block === undefined || stateRootAt(services, cursor.height) === undefined) {
       throw badCursor(cursorText, `block ${cursor.height} is below the pruned height`);
     }
     const seqMax = block.header.txCount + 1;
@@ -93,6 +92,24 @@ export function resolveStart(services: ApiServices, cursorText: string | undefin
     }
   }
   return { height: cursor.height, seq: cursor.seq + 1 };
+}
+
+/**
+ * The state root after block `height`: the block store keeps one per block held (state versions
+ * may be pruned sooner, prune.keepStates); blocks executed before it kept them fall back on the
+ * state tree. Undefined when neither holds it.
+ */
+function stateRootAt(services: ApiServices, height: number): Uint8Array | undefined {
+  const stored = services.blocks.executedAt(height)?.stateRoot;
+  if (stored !== undefined) return stored;
+  const oldest = services.state.oldestHeight;
+  return oldest !== undefined && height >= oldest ? services.state.root(height) : undefined;
+}
+
+function stateRootOf(services: ApiServices, height: number): Uint8Array {
+  const root = stateRootAt(services, height);
+  if (root === undefined) throw new Error(`event stream: no state root for block ${height}`);
+  return root;
 }
 
 function txMessage(receipt: Receipt): TxMessage {
@@ -132,7 +149,7 @@ export function blockMessages(
       hash: toHex(recent?.hash ?? hashHeader(header)),
       timeMs: header.timeMs,
       txCount: header.txCount,
-      stateRoot: toHex(recent?.stateRoot ?? services.state.root(height)),
+      stateRoot: toHex(recent?.stateRoot ?? stateRootOf(services, height)),
     });
   }
   if (!filter.txs) return out;

@@ -1,13 +1,15 @@
 // Where committed blocks live: blocks by height and by hash, transactions by id (which doubles as the
-// chain's replay set), receipts, and the certificate that made each block final. Writes join a
-// caller's WriteBatch, so a block, its receipts and its state-tree nodes commit in one transaction.
+// chain's replay set), receipts, the roots each block's execution left, and the certificate that
+// made each block final. Writes join a caller's WriteBatch, so a block, its receipts and its
+// state-tree nodes commit in one transaction.
 //
 // A store need not start at genesis: installBase records a block restored from a state snapshot as
 // the first one held (the base), with the ids of transactions committed before it that have not yet
-// expired. prune(h) drops blocks, receipts, certificates and hash-index rows below h; the ids of their
-// transactions stay until those expire. What reads answer below the base (after either):
-// blockAt, heightOf, txBytes, receipt, certificateAt: undefined; receiptsAt: []; hasTx: true while the
-// id is kept (so replays are still refused); txLocation: the height and index it was committed at.
+// expired. prune(h) drops blocks, receipts, roots, certificates and hash-index rows below h; the ids
+// of their transactions stay until those expire. What reads answer below the base (after either):
+// blockAt, heightOf, txBytes, receipt, certificateAt, executedAt: undefined; receiptsAt: []; hasTx:
+// true while the id is kept (so replays are still refused); txLocation: the height and index it was
+// committed at.
 import { decode, encode, readTuple, readUint } from '../codec/index.ts';
 import {
   decodeUintKey,
@@ -88,6 +90,12 @@ export class BlockStore {
   readonly #receipts: Table;
   readonly #certificates: Table;
   readonly #meta: Table;
+  /**
+   * Each executed height's roots: height -> [stateRoot, resultsRoot]. Blocks outlive their state
+   * versions under prune.keepStates, and an event stream resumed there still names each block's
+   * state root.
+   */
+  readonly #roots: Table;
   /** Kept ids of pruned or restored blocks, by expiry: (expiresAtMs u64 || txId) -> height. */
   readonly #expiry: Table;
   #pruning = false;
@@ -100,6 +108,7 @@ export class BlockStore {
     this.#receipts = store.db('receipts');
     this.#certificates = store.db('certificates');
     this.#meta = store.db('block-meta');
+    this.#roots = store.db('executed-roots');
     this.#expiry = store.db('tx-expiry');
   }
 
@@ -158,11 +167,16 @@ export class BlockStore {
         encoded?.[i] ?? encodeReceipt(receipt),
       );
     });
+    this.#putExecuted(batch, info);
+  }
+
+  #putExecuted(batch: WriteBatch, info: ExecutedInfo): void {
     batch.put(
       this.#meta,
       metaKeys.executed,
       encode([info.height, info.stateRoot, info.resultsRoot]),
     );
+    batch.put(this.#roots, encodeUintKey(info.height), encode([info.stateRoot, info.resultsRoot]));
   }
 
   /** Stores the QC that certifies the block at its height (kept for light clients and catch-up). */
@@ -213,11 +227,7 @@ export class BlockStore {
     batch.put(this.#certificates, heightKey, encode(qcToValue(qc)));
     batch.put(this.#meta, metaKeys.latest, heightKey);
     batch.put(this.#meta, metaKeys.base, heightKey);
-    batch.put(
-      this.#meta,
-      metaKeys.executed,
-      encode([height, executed.stateRoot, executed.resultsRoot]),
-    );
+    this.#putExecuted(batch, { ...executed, height });
   }
 
   /** The lowest height whose block is held: the base, raised by prune; undefined when empty. */
@@ -321,6 +331,7 @@ export class BlockStore {
       batch.del(this.#blocks, heightKey);
       counts.blocksRemoved++;
     }
+    if (this.#roots.has(heightKey)) batch.del(this.#roots, heightKey);
     for (const key of this.#receipts.keys({
       start: receiptKey(height, 0),
       end: receiptKey(height + 1, 0),
@@ -348,6 +359,17 @@ export class BlockStore {
       stateRoot: items[1] as Uint8Array,
       resultsRoot: items[2] as Uint8Array,
     };
+  }
+
+  /**
+   * The roots after executing the block at `height`, while the block is held; undefined for a
+   * block executed before this store kept them (it then holds the latest only).
+   */
+  executedAt(height: number): ExecutedInfo | undefined {
+    const raw = this.#roots.get(encodeUintKey(height));
+    if (raw === undefined) return undefined;
+    const items = readTuple(decode(raw), 'executed roots', 2);
+    return { height, stateRoot: items[0] as Uint8Array, resultsRoot: items[1] as Uint8Array };
   }
 
   blockAt(height: number): Block | undefined {

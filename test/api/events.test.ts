@@ -217,4 +217,18 @@ describe('api events', { timeout: 120_000 }, () => {
     const wanted = all.concat([0, 1, 2, 3, 4].map((s) => `${liveHeight}.${s}`));
     assert.deepEqual(seen, wanted);
   });
+
+  // Last: it prunes the harness's state.
+  it('resumes below the oldest state version while the blocks are held, each with its state root', async () => {
+    const rootOf1 = toHex(h.services.state.root(1));
+    await h.services.state.prune(2); // as prune.keepStates would: block 1 stays, its state goes
+    assert.throws(() => h.services.state.root(1), { code: 'state_height_unavailable' });
+    const client = await events('cursor=0.0&types=block');
+    await client.waitFor(2);
+    const [first, second] = client.messages as Message[];
+    assert.deepEqual([first!.cursor, second!.cursor], ['1.0', '2.0']);
+    assert.equal(first!.stateRoot, rootOf1);
+    assert.equal(second!.stateRoot, toHex(h.services.state.root(2)));
+    await client.close();
+  });
 });

@@ -37,6 +37,9 @@ describe('block store prune', () => {
     const hash1 = hashHeader(blocks.blockAt(1)!.header);
     const executed = blocks.executed();
     assert.equal(blocks.baseHeight(), 0);
+    const roots4 = blocks.executedAt(4);
+    assert.deepEqual(roots4?.stateRoot, chain.executor.state.root(4), 'each block keeps its roots');
+    assert.deepEqual(blocks.executedAt(5), executed, 'the latest are the executed ones');
     const result = await blocks.prune(4);
     assert.deepEqual(result, {
       blocksRemoved: 4,
@@ -50,7 +53,9 @@ describe('block store prune', () => {
       assert.equal(blocks.blockAt(h), undefined);
       assert.equal(blocks.certificateAt(h), undefined);
       assert.deepEqual(blocks.receiptsAt(h), []);
+      assert.equal(blocks.executedAt(h), undefined);
     }
+    assert.deepEqual(blocks.executedAt(4), roots4);
     assert.equal(blocks.heightOf(hash1), undefined);
     assert.ok(blocks.blockAt(4) !== undefined && blocks.certificateAt(4) !== undefined);
     assert.equal(blocks.receiptsAt(4).length, 1);
