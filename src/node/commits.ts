@@ -132,6 +132,10 @@ export class CommitPipeline {
     const cached = this.#roots.get(height);
     if (cached !== undefined) return cached;
     const { blocks, state } = this.#deps.executor;
+    const stored = blocks.executedAt(height);
+    if (stored !== undefined)
+      return { stateRoot: stored.stateRoot, resultsRoot: stored.resultsRoot };
+    // A block executed before the store kept each block's roots: from the state and the receipts.
     let stateRoot: Uint8Array;
     try {
       stateRoot = state.root(height);
