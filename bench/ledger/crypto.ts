@@ -1,9 +1,12 @@
-// Signature and hash throughput: single-thread rates per suite; all-core batch verification through
-// verifyBatch (target: parallel efficiency >= 90%) and each of its two paths, worker threads and
-// libuv's thread pool (async crypto.verify); SHA-256 by @noble/hashes and by node:crypto's two paths.
+// Signature and hash throughput: single-thread rates per suite (Ed25519 through both of its
+// libraries); all-core batch verification through verifyBatch (target: parallel efficiency >= 90%)
+// and each of its two paths, worker threads and libuv's thread pool (async crypto.verify); SHA-256
+// by @noble/hashes and by node:crypto's two paths.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { verifyWithOpenSsl } from '../../src/crypto/ed25519.ts';
 import { sha256Node } from '../../src/crypto/hash-node.ts';
+import { ed25519Backend } from '../../src/crypto/libsodium.ts';
 import { sha256, sha256Noble } from '../../src/crypto/sha256.ts';
 import type { SuiteId } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
@@ -37,7 +40,14 @@ export function signedItems(suite: SuiteId, count: number): VerifyItem[] {
   });
 }
 
-type Rates = { single: number; batch: number; workers: number; threadPool: number };
+type Rates = {
+  single: number;
+  /** Ed25519 only: one thread through node:crypto, which the libuv thread-pool path also uses. */
+  singleOpenSsl: number;
+  batch: number;
+  workers: number;
+  threadPool: number;
+};
 
 export async function batchRate(
   verify: (items: readonly VerifyItem[]) => Promise<boolean[]>,
@@ -68,25 +78,27 @@ async function verifyRates(items: readonly VerifyItem[], durationMs: number): Pr
   const chunk = 100;
   const samples: Record<keyof Rates, number[]> = {
     single: [],
+    singleOpenSsl: [],
     batch: [],
     workers: [],
     threadPool: [],
   };
   const roundMs = durationMs / verifyRounds;
-  for (let round = 0; round < verifyRounds; round++) {
-    samples.single.push(
-      await measureRate(
-        () => {
-          for (let i = 0; i < chunk; i++) {
-            const item = items[at++ % items.length]!;
-            if (!suite.verify(item.message, item.signature, item.publicKey))
-              throw new Error('bench: bad signature');
-          }
-        },
-        chunk,
-        roundMs,
-      ),
+  const singleRate = (verify: typeof suite.verify) =>
+    measureRate(
+      () => {
+        for (let i = 0; i < chunk; i++) {
+          const item = items[at++ % items.length]!;
+          if (!verify(item.message, item.signature, item.publicKey))
+            throw new Error('bench: bad signature');
+        }
+      },
+      chunk,
+      roundMs,
     );
+  for (let round = 0; round < verifyRounds; round++) {
+    samples.single.push(await singleRate(suite.verify));
+    if (suite.id === 'ed25519') samples.singleOpenSsl.push(await singleRate(verifyWithOpenSsl));
     samples.batch.push(await batchRate(verifyBatch, items, roundMs));
     samples.workers.push(
       await batchRate((list) => verifyBatchOnWorkers(list, verifyPool()), items, roundMs),
@@ -95,6 +107,7 @@ async function verifyRates(items: readonly VerifyItem[], durationMs: number): Pr
   }
   return {
     single: median(samples.single),
+    singleOpenSsl: suite.id === 'ed25519' ? median(samples.singleOpenSsl) : median(samples.single),
     batch: median(samples.batch),
     workers: median(samples.workers),
     threadPool: median(samples.threadPool),
@@ -119,7 +132,8 @@ export async function benchCrypto(report: Report): Promise<void> {
     'ops/s',
   );
   const edRates = await verifyRates(ed, 3000);
-  report('ed25519 verify, 1 thread', edRates.single, 'verifies/s');
+  report(`ed25519 verify, 1 thread (${ed25519Backend})`, edRates.single, 'verifies/s');
+  report('ed25519 verify, 1 thread, node:crypto (OpenSSL)', edRates.singleOpenSsl, 'verifies/s');
   report('ed25519 verify, all cores (verifyBatch)', edRates.batch, 'verifies/s');
   report(
     'ed25519 parallel efficiency (verifyBatch)',
@@ -132,10 +146,15 @@ export async function benchCrypto(report: Report): Promise<void> {
     (100 * edRates.workers) / (edRates.single * cores),
     '%',
   );
-  report('ed25519 verify, all cores via libuv thread pool', edRates.threadPool, 'verifies/s');
+  // The thread-pool path is async crypto.verify: node:crypto whatever the suite's backend.
   report(
-    'ed25519 parallel efficiency via libuv thread pool',
-    (100 * edRates.threadPool) / (edRates.single * cores),
+    'ed25519 verify, all cores via libuv thread pool (node:crypto)',
+    edRates.threadPool,
+    'verifies/s',
+  );
+  report(
+    'ed25519 parallel efficiency via libuv thread pool (node:crypto)',
+    (100 * edRates.threadPool) / (edRates.singleOpenSsl * cores),
     '%',
   );
   report('cores', cores, 'cores');

@@ -160,5 +160,6 @@ export function createEcSuite(curve: EcCurveParams): NodeSignatureSuite {
     verify: (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean =>
       verifyPrepared(prepareVerify(message, signature, publicKey)),
     prepareVerify,
+    verifiesInline: false,
   });
 }

@@ -20,6 +20,11 @@ export interface NodeSignatureSuite extends SignatureSuite {
     signature: Uint8Array,
     publicKey: Uint8Array,
   ): PreparedVerify | undefined;
+  /**
+   * Whether `verify` on the calling thread costs less than a prepared verify on libuv's thread pool,
+   * so that small batches are verified in place (verify-batch.ts).
+   */
+  readonly verifiesInline: boolean;
 }
 
 /** Cached public keys per suite: enough for every account active in a busy window. */

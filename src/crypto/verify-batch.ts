@@ -1,14 +1,17 @@
 // Verifies many signatures at once on all cores (DESIGN decision 3: verify once, in parallel, at
-// mempool entry). Two paths: a pool of worker threads sized to the cores, each verifying a packed
-// chunk, and async crypto.verify on libuv's thread pool. Measured on the quiet 2-core machine with
-// Ed25519, medians of three interleaved rounds (bench/ledger/crypto.ts reports both paths):
+// mempool entry). Two parallel paths: a pool of worker threads sized to the cores, each verifying a
+// packed chunk, and async crypto.verify on libuv's thread pool. Measured on the quiet 2-core machine
+// with Ed25519 on node:crypto, medians of three interleaved rounds (bench/ledger/crypto.ts reports
+// both paths):
 //   items     16     64    128    256   1000   2000
 //   workers  41%    76%    94%    89%    96%    96%   of (single-thread rate x cores)
 //   libuv    72%    76%    82%    78%    78%    78%
 // The libuv path spends main-thread time on every item (key lookup, job, callback), which on two
 // cores competes with the two threads doing the work; a worker chunk costs the main thread one
-// copy. So batches of poolBatchItemsMin or more go to the workers on every machine, and smaller
-// ones, where a worker round trip costs more than it saves, to the thread pool.
+// copy. So batches of poolBatchItemsMin or more go to the workers on every machine. Smaller ones,
+// where a worker round trip costs more than it saves, are verified in place when the suite's verify
+// costs less than a libuv job does on the main thread and its pool thread together (Ed25519 on
+// libsodium), and otherwise on the thread pool.
 
 import { verify } from 'node:crypto';
 import { assert } from '../util/assert.ts';
@@ -44,8 +47,31 @@ export function verifyPool(): VerifyPool {
 
 /** One boolean per item, in order: true only for a valid signature; never rejects on bad input. */
 export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
-  if (items.length < poolBatchItemsMin) return verifyBatchOnThreadPool(items);
+  if (items.length < poolBatchItemsMin) return verifySmallBatch(items);
   return verifyBatchOnWorkers(items, verifyPool());
+}
+
+function verifiesInline(item: VerifyItem): boolean {
+  return item !== null && typeof item === 'object' && isSuiteId(item.suite)
+    ? getSuite(item.suite).verifiesInline
+    : false;
+}
+
+/** A batch too small for the workers: in place where the suite says so, the rest on libuv's pool. */
+async function verifySmallBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+  const results = new Array<boolean>(items.length).fill(false);
+  const pooled: number[] = [];
+  items.forEach((item, i) => {
+    if (verifiesInline(item))
+      results[i] = getSuite(item.suite).verify(item.message, item.signature, item.publicKey);
+    else pooled.push(i);
+  });
+  if (pooled.length === 0) return results;
+  const pooledResults = await verifyBatchOnThreadPool(pooled.map((i) => items[i]!));
+  pooled.forEach((at, k) => {
+    results[at] = pooledResults[k]!;
+  });
+  return results;
 }
 
 /** verifyBatch on worker threads: the batch is cut into about two chunks per worker. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../api/server.ts';
 import type { ConsensusConfig } from '../consensus/index.ts';
+import { ed25519Backend } from '../crypto/libsodium.ts';
 import type { KeyPair } from '../crypto/suite.ts';
 import { getSuite } from '../crypto/suites.ts';
 import { VerifiedSignatures } from '../crypto/verified-signatures.ts';
@@ -415,7 +416,13 @@ async function assemble(
   );
   closers.push(() => api.close());
   log.info(
-    { api: api.url, p2p: p2pAddress, height: executor.height, chainId: genesis.chainId },
+    {
+      api: api.url,
+      p2p: p2pAddress,
+      height: executor.height,
+      chainId: genesis.chainId,
+      ed25519: ed25519Backend,
+    },
     'node started',
   );
   return {

@@ -1,4 +1,4 @@
-// verifyBatch (worker threads for large batches, libuv's thread pool for small ones) must give exactly
+// verifyBatch (worker threads for large batches; in place, or on libuv's thread pool, for small ones) must give exactly
 // what each suite's single verify gives, on valid, spoiled and malformed items of every suite.
 
 import assert from 'node:assert/strict';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ecdsaSignatureFromDer } from '../../src/crypto/asn1.ts';
 import { compressPoint } from '../../src/crypto/ec-node.ts';
+import { verifyWithLibsodium, verifyWithOpenSsl } from '../../src/crypto/ed25519.ts';
 import type { SuiteId } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { fromHex } from '../../src/util/bytes.ts';
@@ -104,8 +105,11 @@ const schemas: ReadonlyMap<string, Schema> = new Map<string, Schema>([
 ]);
 
 type FileTally = { cases: number; acceptable: number[]; failures: string[] };
+type Verify = (suite: SuiteId, message: Uint8Array, rs: Uint8Array, key: Uint8Array) => boolean;
 
-function runFile(name: string): FileTally {
+const throughSuite: Verify = (suite, message, rs, key) => getSuite(suite).verify(message, rs, key);
+
+function runFile(name: string, verify: Verify = throughSuite): FileTally {
   const file = JSON.parse(readFileSync(join(vectorDir, name), 'utf8')) as Record<string, unknown>;
   for (const key of Object.keys(file))
     assert.ok(fileKeys.has(key), `${name}: unknown file field ${key}`);
@@ -121,7 +125,7 @@ function runFile(name: string): FileTally {
       for (const key of Object.keys(c))
         assert.ok(caseKeys.has(key), `${name} #${c.tcId}: unknown case field ${key}`);
       const rs = toRs(fromHex(c.sig));
-      const ok = rs !== undefined && getSuite(suite).verify(fromHex(c.msg), rs, publicKey);
+      const ok = rs !== undefined && verify(suite, fromHex(c.msg), rs, publicKey);
       tally.cases++;
       if (c.result === 'acceptable') tally.acceptable.push(c.tcId);
       else if (c.result === 'valid' && !ok) tally.failures.push(`#${c.tcId} valid, got false`);
@@ -155,6 +159,19 @@ for (const name of files) {
       t.diagnostic(`acceptable cases (either answer): ${tally.acceptable.join(', ')}`);
     assert.deepEqual(tally.failures, []);
     assert.equal(tally.cases, expectedCases.get(name), `${name}: expected case count`);
+  });
+}
+
+// The suite verifies Ed25519 through libsodium where it loads; each library must pass on its own.
+for (const [library, verify] of [
+  ['libsodium', verifyWithLibsodium],
+  ['node:crypto (OpenSSL)', verifyWithOpenSsl],
+] as const) {
+  test(`wycheproof ed25519_test.json: every case gives its expected result through ${library}`, () => {
+    assert.ok(verify !== undefined, `${library} loads on this platform`);
+    const tally = runFile('ed25519_test.json', (_, message, rs, key) => verify(message, rs, key));
+    assert.deepEqual(tally.failures, []);
+    assert.equal(tally.cases, expectedCases.get('ed25519_test.json'));
   });
 }
 
