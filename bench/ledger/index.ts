@@ -3,16 +3,23 @@
 import type { Step } from '../lib/report.ts';
 
 export async function ledgerSteps(): Promise<Step[]> {
-  const [{ benchCodec }, { benchCrypto }, { benchBankExecution }, { benchCommit }] =
-    await Promise.all([
-      import('./codec.ts'),
-      import('./crypto.ts'),
-      import('./bank.ts'),
-      import('./commit.ts'),
-    ]);
+  const [
+    { benchCodec },
+    { benchCrypto },
+    { benchWorkerMemory },
+    { benchBankExecution },
+    { benchCommit },
+  ] = await Promise.all([
+    import('./codec.ts'),
+    import('./crypto.ts'),
+    import('./worker-memory.ts'),
+    import('./bank.ts'),
+    import('./commit.ts'),
+  ]);
   const steps: Step[] = [
     { label: 'codec', run: benchCodec },
     { label: 'crypto', run: benchCrypto },
+    { label: 'verify worker memory', run: benchWorkerMemory },
     { label: 'bank execution', run: benchBankExecution },
     { label: 'durable commit', run: benchCommit },
   ];

@@ -6,13 +6,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assert } from '../util/assert.ts';
+import type { Ed25519Backend } from './libsodium.ts';
 import { type PackableItem, packItems } from './verify-pack.ts';
-import type { VerifyRequest, VerifyResponse } from './verify-worker.ts';
+import type { VerifyRequest, VerifyResponse, VerifyWorkerHello } from './verify-worker.ts';
+import { verifyWorkerSource, type WorkerSource } from './verify-worker-source.ts';
 
 type Job = { resolve: (results: Uint8Array) => void; reject: (error: Error) => void };
-type PoolWorker = { worker: Worker; jobs: Map<number, Job> };
-
-const workerUrl = new URL('./verify-worker.mjs', import.meta.url);
+type PoolWorker = { worker: Worker; jobs: Map<number, Job>; ed25519?: Ed25519Backend };
 
 export class VerifyPool {
   readonly workersMax: number;
@@ -20,12 +20,23 @@ export class VerifyPool {
   private nextJobId = 0;
   private nextWorker = 0;
 
-  constructor(workersMax = availableParallelism()) {
+  readonly #source: () => WorkerSource;
+
+  constructor(
+    workersMax = availableParallelism(),
+    source: () => WorkerSource = verifyWorkerSource,
+  ) {
     assert(
       Number.isInteger(workersMax) && workersMax > 0,
       'VerifyPool: workersMax must be positive',
     );
     this.workersMax = workersMax;
+    this.#source = source;
+  }
+
+  /** Where the workers' code comes from, and the Ed25519 library each started worker loaded. */
+  describe(): { source: WorkerSource['kind']; ed25519: (Ed25519Backend | undefined)[] } {
+    return { source: this.#source().kind, ed25519: this.workers.map((w) => w.ed25519) };
   }
 
   /** Starts every worker now, so the first batch does not wait for start-up. */
@@ -58,10 +69,15 @@ export class VerifyPool {
 
   private startWorker(): void {
     // No inherited execArgv: a parent started with `-e` or `--input-type` would pass them on and the
-    // worker would fail to load its file; the shim registers tsx itself.
-    const worker = new Worker(workerUrl, { execArgv: [] });
+    // worker would fail to load its file (the bundle needs no loader; the tsx shim registers its own).
+    const worker = new Worker(this.#source().url, { execArgv: [] });
     const entry: PoolWorker = { worker, jobs: new Map() };
-    worker.on('message', (response: VerifyResponse) => {
+    worker.on('message', (message: VerifyResponse | VerifyWorkerHello) => {
+      if ('hello' in message) {
+        entry.ed25519 = message.hello.ed25519;
+        return;
+      }
+      const response = message;
       const job = entry.jobs.get(response.id);
       assert(job !== undefined, 'VerifyPool: a response matches a pending job');
       entry.jobs.delete(response.id);

@@ -3,6 +3,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { assert } from '../util/assert.ts';
+import { type Ed25519Backend, ed25519Backend } from './libsodium.ts';
 import { getSuite } from './suites.ts';
 import { unpackItems } from './verify-pack.ts';
 
@@ -12,9 +13,13 @@ export type VerifyRequest = {
   readonly count: number;
 };
 export type VerifyResponse = { readonly id: number; readonly results: Uint8Array };
+/** The worker's first message: which Ed25519 library it loaded. */
+export type VerifyWorkerHello = { readonly hello: { readonly ed25519: Ed25519Backend } };
 
 assert(parentPort !== null, 'verify-worker: runs only as a worker thread');
 const port = parentPort;
+const hello: VerifyWorkerHello = { hello: { ed25519: ed25519Backend } };
+port.postMessage(hello);
 
 port.on('message', (request: VerifyRequest) => {
   const results = new Uint8Array(request.count);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { ed25519Backend } from '../../src/crypto/libsodium.ts';
 import { suiteIds } from '../../src/crypto/suite.ts';
 import { getSuite, isSuiteId } from '../../src/crypto/suites.ts';
 import {
@@ -15,6 +16,7 @@ import {
   verifyBatchOnWorkers,
 } from '../../src/crypto/verify-batch.ts';
 import { VerifyPool } from '../../src/crypto/verify-pool.ts';
+import { tsxWorkerSource } from '../../src/crypto/verify-worker-source.ts';
 
 const keyPairs = suiteIds.map((id) => getSuite(id).generateKeyPair());
 
@@ -159,4 +161,24 @@ test('an idle verify pool does not keep the process alive', () => {
   assert.equal(child.signal, null, 'the child exited by itself');
   assert.equal(child.status, 0, child.stderr);
   assert.equal(child.stdout.trim(), 'done');
+});
+
+test('workers start from the in-memory bundle, load the main thread Ed25519 library, and agree with the tsx fallback', async () => {
+  const bundled = new VerifyPool(2);
+  const throughTsx = new VerifyPool(1, () => tsxWorkerSource);
+  try {
+    await Promise.all([bundled.warm(), throughTsx.warm()]);
+    assert.deepEqual(bundled.describe(), {
+      source: 'bundle',
+      ed25519: [ed25519Backend, ed25519Backend],
+    });
+    assert.deepEqual(throughTsx.describe(), { source: 'tsx', ed25519: [ed25519Backend] });
+    const items = fc.sample(item, { numRuns: 120, seed: 7 });
+    const expected = expectedOf(items);
+    assert.ok(expected.includes(true) && expected.includes(false));
+    assert.deepEqual(await verifyBatchOnWorkers(items, bundled), expected);
+    assert.deepEqual(await verifyBatchOnWorkers(items, throughTsx), expected);
+  } finally {
+    await Promise.all([bundled.close(), throughTsx.close()]);
+  }
 });
