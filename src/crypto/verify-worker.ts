@@ -1,5 +1,7 @@
-// Body of a verify worker thread: verifies packed chunks with the node:crypto suites (each worker
-// keeps its own key caches) and answers one byte per item. Started through verify-worker.mjs.
+// Body of a verify worker thread: verifies packed chunks with the suites (each worker keeps its own
+// key caches) and answers one byte per item; its first message names the Ed25519 library it
+// loaded. Started from an in-memory bundle of this file (verify-worker-source.ts), or through
+// verify-worker.mjs.
 
 import { parentPort } from 'node:worker_threads';
 import { assert } from '../util/assert.ts';
