@@ -3,6 +3,7 @@
 // ed25519-strict.ts close the gap OpenSSL leaves for small-order keys and R values.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { verify as opensslVerify, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -130,4 +131,38 @@ test('both verifiers agree on valid signatures and on every single-bit change of
   }
   assert.equal(accepted, 40, 'exactly the unchanged signatures verify');
   assert.ok(cases > 150);
+});
+
+test('TALLY_ED25519_BACKEND: openssl keeps verification on node:crypto; an unknown value is a clear error', () => {
+  const url = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const script = `
+    const { ed25519Backend } = await import(${url('../../src/crypto/libsodium.ts')});
+    const { ed25519Suite, verifyWithLibsodium } = await import(${url('../../src/crypto/ed25519.ts')});
+    const key = ed25519Suite.generateKeyPair();
+    const signature = ed25519Suite.sign(Uint8Array.of(1, 2), key.secretKey);
+    console.log(JSON.stringify({
+      backend: ed25519Backend,
+      libsodium: verifyWithLibsodium !== undefined,
+      inline: ed25519Suite.verifiesInline,
+      valid: ed25519Suite.verify(Uint8Array.of(1, 2), signature, key.publicKey),
+      changed: ed25519Suite.verify(Uint8Array.of(1, 3), signature, key.publicKey),
+    }));`;
+  const run = (backend: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, TALLY_ED25519_BACKEND: backend },
+    });
+  const openssl = run('openssl');
+  assert.equal(openssl.status, 0, openssl.stderr);
+  assert.deepEqual(JSON.parse(openssl.stdout), {
+    backend: 'openssl',
+    libsodium: false,
+    inline: false,
+    valid: true,
+    changed: false,
+  });
+  const unknown = run('nacl');
+  assert.notEqual(unknown.status, 0);
+  assert.match(unknown.stderr, /TALLY_ED25519_BACKEND: expected openssl or libsodium \(got nacl\)/);
 });
