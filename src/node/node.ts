@@ -422,6 +422,8 @@ async function assemble(
       height: executor.height,
       chainId: genesis.chainId,
       ed25519: ed25519Backend,
+      // 'bundle', or 'tsx' where esbuild could not bundle the verify workers (more memory each).
+      verifyWorkers: verifyPool().describe().source,
     },
     'node started',
   );
