@@ -1,8 +1,8 @@
 // The Ed25519 signatures Tally refuses before any curve arithmetic, whichever library verifies:
 // S not below the group order L, a public key whose y is not reduced mod p, and a public key or R
 // of small order (a torsion point, in any of its encodings). libsodium refuses all of these itself;
-// OpenSSL refuses only the first, and accepts, for example, S = 0 with R and the public key both
-// the identity point as a signature of every message. Checking them here makes both libraries
+// OpenSSL does not refuse small orders: it accepts, for example, S = 0 with R and the public key
+// both the identity point as a signature of every message. Checking them here makes both libraries
 // accept exactly the same signatures, so validators never disagree on one (RFC 8032 leaves the
 // small-order cases to the implementation; these are the rules libsodium and Zcash's pre-ZIP-215
 // consensus use). Browser-safe.
