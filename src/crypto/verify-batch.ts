@@ -15,7 +15,7 @@
 
 import { verify } from 'node:crypto';
 import { assert } from '../util/assert.ts';
-import type { PreparedVerify } from './node-suite.ts';
+import type { NodeSignatureSuite, PreparedVerify } from './node-suite.ts';
 import type { SuiteId } from './suite.ts';
 import { getSuite, isSuiteId } from './suites.ts';
 import { VerifyPool } from './verify-pool.ts';
@@ -51,10 +51,10 @@ export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
   return verifyBatchOnWorkers(items, verifyPool());
 }
 
-function verifiesInline(item: VerifyItem): boolean {
-  return item !== null && typeof item === 'object' && isSuiteId(item.suite)
-    ? getSuite(item.suite).verifiesInline
-    : false;
+/** The item's suite; undefined for an item that is not even an object naming a known suite. */
+function suiteOf(item: VerifyItem): NodeSignatureSuite | undefined {
+  if (item === null || typeof item !== 'object' || !isSuiteId(item.suite)) return undefined;
+  return getSuite(item.suite);
 }
 
 /** A batch too small for the workers: in place where the suite says so, the rest on libuv's pool. */
@@ -62,8 +62,9 @@ async function verifySmallBatch(items: readonly VerifyItem[]): Promise<boolean[]
   const results = new Array<boolean>(items.length).fill(false);
   const pooled: number[] = [];
   items.forEach((item, i) => {
-    if (verifiesInline(item))
-      results[i] = getSuite(item.suite).verify(item.message, item.signature, item.publicKey);
+    const suite = suiteOf(item);
+    if (suite?.verifiesInline === true)
+      results[i] = suite.verify(item.message, item.signature, item.publicKey);
     else pooled.push(i);
   });
   if (pooled.length === 0) return results;
@@ -91,8 +92,7 @@ export async function verifyBatchOnWorkers(
 }
 
 function prepareItem(item: VerifyItem): PreparedVerify | undefined {
-  if (item === null || typeof item !== 'object' || !isSuiteId(item.suite)) return undefined;
-  return getSuite(item.suite).prepareVerify(item.message, item.signature, item.publicKey);
+  return suiteOf(item)?.prepareVerify(item.message, item.signature, item.publicKey);
 }
 
 /** verifyBatch on libuv's thread pool through async crypto.verify, with a bounded number in flight. */
