@@ -68,12 +68,22 @@ export class InternalNode {
     };
   }
 
-  /** Copies the `index`-th child's hash and height into another internal record, byte for byte. */
-  copyChild(index: number, out: Uint8Array, hashAt: number, heightAt: number): void {
+  /**
+   * Copies `count` children from the `index`-th on (hashes and heights) into another internal
+   * record. Both records keep their children in nibble order, so a run of kept children is two
+   * contiguous copies.
+   */
+  copyChildren(
+    index: number,
+    count: number,
+    out: Uint8Array,
+    hashAt: number,
+    heightAt: number,
+  ): void {
     const from = 3 + index * hashBytes;
-    for (let i = 0; i < hashBytes; i++) out[hashAt + i] = this.raw[from + i]!;
+    out.set(this.raw.subarray(from, from + count * hashBytes), hashAt);
     const heightFrom = 5 + this.count * hashBytes + index * 6;
-    for (let i = 0; i < 6; i++) out[heightAt + i] = this.raw[heightFrom + i]!;
+    out.set(this.raw.subarray(heightFrom, heightFrom + count * 6), heightAt);
   }
 
   /** The hash of the `index`-th present child (in nibble order). */
@@ -85,7 +95,7 @@ export class InternalNode {
 
 /**
  * An internal record being filled in: the header is written, the children's hashes and heights
- * go in by index (nibble order) with setChild, or copyChild from the node being replaced.
+ * go in by index (nibble order) with setChild, or copyChildren from the node being replaced.
  */
 export class InternalRecordBuilder {
   readonly raw: Uint8Array;
@@ -117,10 +127,18 @@ export class InternalRecordBuilder {
     this.#filled++;
   }
 
-  copyChild(index: number, from: InternalNode, fromIndex: number): void {
+  /** Sets children `index..index+count` to `from`'s children `fromIndex..fromIndex+count`. */
+  copyChildren(index: number, from: InternalNode, fromIndex: number, count: number): void {
     assert(index === this.#filled, 'state node: children are set in order');
-    from.copyChild(fromIndex, this.raw, 3 + index * hashBytes, this.#heightsAt + index * 6);
-    this.#filled++;
+    assert(fromIndex + count <= from.count, 'state node: copied children exist');
+    from.copyChildren(
+      fromIndex,
+      count,
+      this.raw,
+      3 + index * hashBytes,
+      this.#heightsAt + index * 6,
+    );
+    this.#filled += count;
   }
 
   /** The record, once every child is in (its memory is not zeroed first, so all must be). */

@@ -275,15 +275,29 @@ function assemble(
     return liftLeaf(node, overrides[last], last, path);
   const builder = new InternalRecordBuilder(bitmap, leafMask);
   let index = 0;
+  // Kept children are copied in runs: `runFrom` is the first one's index in `node`.
+  let runFrom = 0;
+  let runLength = 0;
   for (let n = 0; n < 16; n++) {
     if (((bitmap >> n) & 1) === 0) continue;
     const override = overrides[n];
-    if (override === undefined || override === null)
-      builder.copyChild(index, node!, node!.indexOf(n));
-    else if (override.kind === 'internal') builder.setChild(index, override.ref);
-    else builder.setChild(index, placeLeaf(writer, override, path + hexDigits[n]!));
+    if (override === undefined || override === null) {
+      const from = node!.indexOf(n);
+      if (runLength > 0 && from !== runFrom + runLength) {
+        builder.copyChildren(index - runLength, node!, runFrom, runLength);
+        runLength = 0;
+      }
+      if (runLength === 0) runFrom = from;
+      runLength++;
+    } else {
+      if (runLength > 0) builder.copyChildren(index - runLength, node!, runFrom, runLength);
+      runLength = 0;
+      if (override.kind === 'internal') builder.setChild(index, override.ref);
+      else builder.setChild(index, placeLeaf(writer, override, path + hexDigits[n]!));
+    }
     index++;
   }
+  if (runLength > 0) builder.copyChildren(index - runLength, node!, runFrom, runLength);
   const built = builder.finish();
   assert(path.length === depth, 'state update: path and depth agree');
   writer.writeInternal(path, built);
