@@ -102,8 +102,7 @@ export function resolveStart(services: ApiServices, cursorText: string | undefin
 function stateRootAt(services: ApiServices, height: number): Uint8Array | undefined {
   const stored = services.blocks.executedAt(height)?.stateRoot;
   if (stored !== undefined) return stored;
-  const oldest = services.state.oldestHeight;
-  return oldest !== undefined && height >= oldest ? services.state.root(height) : undefined;
+  return services.state.holds(height) ? services.state.root(height) : undefined;
 }
 
 function stateRootOf(services: ApiServices, height: number): Uint8Array {

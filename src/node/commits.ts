@@ -136,14 +136,9 @@ export class CommitPipeline {
     if (stored !== undefined)
       return { stateRoot: stored.stateRoot, resultsRoot: stored.resultsRoot };
     // A block executed before the store kept each block's roots: from the state and the receipts.
-    let stateRoot: Uint8Array;
-    try {
-      stateRoot = state.root(height);
-    } catch {
-      return undefined; // pruned
-    }
+    if (!state.holds(height)) return undefined; // pruned
     const resultsRoot = merkleRoot(blocks.receiptsAt(height).map(hashReceipt));
-    return { stateRoot, resultsRoot };
+    return { stateRoot: state.root(height), resultsRoot };
   }
 
   async #execute(block: Block, qc: QuorumCertificate, announced: Announced): Promise<void> {

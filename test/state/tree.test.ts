@@ -175,6 +175,10 @@ test('prune drops old heights and their stale nodes', async () => {
     assert.equal(result.heightsRemoved, 4);
     assert.ok(result.nodesRemoved > 0);
     assert.equal(tree.oldestHeight, 4);
+    assert.deepEqual(
+      [3, 4, 5, 6].map((h) => tree.holds(h)),
+      [false, true, true, false],
+    );
     assert.deepEqual(tree.get(utf8('hot'), 4), utf8('4'));
     assert.deepEqual(tree.get(utf8('cold0'), 4), utf8('x'));
     assert.equal(store.db(stateTableNames.roots).stats().entries, 2);
@@ -188,6 +192,7 @@ test('error: heights out of range name the retained range', async () => {
   const store = stores.open();
   try {
     const tree = openStateTree(store);
+    assert.equal(tree.holds(0), false);
     assert.throws(() => tree.root(), {
       code: 'state_height_unavailable',
       message: 'the state tree has no blocks yet',

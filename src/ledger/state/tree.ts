@@ -108,6 +108,13 @@ export class StateTree {
     return this.#oldestHeight;
   }
 
+  /** True when `height` lies between the oldest retained height and the latest one. */
+  holds(height: number): boolean {
+    const latest = this.#latest?.height;
+    const oldest = this.#oldestHeight;
+    return latest !== undefined && oldest !== undefined && height >= oldest && height <= latest;
+  }
+
   /** The root hash at `height` (default: the latest). */
   root(height?: number): Uint8Array {
     const ref = this.#rootAt(this.#checkHeight(height));
