@@ -18,6 +18,7 @@ import {
   createDirectory,
   createIdentityModule,
   type Directory,
+  genesisRecord,
   getOrgKeys,
   keyChangesPerOrgMax,
 } from '../../src/modules/identity/index.ts';
@@ -360,5 +361,22 @@ describe('determinism', () => {
       ['ok', 'ok', 'ok', 'signer_revoked', 'ok', 'ok'],
     );
     assert.deepEqual(a.state.entries(), b.state.entries());
+  });
+});
+
+describe('genesisRecord', () => {
+  it('makes one frozen record per directory key, and a fresh one for a key that may still change', () => {
+    const key = directory.key(hkOperator)!;
+    const record = genesisRecord(key);
+    assert.equal(genesisRecord(directory.key(hkOperator)!), record);
+    assert.ok(Object.isFrozen(record));
+    assert.deepEqual(
+      { orgId: record.orgId, roles: record.roles, addedHeight: record.addedHeight },
+      { orgId: 'hk-wallet', roles: key.roles, addedHeight: 0 },
+    );
+    const mutable = { publicKey: pk(70), orgId: 'hk-wallet', roles: ['read'] };
+    assert.deepEqual(genesisRecord(mutable).roles, ['read']);
+    mutable.roles = ['submit'];
+    assert.deepEqual(genesisRecord(mutable).roles, ['submit']);
   });
 });

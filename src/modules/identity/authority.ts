@@ -29,11 +29,13 @@ export function orgAuthority(
   directory: Directory,
   options: OrgAuthorityOptions = {},
 ): (ctx: TxContext) => TransferAuthority {
+  // Owner tags of the directory's organisations, made once rather than for every transaction.
+  const tags = new Map(directory.orgs().map((org) => [org.id, orgOwner(org.id)]));
   return (ctx) => {
     const key = ctx.signer.publicKey;
     const orgId =
       options.liveKeys === true ? signerOrgId(ctx, directory) : directory.orgOfKey(key)?.id;
-    const tag = orgId === undefined ? undefined : orgOwner(orgId);
+    const tag = orgId === undefined ? undefined : (tags.get(orgId) ?? orgOwner(orgId));
     const owns = ownedBy(key, tag);
     return {
       mayDebit: (account: Account) => owns(account.owner),

@@ -5,8 +5,24 @@ import { bytesEqual, toHex } from '../../util/bytes.ts';
 import type { Directory, DirectoryKey } from './directory.ts';
 import { KeyReader, type KeyRecord, type KeyRoleName, keyRoleNames } from './keys.ts';
 
+/**
+ * Records of genesis keys, made once per key: execution asks for the signer's record for every
+ * transaction (the signer check and the bank's authority), and most signers are genesis keys.
+ */
+const genesisRecords = new WeakMap<DirectoryKey, KeyRecord>();
+
 /** A genesis key seen as a record: added at height 0. */
 export function genesisRecord(key: DirectoryKey): KeyRecord {
+  let record = genesisRecords.get(key);
+  if (record === undefined) {
+    record = makeGenesisRecord(key);
+    // Only a frozen key (as the directory holds them) cannot change under its record.
+    if (Object.isFrozen(key)) genesisRecords.set(key, record);
+  }
+  return record;
+}
+
+function makeGenesisRecord(key: DirectoryKey): KeyRecord {
   return Object.freeze({
     orgId: key.orgId,
     name: key.name ?? `genesis-${toHex(key.publicKey).slice(0, 8)}`,
