@@ -1,6 +1,11 @@
 // The WebSocket event stream (GET /v1/events) over a real API server and LMDB chain: six blocks of
-// 2,000 receipts streamed to one subscriber from a cursor, six times. Reports messages per second and
-// CPU per message; server and client share this process, so the CPU figure is the pair's.
+// 2,000 receipts streamed to one subscriber from a cursor, six times; then to eight subscribers at
+// once. Reports messages per second and CPU per message; server and client share this process, so
+// the CPU figure is the pair's (the eight subscribers only count their messages, so there it is
+// mostly the server's). The server serialises each message once for all its streams and keeps the
+// texts of the newest blocks, so every run after the first finds them made: the figures are those of
+// subscribers that follow blocks someone has already been sent.
+import { WebSocket } from 'ws';
 import { call, openEvents, signedEventsPath } from '../test/api/client.ts';
 import { failingTxs } from '../test/api/fixtures.ts';
 import { startApiHarness } from '../test/api/harness.ts';
@@ -10,6 +15,7 @@ const blocks = 6;
 const txsPerBlock = 2000;
 const postTxs = 500;
 const runs = 6;
+const subscribers = 8;
 
 export async function benchEvents(report: Report): Promise<void> {
   const h = await startApiHarness({ mempoolTxsMax: txsPerBlock });
@@ -45,7 +51,46 @@ export async function benchEvents(report: Report): Promise<void> {
       median(cpuPerMessage),
       'us',
     );
+    const fanRates: number[] = [];
+    const fanCpu: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const path = signedEventsPath(h.keys.reader, `cursor=${heights[0]! - 1}.0&types=tx`);
+      await Promise.all(
+        Array.from({ length: subscribers }, () => countMessages(h.url + path, messages)),
+      );
+      const spent = process.cpuUsage(cpu);
+      fanRates.push((subscribers * messages) / ((performance.now() - started) / 1000));
+      fanCpu.push((spent.user + spent.system) / (subscribers * messages));
+    }
+    report(
+      `event stream: messages/s to ${subscribers} subscribers together (median)`,
+      median(fanRates),
+      'messages/s',
+    );
+    report(
+      `event stream: CPU per message per subscriber, ${subscribers} subscribers (median)`,
+      median(fanCpu),
+      'us',
+    );
   } finally {
     await h.close();
   }
+}
+
+/** A subscriber that only counts: resolves once `count` messages came, then closes. */
+function countMessages(url: string, count: number): Promise<void> {
+  const socket = new WebSocket(url.replace(/^http/, 'ws'));
+  let seen = 0;
+  return new Promise((resolve, reject) => {
+    socket.on('message', () => {
+      seen += 1;
+      if (seen === count) socket.close();
+    });
+    socket.once('close', () =>
+      seen >= count ? resolve() : reject(new Error(`closed after ${seen} of ${count} messages`)),
+    );
+    socket.once('error', reject);
+  });
 }

@@ -1,10 +1,12 @@
 // The event stream's messages and cursors (docs/api.md, Events): cursor "H.S" names block H's block
 // message (S = 0) or its receipt with index S - 1; the block-level receipt (hooks' events) comes last.
-import { hashHeader } from '../ledger/block.ts';
+import { type BlockHeader, hashHeader } from '../ledger/block.ts';
 import type { Receipt } from '../ledger/receipt.ts';
 import { toHex } from '../util/bytes.ts';
+import { LruCache } from '../util/lru-cache.ts';
 import { ApiError, badRequest } from './errors.ts';
 import { type EventJson, receiptEventsToJson } from './json.ts';
+import type { RecentBlock } from './recent-blocks.ts';
 import type { ApiServices } from './services.ts';
 
 export type Cursor = { readonly height: number; readonly seq: number };
@@ -129,6 +131,35 @@ function wanted(receipt: Receipt, filter: EventFilter): boolean {
   return filter.module === undefined || receipt.events.some((e) => e.module === filter.module);
 }
 
+/** An executed block as the stream reads it: from memory while recent, else from the store. */
+type StreamedBlock = {
+  readonly height: number;
+  readonly recent: RecentBlock | undefined;
+  readonly header: BlockHeader;
+  readonly receipts: readonly Receipt[];
+};
+
+function streamedBlock(services: ApiServices, height: number): StreamedBlock {
+  const recent = services.recentBlock?.(height);
+  const header = recent?.header ?? services.blocks.blockAt(height)?.header;
+  if (header === undefined) throw new Error(`event stream: block ${height} is not in the store`);
+  const receipts = recent?.receipts ?? services.blocks.receiptsAt(height);
+  return { height, recent, header, receipts };
+}
+
+function blockMessage(services: ApiServices, block: StreamedBlock): BlockMessage {
+  const { height, recent, header } = block;
+  return {
+    cursor: formatCursor({ height, seq: 0 }),
+    type: 'block',
+    height,
+    hash: toHex(recent?.hash ?? hashHeader(header)),
+    timeMs: header.timeMs,
+    txCount: header.txCount,
+    stateRoot: toHex(recent?.stateRoot ?? stateRootOf(services, height)),
+  };
+}
+
 /** The messages of executed block `height` from sequence `fromSeq` on, filtered, in cursor order. */
 export function blockMessages(
   services: ApiServices,
@@ -136,24 +167,61 @@ export function blockMessages(
   fromSeq: number,
   filter: EventFilter,
 ): EventMessage[] {
-  const recent = services.recentBlock?.(height);
-  const header = recent?.header ?? services.blocks.blockAt(height)?.header;
-  if (header === undefined) throw new Error(`event stream: block ${height} is not in the store`);
+  const block = streamedBlock(services, height);
   const out: EventMessage[] = [];
-  if (fromSeq === 0 && filter.blocks) {
-    out.push({
-      cursor: formatCursor({ height, seq: 0 }),
-      type: 'block',
-      height,
-      hash: toHex(recent?.hash ?? hashHeader(header)),
-      timeMs: header.timeMs,
-      txCount: header.txCount,
-      stateRoot: toHex(recent?.stateRoot ?? stateRootOf(services, height)),
-    });
-  }
+  if (fromSeq === 0 && filter.blocks) out.push(blockMessage(services, block));
   if (!filter.txs) return out;
-  for (const receipt of recent?.receipts ?? services.blocks.receiptsAt(height)) {
+  for (const receipt of block.receipts) {
     if (receipt.index + 1 >= fromSeq && wanted(receipt, filter)) out.push(txMessage(receipt));
   }
   return out;
+}
+
+/** Blocks whose message texts are kept: the streams that follow the chain read the newest few. */
+const textBlocksMax = 16;
+
+type BlockTexts = {
+  readonly block: StreamedBlock;
+  text: string | undefined;
+  /** By receipt position; each made when a stream first sends it. */
+  readonly receiptTexts: (string | undefined)[];
+};
+
+/**
+ * blockMessages as the JSON texts the streams send, shared by every stream of one server: each
+ * message is built and serialised once, however many subscribers follow the chain.
+ */
+export class MessageTexts {
+  readonly #services: ApiServices;
+  readonly #blocks = new LruCache<number, BlockTexts>(textBlocksMax);
+
+  constructor(services: ApiServices) {
+    this.#services = services;
+  }
+
+  texts(height: number, fromSeq: number, filter: EventFilter): string[] {
+    let texts = this.#blocks.get(height);
+    if (texts === undefined) {
+      texts = { block: streamedBlock(this.#services, height), text: undefined, receiptTexts: [] };
+      this.#blocks.set(height, texts);
+    }
+    const out: string[] = [];
+    if (fromSeq === 0 && filter.blocks) {
+      texts.text ??= JSON.stringify(blockMessage(this.#services, texts.block));
+      out.push(texts.text);
+    }
+    if (!filter.txs) return out;
+    const { receipts } = texts.block;
+    for (let i = 0; i < receipts.length; i++) {
+      const receipt = receipts[i]!;
+      if (receipt.index + 1 < fromSeq || !wanted(receipt, filter)) continue;
+      let text = texts.receiptTexts[i];
+      if (text === undefined) {
+        text = JSON.stringify(txMessage(receipt));
+        texts.receiptTexts[i] = text;
+      }
+      out.push(text);
+    }
+    return out;
+  }
 }

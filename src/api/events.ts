@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ApiError } from './errors.ts';
 import {
-  blockMessages,
   type Cursor,
   type EventFilter,
+  MessageTexts,
   parseFilter,
   resolveStart,
 } from './event-messages.ts';
@@ -58,16 +58,24 @@ class EventStream {
   readonly #wire: Corkable;
   #corked = false;
   readonly #services: ApiServices;
+  readonly #texts: MessageTexts;
   readonly #filter: EventFilter;
   readonly #signal = new Signal();
   #next: Cursor;
   #inFlight = 0;
   closed = false;
 
-  constructor(socket: WebSocket, services: ApiServices, start: StreamStart, wire: Corkable) {
+  constructor(
+    socket: WebSocket,
+    services: ApiServices,
+    texts: MessageTexts,
+    start: StreamStart,
+    wire: Corkable,
+  ) {
     this.#socket = socket;
     this.#wire = wire;
     this.#services = services;
+    this.#texts = texts;
     this.#filter = start.filter;
     this.#next = start.start;
   }
@@ -92,8 +100,8 @@ class EventStream {
       const { height, seq } = this.#next;
       this.#cork();
       try {
-        for (const message of blockMessages(this.#services, height, seq, this.#filter)) {
-          await this.#send(JSON.stringify(message));
+        for (const text of this.#texts.texts(height, seq, this.#filter)) {
+          await this.#send(text);
           if (this.closed) return;
         }
       } finally {
@@ -162,6 +170,7 @@ export function registerEventRoutes(
   metrics: ApiMetrics,
 ): void {
   const starts = new WeakMap<FastifyRequest, StreamStart>();
+  const texts = new MessageTexts(services);
   let open = 0;
   app.route<{ Querystring: EventsQuery }>({
     method: 'GET',
@@ -184,7 +193,7 @@ export function registerEventRoutes(
     wsHandler: (socket, request) => {
       const start = starts.get(request as FastifyRequest);
       if (start === undefined) return socket.close(internalErrorCloseCode, 'no stream start');
-      const stream = new EventStream(socket, services, start, request.raw.socket);
+      const stream = new EventStream(socket, services, texts, start, request.raw.socket);
       const unsubscribe = services.onExecuted(() => stream.wake());
       open += 1;
       metrics.eventStreams.inc();

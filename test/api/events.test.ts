@@ -3,7 +3,7 @@
 // last cursor, seeing every message exactly once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { blockMessages } from '../../src/api/event-messages.ts';
+import { blockMessages, MessageTexts } from '../../src/api/event-messages.ts';
 import { RecentBlocks } from '../../src/api/recent-blocks.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { call, openEvents, refusedUpgrade, signedEventsPath } from './client.ts';
@@ -64,6 +64,37 @@ describe('api events', { timeout: 120_000 }, () => {
         JSON.parse(JSON.stringify(blockMessages(fromStore, height, 0, all))),
       );
     }
+  });
+
+  it('serialises each message once for every stream: the texts are blockMessages as JSON', () => {
+    let reads = 0;
+    const services = {
+      ...h.services,
+      recentBlock: (height: number) => {
+        reads += 1;
+        return h.services.recentBlock?.(height);
+      },
+    };
+    const texts = new MessageTexts(services);
+    const filters = [
+      { blocks: true, txs: true, module: undefined },
+      { blocks: true, txs: false, module: undefined },
+      { blocks: false, txs: true, module: undefined },
+      { blocks: true, txs: true, module: 'bank' },
+      { blocks: true, txs: true, module: 'nothing' },
+    ];
+    for (const height of [1, 2]) {
+      for (const filter of filters) {
+        for (const fromSeq of [0, 1, 2, 4]) {
+          assert.deepEqual(
+            texts.texts(height, fromSeq, filter),
+            blockMessages(h.services, height, fromSeq, filter).map((m) => JSON.stringify(m)),
+            `block ${height} from ${fromSeq}, ${JSON.stringify(filter)}`,
+          );
+        }
+      }
+    }
+    assert.equal(reads, 2, 'each block is read once, whatever the streams ask of it');
   });
 
   it('keeps only the newest blocks in memory', () => {
