@@ -32,46 +32,28 @@ export async function benchEvents(report: Report): Promise<void> {
       heights.push(await h.commitPending());
     }
     const messages = blocks * (txsPerBlock + 1);
-    const rates: number[] = [];
-    const cpuPerMessage: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const path = signedEventsPath(h.keys.reader, `cursor=${heights[0]! - 1}.0&types=tx`);
+    const path = signedEventsPath(h.keys.reader, `cursor=${heights[0]! - 1}.0&types=tx`);
+    const one = await measureRuns(messages, async () => {
       const client = await openEvents(h.url, path);
       await client.waitFor(messages);
-      const spent = process.cpuUsage(cpu);
-      rates.push(messages / ((performance.now() - started) / 1000));
-      cpuPerMessage.push((spent.user + spent.system) / messages);
-      await client.close();
-    }
-    report('event stream: messages/s to one subscriber (median)', median(rates), 'messages/s');
-    report(
-      'event stream: CPU per message, server and client (median)',
-      median(cpuPerMessage),
-      'us',
-    );
-    const fanRates: number[] = [];
-    const fanCpu: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const path = signedEventsPath(h.keys.reader, `cursor=${heights[0]! - 1}.0&types=tx`);
+      return () => client.close();
+    });
+    report('event stream: messages/s to one subscriber (median)', one.rate, 'messages/s');
+    report('event stream: CPU per message, server and client (median)', one.cpuUs, 'us');
+    const fan = await measureRuns(subscribers * messages, async () => {
       await Promise.all(
         Array.from({ length: subscribers }, () => countMessages(h.url + path, messages)),
       );
-      const spent = process.cpuUsage(cpu);
-      fanRates.push((subscribers * messages) / ((performance.now() - started) / 1000));
-      fanCpu.push((spent.user + spent.system) / (subscribers * messages));
-    }
+      return async () => {};
+    });
     report(
       `event stream: messages/s to ${subscribers} subscribers together (median)`,
-      median(fanRates),
+      fan.rate,
       'messages/s',
     );
     report(
       `event stream: CPU per message per subscriber, ${subscribers} subscribers (median)`,
-      median(fanCpu),
+      fan.cpuUs,
       'us',
     );
   } finally {
@@ -93,4 +75,26 @@ function countMessages(url: string, count: number): Promise<void> {
     );
     socket.once('error', reject);
   });
+}
+
+/**
+ * Runs `stream` `runs` times: the median of messages delivered a second and of CPU (this process)
+ * per message. What `stream` resolves with (closing its sockets) runs after the measurement.
+ */
+async function measureRuns(
+  delivered: number,
+  stream: () => Promise<() => Promise<void>>,
+): Promise<{ rate: number; cpuUs: number }> {
+  const rates: number[] = [];
+  const cpuUs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const close = await stream();
+    const spent = process.cpuUsage(cpu);
+    rates.push(delivered / ((performance.now() - started) / 1000));
+    cpuUs.push((spent.user + spent.system) / delivered);
+    await close();
+  }
+  return { rate: median(rates), cpuUs: median(cpuUs) };
 }
