@@ -177,8 +177,11 @@ export function blockMessages(
   return out;
 }
 
-/** Blocks whose message texts are kept: the streams that follow the chain read the newest few. */
-const textBlocksMax = 16;
+/**
+ * Blocks whose message texts are kept (between half this and this many): the streams that follow
+ * the chain read the newest few. A block of 1,000 transfers makes about 400 KB of texts.
+ */
+const textBlocksMax = 8;
 
 type BlockTexts = {
   readonly block: StreamedBlock;
