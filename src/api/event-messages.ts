@@ -136,15 +136,18 @@ type StreamedBlock = {
   readonly height: number;
   readonly recent: RecentBlock | undefined;
   readonly header: BlockHeader;
-  readonly receipts: readonly Receipt[];
 };
 
 function streamedBlock(services: ApiServices, height: number): StreamedBlock {
   const recent = services.recentBlock?.(height);
   const header = recent?.header ?? services.blocks.blockAt(height)?.header;
   if (header === undefined) throw new Error(`event stream: block ${height} is not in the store`);
-  const receipts = recent?.receipts ?? services.blocks.receiptsAt(height);
-  return { height, recent, header, receipts };
+  return { height, recent, header };
+}
+
+/** Read only for streams that want tx messages: a block-only stream never loads receipts. */
+function receiptsOf(services: ApiServices, block: StreamedBlock): readonly Receipt[] {
+  return block.recent?.receipts ?? services.blocks.receiptsAt(block.height);
 }
 
 function blockMessage(services: ApiServices, block: StreamedBlock): BlockMessage {
@@ -171,7 +174,7 @@ export function blockMessages(
   const out: EventMessage[] = [];
   if (fromSeq === 0 && filter.blocks) out.push(blockMessage(services, block));
   if (!filter.txs) return out;
-  for (const receipt of block.receipts) {
+  for (const receipt of receiptsOf(services, block)) {
     if (receipt.index + 1 >= fromSeq && wanted(receipt, filter)) out.push(txMessage(receipt));
   }
   return out;
@@ -185,6 +188,7 @@ const textBlocksMax = 8;
 
 type BlockTexts = {
   readonly block: StreamedBlock;
+  receipts: readonly Receipt[] | undefined;
   text: string | undefined;
   /** By receipt position; each made when a stream first sends it. */
   readonly receiptTexts: (string | undefined)[];
@@ -205,7 +209,8 @@ export class MessageTexts {
   texts(height: number, fromSeq: number, filter: EventFilter): string[] {
     let texts = this.#blocks.get(height);
     if (texts === undefined) {
-      texts = { block: streamedBlock(this.#services, height), text: undefined, receiptTexts: [] };
+      const block = streamedBlock(this.#services, height);
+      texts = { block, receipts: undefined, text: undefined, receiptTexts: [] };
       this.#blocks.set(height, texts);
     }
     const out: string[] = [];
@@ -214,7 +219,8 @@ export class MessageTexts {
       out.push(texts.text);
     }
     if (!filter.txs) return out;
-    const { receipts } = texts.block;
+    texts.receipts ??= receiptsOf(this.#services, texts.block);
+    const { receipts } = texts;
     for (let i = 0; i < receipts.length; i++) {
       const receipt = receipts[i]!;
       if (receipt.index + 1 < fromSeq || !wanted(receipt, filter)) continue;

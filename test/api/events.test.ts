@@ -97,6 +97,28 @@ describe('api events', { timeout: 120_000 }, () => {
     assert.equal(reads, 2, 'each block is read once, whatever the streams ask of it');
   });
 
+  it('loads no receipts for a stream of block messages only', () => {
+    let receiptReads = 0;
+    const store = h.services.blocks;
+    // What the stream reads of the block store, with receipt reads counted.
+    const blocks = {
+      blockAt: (height: number) => store.blockAt(height),
+      executedAt: (height: number) => store.executedAt(height),
+      receiptsAt: (height: number) => {
+        receiptReads += 1;
+        return store.receiptsAt(height);
+      },
+    } as unknown as typeof store;
+    const fromStore = { ...h.services, blocks, recentBlock: () => undefined };
+    const texts = new MessageTexts(fromStore);
+    const blocksOnly = { blocks: true, txs: false, module: undefined };
+    assert.equal(texts.texts(1, 0, blocksOnly).length, 1);
+    assert.equal(blockMessages(fromStore, 2, 0, blocksOnly).length, 1);
+    assert.equal(receiptReads, 0);
+    assert.ok(texts.texts(1, 0, { ...blocksOnly, txs: true }).length > 1);
+    assert.equal(receiptReads, 1);
+  });
+
   it('keeps only the newest blocks in memory', () => {
     const recent = new RecentBlocks(2);
     const block = h.services.recentBlock!(1)!;
