@@ -4,8 +4,8 @@
 // and 84 MiB from the bundle, and an idle node 15 to 18 MiB more.
 //
 // The bundle is cached in node_modules/.cache/tally (inside the project, so that its package
-// imports resolve) and rebuilt when a file it was built from changed: its last line records each
-// input's size and mtime, taken as the file was read. Each module's import.meta.url (and dirname,
+// imports resolve) and rebuilt when a file it was built from changed: its last line records the
+// checkout it was built from and each input's size and mtime, taken as the file was read. Each module's import.meta.url (and dirname,
 // filename) is replaced by that module's own source location, so files found next to a source
 // (console/dist, XSDs, FX rates, the verify worker) are found as they are under tsx.
 import {
@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -59,12 +59,16 @@ export function isFresh(root, outFile) {
   }
   const at = text.lastIndexOf(stampPrefix);
   if (at < 0) return false;
-  let inputs;
+  let stamped;
   try {
-    inputs = JSON.parse(text.slice(at + stampPrefix.length));
+    stamped = JSON.parse(text.slice(at + stampPrefix.length));
   } catch {
     return false;
   }
+  // Built from another checkout (one sharing this node_modules): its paths are that checkout's.
+  if (stamped?.root !== resolve(root)) return false;
+  const { inputs } = stamped;
+  if (typeof inputs !== 'object' || inputs === null) return false;
   const builder = fileURLToPath(import.meta.url);
   if (!sameFile(builder, inputs[relative(root, builder)])) return false;
   for (const [path, seen] of Object.entries(inputs)) {
@@ -115,7 +119,8 @@ export async function buildCliBundle(options = {}) {
   // Several processes may build at once (tests, `network up`): each writes its own file and
   // renames it into place, so a reader sees one whole bundle, with the inputs it was built from.
   if (map !== undefined) writeAtomically(`${outFile}.map`, map.contents);
-  writeAtomically(outFile, `${code.text}${stampPrefix}${JSON.stringify(inputs)}\n`);
+  const stamped = { root: resolve(root), inputs };
+  writeAtomically(outFile, `${code.text}${stampPrefix}${JSON.stringify(stamped)}\n`);
 }
 
 /** Loads the project's own files, replacing import.meta's location fields by the file's own. */

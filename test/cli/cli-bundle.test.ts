@@ -3,7 +3,7 @@
 // is refused (the bin then falls back on tsx). Fixture projects live in temporary folders.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -82,6 +82,20 @@ describe('cli bundle', () => {
 
     rmSync(f.where);
     assert.equal(isFresh(f.root, f.outFile), false, 'a deleted input');
+  });
+
+  test('a bundle built from another checkout is stale', async () => {
+    const a = fixture('checkout-a');
+    const b = fixture('checkout-b');
+    // Same files, same sizes and mtimes: only the checkout differs.
+    const at = new Date('2026-01-02T03:04:05Z');
+    for (const path of [a.entry, a.where, b.entry, b.where]) utimesSync(path, at, at);
+    assert.equal((await cliBundle(a))?.built, true);
+    mkdirSync(join(b.root, 'out'));
+    copyFileSync(a.outFile, b.outFile);
+    assert.equal(isFresh(b.root, b.outFile), false);
+    assert.equal((await cliBundle(b))?.built, true);
+    assert.equal((await load(b.outFile)).url, pathToFileURL(b.where).href);
   });
 
   test('a bundle without its inputs line is stale', async () => {
