@@ -6,7 +6,7 @@ import { TallyError } from '../util/errors.ts';
 import { registerBenchCommand } from './bench.ts';
 import { registerCodecCommand } from './codec.ts';
 import { registerKeysCommand } from './keys.ts';
-import { registerNetworkCommand } from './network/commands.ts';
+import { registerNetworkCommand, registerNetworkShortcuts } from './network/commands.ts';
 import { registerNodeCommand } from './node-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerRemitCommand } from './remit-command.ts';
@@ -27,6 +27,7 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerNodeCommand(program);
   registerNetworkCommand(program);
+  registerNetworkShortcuts(program);
   registerTxCommand(program);
   registerQueryCommand(program);
   registerRemitCommand(program);

@@ -215,6 +215,18 @@ describe('tally network init', () => {
     );
   });
 
+  it('tally status and tally down are tally network status and down', async () => {
+    const [short, long] = await Promise.all([
+      runTally(['status', '--dir', dir, '--json']),
+      runTally(['network', 'status', '--dir', dir, '--json']),
+    ]);
+    assert.equal(short.code, 0, short.stderr);
+    assert.deepEqual(JSON.parse(short.stdout), JSON.parse(long.stdout));
+    const down = await runTally(['down', '--dir', dir]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(down.stdout, (await runTally(['network', 'down', '--dir', dir])).stdout);
+  });
+
   it("writes the console's demo bundle with an operator key of every organisation", () => {
     // Last: it points the nodes' configs at the bundle, as `tally start` does.
     const bundle = JSON.parse(readFileSync(writeConsoleDemoKeys(loadNetwork(dir)), 'utf8')) as {
@@ -274,6 +286,9 @@ describe('tally network help', () => {
       ['network', 'up'],
       ['network', 'down'],
       ['network', 'status'],
+      ['up'],
+      ['down'],
+      ['status'],
       ['start'],
     ];
     for (const path of commands) {

@@ -1,5 +1,6 @@
 // `tally network init|up|down|status`: an operator's local or demo consortium, one folder per
-// network (see layout.ts), nodes started as background processes.
+// network (see layout.ts), nodes started as background processes. `tally up|down|status` are the
+// same three commands at the top level, for the network in ./.tally/network unless --dir says.
 import type { Command } from 'commander';
 import {
   downNetwork,
@@ -46,9 +47,16 @@ export function registerNetworkCommand(program: Command): void {
       ]),
     );
   registerInit(network);
-  registerUp(network);
-  registerDown(network);
-  registerStatus(network);
+  registerUp(network, 'tally network');
+  registerDown(network, 'tally network');
+  registerStatus(network, 'tally network');
+}
+
+/** `tally up`, `tally down` and `tally status`: the network commands without the `network`. */
+export function registerNetworkShortcuts(program: Command): void {
+  registerUp(program, 'tally');
+  registerDown(program, 'tally');
+  registerStatus(program, 'tally');
 }
 
 function registerInit(network: Command): void {
@@ -85,8 +93,9 @@ cost of the key files (tests only).
     });
 }
 
-function registerUp(network: Command): void {
-  network
+/** `prefix` is how the command is typed: `tally network` or `tally`. */
+function registerUp(parent: Command, prefix: string): void {
+  parent
     .command('up')
     .description(
       "start every node of the network in the background (logs in nodes/<id>/node.log); wait until they're ready",
@@ -97,10 +106,7 @@ function registerUp(network: Command): void {
       'how long to wait for the nodes to be ready',
       String(readyTimeoutMsDefault / 1000),
     )
-    .addHelpText(
-      'after',
-      examples(['tally network up', 'tally network up --dir /srv/tally --timeout 120']),
-    )
+    .addHelpText('after', examples([`${prefix} up`, `${prefix} up --dir /srv/tally --timeout 120`]))
     .action(async (options: TimeoutOption, command: Command) => {
       requireNodeStart(command);
       const seconds = parseIntOption(options.timeout, 'timeout', 1, timeoutSecondsMax);
@@ -110,8 +116,8 @@ function registerUp(network: Command): void {
     });
 }
 
-function registerDown(network: Command): void {
-  network
+function registerDown(parent: Command, prefix: string): void {
+  parent
     .command('down')
     .description(
       'stop every node of the network: SIGTERM, then SIGKILL for any still running after the timeout',
@@ -124,7 +130,7 @@ function registerDown(network: Command): void {
     )
     .addHelpText(
       'after',
-      examples(['tally network down', 'tally network down --dir /srv/tally --timeout 30']),
+      examples([`${prefix} down`, `${prefix} down --dir /srv/tally --timeout 30`]),
     )
     .action(async (options: TimeoutOption) => {
       const seconds = parseIntOption(options.timeout, 'timeout', 1, timeoutSecondsMax);
@@ -132,13 +138,13 @@ function registerDown(network: Command): void {
     });
 }
 
-function registerStatus(network: Command): void {
-  network
+function registerStatus(parent: Command, prefix: string): void {
+  parent
     .command('status')
     .description("show each node's pid, whether it runs and is ready, its height and its peers")
     .option('--dir <dir>', 'the network folder', networkDirDefault)
     .option('--json', 'print the rows as JSON', false)
-    .addHelpText('after', examples(['tally network status', 'tally network status --json']))
+    .addHelpText('after', examples([`${prefix} status`, `${prefix} status --json`]))
     .action(async (options: DirOption & { json: boolean }) => {
       const rows = await collectStatus(options.dir);
       console.log(options.json ? JSON.stringify(rows, null, 2) : renderTable(rows));
