@@ -3,7 +3,15 @@
 // is refused (the bin then falls back on tsx). Fixture projects live in temporary folders.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -96,6 +104,32 @@ describe('cli bundle', () => {
     assert.equal(isFresh(b.root, b.outFile), false);
     assert.equal((await cliBundle(b))?.built, true);
     assert.equal((await load(b.outFile)).url, pathToFileURL(b.where).href);
+  });
+
+  test('what a dynamic import reaches goes into its own chunk, and old chunks are removed', async () => {
+    const f = fixture('split');
+    writeFileSync(
+      f.entry,
+      "export const later = async (): Promise<string> => (await import('./lib/where.ts')).url;\n",
+    );
+    const outDir = join(f.root, 'out');
+    mkdirSync(outDir);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const name of ['chunk-OLD.mjs', 'chunk-RECENT.mjs']) writeFileSync(join(outDir, name), '');
+    utimesSync(join(outDir, 'chunk-OLD.mjs'), twoHoursAgo, twoHoursAgo);
+    assert.equal((await cliBundle(f))?.built, true);
+    const files = readdirSync(outDir);
+    assert.ok(
+      files.some((name) => /^where-[A-Z0-9]+\.mjs$/.test(name)),
+      files.join(' '),
+    );
+    assert.ok(!files.includes('chunk-OLD.mjs'), 'an hour-old chunk of an earlier build is gone');
+    assert.ok(
+      files.includes('chunk-RECENT.mjs'),
+      'a recent one stays for processes still starting',
+    );
+    const loaded = (await load(f.outFile)) as unknown as { later: () => Promise<string> };
+    assert.equal(await loaded.later(), pathToFileURL(f.where).href);
   });
 
   test('a bundle without its inputs line is stale', async () => {
