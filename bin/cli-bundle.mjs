@@ -21,6 +21,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,20 +57,7 @@ export async function cliBundle(options = {}) {
 
 /** True when the bundle exists and every input it records still has the size and mtime it had. */
 export function isFresh(root, outFile) {
-  let text;
-  try {
-    text = readFileSync(outFile, 'utf8');
-  } catch {
-    return false;
-  }
-  const at = text.lastIndexOf(stampPrefix);
-  if (at < 0) return false;
-  let stamped;
-  try {
-    stamped = JSON.parse(text.slice(at + stampPrefix.length));
-  } catch {
-    return false;
-  }
+  const stamped = readStamp(outFile);
   // Built from another checkout (one sharing this node_modules): its paths are that checkout's.
   if (stamped?.root !== resolve(root)) return false;
   const { inputs } = stamped;
@@ -80,6 +68,23 @@ export function isFresh(root, outFile) {
     if (!sameFile(join(root, path), seen)) return false;
   }
   return true;
+}
+
+/** The entry's last line: the checkout, inputs and files of its build; undefined if unreadable. */
+function readStamp(outFile) {
+  let text;
+  try {
+    text = readFileSync(outFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = text.lastIndexOf(stampPrefix);
+  if (at < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(at + stampPrefix.length));
+  } catch {
+    return undefined;
+  }
 }
 
 function sameFile(path, seen) {
@@ -135,14 +140,37 @@ export async function buildCliBundle(options = {}) {
     if (file === code) continue;
     if (file.path === entryMap || !existsSync(file.path)) writeAtomically(file.path, file.contents);
   }
-  const stamped = { root: resolve(root), inputs };
+  const files = [...written].map((path) => basename(path));
+  const stamped = { root: resolve(root), inputs, files };
+  markSuperseded(outDir, outFile, written);
   writeAtomically(outFile, `${code.text}${stampPrefix}${JSON.stringify(stamped)}\n`);
   removeOldChunks(outDir, written);
 }
 
 /**
- * Chunks of earlier builds go once they are an hour old. A process started from an earlier entry
- * imports its chunks within moments of starting, so none still needs them by then.
+ * The files of the entry about to be replaced get the time of its replacement as their mtime: a
+ * process that read that entry just before may still import its chunks, and removeOldChunks keeps
+ * them for an hour from now.
+ */
+function markSuperseded(outDir, outFile, keep) {
+  const previous = readStamp(outFile)?.files;
+  if (!Array.isArray(previous)) return;
+  const now = new Date();
+  for (const name of previous) {
+    const path = join(outDir, String(name));
+    if (keep.has(path)) continue;
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * Chunks of earlier builds go once an hour has passed since they were written or their entry was
+ * replaced. A process imports its chunks within moments of reading its entry, so none still needs
+ * them by then.
  */
 const oldChunkMs = 60 * 60 * 1000;
 

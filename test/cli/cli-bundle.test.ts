@@ -130,6 +130,18 @@ describe('cli bundle', () => {
     );
     const loaded = (await load(f.outFile)) as unknown as { later: () => Promise<string> };
     assert.equal(await loaded.later(), pathToFileURL(f.where).href);
+
+    // A rebuild replaces the chunk; the replaced one stays an hour from now, though written before.
+    const chunk = files.find((name) => name.startsWith('where-'))!;
+    utimesSync(join(outDir, chunk), twoHoursAgo, twoHoursAgo);
+    writeFileSync(f.where, "export const url = 'edited';\n");
+    assert.equal((await cliBundle(f))?.built, true);
+    const after = readdirSync(outDir);
+    assert.ok(
+      after.includes(chunk),
+      'the chunk of the replaced entry stays for processes starting now',
+    );
+    assert.ok(after.some((name) => name.startsWith('where-') && name !== chunk));
   });
 
   test('a bundle without its inputs line is stale', async () => {
