@@ -9,7 +9,7 @@ import { isSuiteId } from '../crypto/suites.ts';
 import type { Block } from '../ledger/block.ts';
 import { publicKeyBytesBySuite } from '../ledger/keys.ts';
 import { chainIdLengthMax, orgIdLengthMax, validatorsMax } from '../ledger/limits.ts';
-import { emptyRoot } from '../ledger/state/index.ts';
+import { emptyRoot } from '../ledger/state/spec.ts';
 import {
   createValidatorSet,
   hashValidatorSet,
