@@ -126,8 +126,9 @@ function txMessage(receipt: Receipt): TxMessage {
   };
 }
 
-function wanted(receipt: Receipt, filter: EventFilter): boolean {
-  if (!filter.txs) return false;
+/** Whether a stream with `filter`, resuming at sequence `fromSeq` of the block, sends `receipt`. */
+function wanted(receipt: Receipt, fromSeq: number, filter: EventFilter): boolean {
+  if (!filter.txs || receipt.index + 1 < fromSeq) return false;
   return filter.module === undefined || receipt.events.some((e) => e.module === filter.module);
 }
 
@@ -175,7 +176,7 @@ export function blockMessages(
   if (fromSeq === 0 && filter.blocks) out.push(blockMessage(services, block));
   if (!filter.txs) return out;
   for (const receipt of receiptsOf(services, block)) {
-    if (receipt.index + 1 >= fromSeq && wanted(receipt, filter)) out.push(txMessage(receipt));
+    if (wanted(receipt, fromSeq, filter)) out.push(txMessage(receipt));
   }
   return out;
 }
@@ -223,7 +224,7 @@ export class MessageTexts {
     const { receipts } = texts;
     for (let i = 0; i < receipts.length; i++) {
       const receipt = receipts[i]!;
-      if (receipt.index + 1 < fromSeq || !wanted(receipt, filter)) continue;
+      if (!wanted(receipt, fromSeq, filter)) continue;
       let text = texts.receiptTexts[i];
       if (text === undefined) {
         text = JSON.stringify(txMessage(receipt));
