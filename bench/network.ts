@@ -12,9 +12,10 @@ import type { Transaction } from '../src/ledger/tx.ts';
 import { consensusDefaults } from '../src/node/genesis.ts';
 import { toHex } from '../src/util/bytes.ts';
 import { TallyError } from '../src/util/errors.ts';
-import { TestNetwork } from '../test/e2e/harness.ts';
+import { heightOf, TestNetwork } from '../test/e2e/harness.ts';
 import { batchRate, signedItems } from './ledger/crypto.ts';
 import {
+  cpuUsPerFinal,
   drainMempools,
   dueCount,
   envNumber,
@@ -94,6 +95,7 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
   const submitter = createSubmitter(cluster.urls, cluster.client);
   const sentAt = new Map<string, number>();
   const watch = watchProcesses(cluster.pids);
+  const heightBefore = await heightOf(cluster.urls[0]!);
   const start = Date.now();
   let sent = 0;
   while (sent < txs.length) {
@@ -107,8 +109,10 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
-  const offered = offeredRate(txs.length, seconds, Date.now() - start, tickMs);
+  const sendingMs = Date.now() - start;
+  const offered = offeredRate(txs.length, seconds, sendingMs, tickMs);
   const nodes = watch.stop();
+  const blocksPerS = ((await heightOf(cluster.urls[0]!)) - heightBefore) / (sendingMs / 1000);
   await submitter.settled();
   const notFinal = await waitFinal(submitter.admitted, cluster.finality, drainTimeoutMs);
   if (!(await drainMempools(cluster.urls, drainTimeoutMs)))
@@ -132,6 +136,7 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
     final: finalPerSecond(finalAt, start, seconds),
     rejected,
     notFinal,
+    blocksPerS,
   };
   const lastFinalMs = finalAt.reduce((a, b) => Math.max(a, b), start + 1);
   return {
@@ -255,6 +260,8 @@ function reportStep(report: Report, name: string, step: LadderStep, bound: numbe
     Math.max(...step.nodes.map((x) => x.cpuPct)),
     '% of a core',
   );
+  report(`${name}: validators' CPU per final tx ${at}`, cpuUsPerFinal(step), 'us');
+  report(`${name}: blocks/s ${at}`, step.blocksPerS ?? Number.NaN, 'blocks/s');
   report(
     `${name}: largest validator RSS ${at}`,
     Math.max(...step.nodes.map((x) => x.rssMaxMiB)),

@@ -5,26 +5,11 @@
 // fixed rates; finality comes from the WebSocket stream. Then the node gateway path once, at a low
 // rate. Env: TALLY_BENCH_REMIT_RATES (default 20,50,100,200,500), TALLY_BENCH_SECONDS (default 10, at
 // most 30: the quotes' 60 s lifetime must cover the build-to-final gap).
-import { sendArgs } from '../src/apps/remittance/args.ts';
-import { nameKeys } from '../src/apps/remittance/screening.ts';
-import { encodeTravelRule } from '../src/apps/remittance/travel-rule.ts';
-import { sealEnvelope } from '../src/crypto/envelope.ts';
-import { sha256 } from '../src/crypto/sha256.ts';
-import { getSuite } from '../src/crypto/suites.ts';
-import { signTransaction } from '../src/ledger/tx.ts';
-import {
-  buildTransaction,
-  type Client,
-  newRemittanceId,
-  requestQuote,
-  type SignedQuote,
-  sendRemittanceViaGateway,
-  TallyError,
-} from '../src/sdk/index.ts';
-import { toHex } from '../src/util/bytes.ts';
-import { TestNetwork } from '../test/e2e/harness.ts';
+import { newRemittanceId, sendRemittanceViaGateway, TallyError } from '../src/sdk/index.ts';
+import { heightOf, TestNetwork } from '../test/e2e/harness.ts';
 import {
   countingWindow,
+  cpuUsPerFinal,
   dueCount,
   formatStepRow,
   type LadderStep,
@@ -48,155 +33,30 @@ import {
   openOrgs,
   partiesOf,
   quoterOf,
-  type SignedTx,
   setUpCorridor,
   submitBatch,
   submitBatchMax,
-  txLifetimeMs,
   watchFinality,
 } from './remittance-setup.ts';
+import {
+  type BuildCost,
+  fetchQuote,
+  type Pipeline,
+  prefetch,
+  quoteConcurrency,
+  sealSends,
+  startSigning,
+} from './remittance-wallet.ts';
 
 const ratesDefault = [20, 50, 100, 200, 500];
 const secondsDefault = 10;
 const secondsMax = 30;
 const tickMs = 50;
 const requestsInFlightMax = 32;
-const sealConcurrency = 64;
-const quoteConcurrency = 32;
-const quoteAttemptsMax = 10;
-const quoteRetryJitterMs = 20;
-/** Quotes live 60 s: the window opens at the latest this long after the first quote was fetched. */
-const prefetchMsMax = 20_000;
-/** HKD 100.00 a remittance; the bank's fee comes on top. */
-const sendAmount = 10_000n;
-const sendAmountSpread = 100;
 const drainTimeoutMs = 180_000;
 const gatewayRate = 10;
 const target = { rate: 500, p50Ms: 500, p99Ms: 1000 };
 const validatorsCount = 4;
-
-type Sealed = {
-  id: Uint8Array;
-  sender: number;
-  beneficiary: number;
-  travelRule: Uint8Array;
-  travelRuleHash: Uint8Array;
-  screening: { originator: Uint8Array[]; beneficiary: Uint8Array[] };
-};
-export type Prepared = { tx: SignedTx; beneficiary: number; receiveAmount: bigint };
-/** The wallet's side, summed over the runs (wall-clock ms). */
-type BuildCost = { sends: number; sealMs: number; quoteMs: number; signMs: number };
-
-/** Seals the Travel-Rule data of remittances first..first+n-1: no deadline, so before the window. */
-async function sealSends(
-  corridor: Corridor,
-  first: number,
-  n: number,
-  cost: BuildCost,
-): Promise<Sealed[]> {
-  const t0 = performance.now();
-  const sealed = await mapConcurrent(n, sealConcurrency, async (i): Promise<Sealed> => {
-    const { sender, beneficiary, travelRule } = partiesOf(first + i, corridor);
-    const id = newRemittanceId();
-    const envelope = await sealEnvelope(encodeTravelRule(travelRule), corridor.recipients, id);
-    const screening = {
-      originator: nameKeys(travelRule.originator.name),
-      beneficiary: nameKeys(travelRule.beneficiary.name),
-    };
-    const travelRuleHash = sha256(envelope);
-    return { id, sender, beneficiary, travelRule: envelope, travelRuleHash, screening };
-  });
-  cost.sealMs += performance.now() - t0;
-  return sealed;
-}
-
-/**
- * The quote for the k-th send. Identical quote requests signed in the same millisecond would carry
- * the same signature, which the node refuses as a replay: the amount varies by a few cents from
- * one send to the next, and a request refused as a replay anyway is signed again, a moment later.
- */
-async function fetchQuote(quoter: Client, k: number): Promise<SignedQuote> {
-  const amount = sendAmount + BigInt(k % sendAmountSpread);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await requestQuote(quoter, {
-        sendCurrency: 'HKD',
-        receiveCurrency: 'PHP',
-        sendAmount: amount,
-      });
-    } catch (error) {
-      const replayed = error instanceof TallyError && error.details.reason === 'replayed';
-      if (!replayed || attempt === quoteAttemptsMax) throw error;
-      // Workers retrying in step would collide again: a random pause spreads them out.
-      await new Promise((r) => setTimeout(r, 1 + Math.random() * quoteRetryJitterMs));
-    }
-  }
-}
-
-/** Quotes fetched and sends signed in order; `built()` is how many from the start are ready. */
-type Pipeline = { readonly prepared: Prepared[]; built(): number; readonly done: Promise<void> };
-
-/**
- * Fetches a fresh quote per send from the bank's node (quoteConcurrency at once) and signs each
- * send as soon as its quote arrives. The generator starts once all are built or, when quoting is
- * slower than the quotes' lifetime allows, after prefetchMsMax, and then keeps just behind it.
- */
-function startSigning(
-  corridor: Corridor,
-  quoter: Client,
-  sealed: readonly Sealed[],
-  cost: BuildCost,
-): Pipeline {
-  const hk = corridor.orgs.get(corridorOrgs.sendingOrg)!;
-  const suite = getSuite(hk.key.suite);
-  const slots: (Prepared | undefined)[] = new Array(sealed.length);
-  let next = 0;
-  let prefix = 0;
-  const sign = (s: Sealed, quote: SignedQuote): Prepared => {
-    const args = sendArgs({
-      ...s,
-      corridor: corridorId,
-      quote,
-      senderAccountId: corridor.senders[s.sender]!,
-      beneficiaryAccountId: corridor.beneficiaries[s.beneficiary]!,
-    });
-    const request = buildTransaction({
-      chainId: corridor.chainId,
-      module: 'remittance',
-      method: 'send',
-      args,
-      expiresInMs: txLifetimeMs,
-    });
-    const body = { ...request, suite: hk.key.suite, signer: hk.key.publicKey };
-    const signed = signTransaction(body, suite, hk.key.secretKey);
-    const tx = { txId: toHex(signed.id), bytes: signed.bytes };
-    return { tx, beneficiary: s.beneficiary, receiveAmount: quote.quote.receiveAmount };
-  };
-  const worker = async () => {
-    while (next < sealed.length) {
-      const i = next++;
-      const quote = await fetchQuote(quoter, i);
-      const t0 = performance.now();
-      slots[i] = sign(sealed[i]!, quote);
-      cost.signMs += performance.now() - t0;
-      while (prefix < slots.length && slots[prefix] !== undefined) prefix++;
-    }
-  };
-  const t0 = performance.now();
-  const workers = Array.from({ length: Math.min(quoteConcurrency, sealed.length) }, worker);
-  const done = Promise.all(workers).then(() => {
-    cost.quoteMs += performance.now() - t0;
-    cost.sends += sealed.length;
-  });
-  return { prepared: slots as Prepared[], built: () => prefix, done };
-}
-
-/** Waits until the pipeline is done or prefetchMsMax has passed; answers how many were built. */
-async function prefetch(pipeline: Pipeline): Promise<number> {
-  const timeout = new Promise((r) => setTimeout(r, prefetchMsMax));
-  await Promise.race([pipeline.done, timeout]);
-  return pipeline.built();
-}
 
 export type LoadResult = {
   /** Less than asked when quoting could not keep up with the generator. */
@@ -209,6 +69,8 @@ export type LoadResult = {
   latency: LatencySummary;
   /** Each validator's CPU and largest resident set while the generator offered load. */
   nodes: ProcessUsage[];
+  /** Blocks committed per second while the generator offered load. */
+  blocksPerSec: number;
   /** Refused at admission (also counted in codes). */
   refused: number;
   /** Refused at admission, executed with a code other than ok, or never final. */
@@ -239,6 +101,7 @@ async function runLoad(
   const refused: Codes = new Map();
   const inFlight = new Set<Promise<void>>();
   const watch = watchProcesses(bench.pids);
+  const heightBefore = await heightOf(bench.urls[0]!);
   const start = Date.now();
   let sent = 0;
   while (sent < prepared.length) {
@@ -258,8 +121,10 @@ async function runLoad(
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
-  const offeredPerSec = offeredRate(prepared.length, seconds, Date.now() - start, tickMs);
+  const sendingMs = Date.now() - start;
+  const offeredPerSec = offeredRate(prepared.length, seconds, sendingMs, tickMs);
   const nodes = watch.stop();
+  const blocksPerSec = ((await heightOf(bench.urls[0]!)) - heightBefore) / (sendingMs / 1000);
   await Promise.all(inFlight);
   const codes: Codes = new Map(refused);
   const notFinal = await waitFinal(admitted, bench.finality, drainTimeoutMs);
@@ -287,6 +152,7 @@ async function runLoad(
     completedPerSec: latencies.length / (Math.max(lastFinalMs - start, 1) / 1000),
     latency: summarizeLatencies(latencies),
     nodes,
+    blocksPerSec,
     refused: [...refused.values()].reduce((a, b) => a + b, 0),
     codes,
   };
@@ -397,6 +263,8 @@ async function runRate(
   report(`${at}: refused at admission`, r.refused, 'remit');
   const cpu = r.nodes.map((x) => x.cpuPct);
   report(`${at}: busiest validator CPU`, Math.max(...cpu), '% of a core');
+  report(`${at}: validators' CPU per final remittance`, cpuUsPerFinal(stepOf(r)), 'us');
+  report(`${at}: blocks/s`, r.blocksPerSec, 'blocks/s');
   report(
     `${at}: max resident memory of a validator`,
     Math.max(...r.nodes.map((x) => x.rssMaxMiB)),
@@ -426,6 +294,7 @@ function stepOf(r: LoadResult): LadderStep {
     final: r.finalPerSec,
     rejected: r.refused,
     notFinal: r.codes.get('not_final') ?? 0,
+    blocksPerS: r.blocksPerSec,
   };
   return ladderStep(fields, r.latency, r.nodes);
 }

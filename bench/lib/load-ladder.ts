@@ -34,6 +34,8 @@ export type LadderStep = {
   readonly notFinal: number;
   /** The physical bound for this many validators, transfers/s (network group only). */
   readonly bound?: number;
+  /** Blocks committed per second while the load was offered (first node's height). */
+  readonly blocksPerS?: number;
   readonly nodes: readonly ProcessUsage[];
 };
 
@@ -167,7 +169,17 @@ function rounded(step: LadderStep): LadderStep {
     notFinal,
     ...(step.load === undefined ? {} : { load: step.load }),
     ...(step.bound === undefined ? {} : { bound: fixed(step.bound, 1) }),
+    ...(step.blocksPerS === undefined ? {} : { blocksPerS: fixed(step.blocksPerS, 1) }),
   };
+}
+
+/**
+ * CPU time of all validators together per final transaction, in microseconds: what one transaction
+ * costs the machine, the figure that decides how far a network of n validators on c cores can go.
+ */
+export function cpuUsPerFinal(step: LadderStep): number {
+  const cores = step.nodes.reduce((sum, n) => sum + n.cpuPct / 100, 0);
+  return (cores / step.final) * 1e6;
 }
 
 /** Writes bench/results/GROUP.steps.json ({ steps }); NaN (nothing measured) becomes null. */
@@ -248,8 +260,10 @@ export function formatStepRow(step: LadderStep): string {
       ? ''
       : `  bound ${cell(step.bound)}/s (${cell((100 * step.final) / step.bound, 1)}%)`;
   const nodes = step.nodes.map((n, i) => `v${i} ${cell(n.cpuPct)}% ${formatRss(n)}`).join(', ');
+  const blocks = step.blocksPerS === undefined ? '' : `  blocks ${cell(step.blocksPerS, 1)}/s`;
+  const cpu = `  CPU ${cell(cpuUsPerFinal(step))} us/final`;
   return (
-    `offered ${cell(step.offered)}/s  final ${cell(step.final)}/s${bound}  ` +
+    `offered ${cell(step.offered)}/s  final ${cell(step.final)}/s${bound}${blocks}${cpu}  ` +
     `p50/p90/p99/max ${cell(step.p50)}/${cell(step.p90)}/${cell(step.p99)}/${cell(step.max)} ms  ` +
     `rejected ${step.rejected}  not final ${step.notFinal}  [${nodes}]`
   );

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
 import {
   countingWindow,
+  cpuUsPerFinal,
   dueCount,
   envNumber,
   finalPerSecond,
@@ -76,7 +77,16 @@ test('final/s counts the window after the warm-up', () => {
 
 test('a step record carries the latency summary and the nodes', () => {
   const s = ladderStep(
-    { validators: 4, offered: 100, final: 99, rejected: 3, notFinal: 1, load: 0.5, bound: 5000 },
+    {
+      validators: 4,
+      offered: 100,
+      final: 99,
+      rejected: 3,
+      notFinal: 1,
+      load: 0.5,
+      bound: 5000,
+      blocksPerS: 2.54,
+    },
     summarizeLatencies([10, 20, 30, 40]),
     [usage(75.25, 512.5, 400.4, 110.06, 2)],
   );
@@ -84,18 +94,32 @@ test('a step record carries the latency summary and the nodes', () => {
     { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max, rejected: s.rejected },
     { p50: 20, p90: 40, p99: 40, max: 40, rejected: 3 },
   );
-  assert.match(formatStepRow(s), /^offered 100\/s {2}final 99\/s {2}bound 5000\/s \(2\.0%\)/);
+  assert.match(
+    formatStepRow(s),
+    /^offered 100\/s {2}final 99\/s {2}bound 5000\/s \(2\.0%\) {2}blocks 2\.5\/s {2}CPU 7601 us\/final {2}/,
+  );
   assert.match(
     formatStepRow(s),
     /rejected 3 {2}not final 1 {2}\[v0 75% 513 MiB \(anon 400, file 110, shmem 2\)\]$/,
   );
 });
 
+test('CPU per final transaction sums every validator', () => {
+  const s = ladderStep(
+    { validators: 2, offered: 1000, final: 500, rejected: 0, notFinal: 0 },
+    summarizeLatencies([10]),
+    [usage(40, 300), usage(60, 300)],
+  );
+  // One core busy in all (40% + 60%) for 500 final a second: 2 ms of CPU each.
+  assert.equal(cpuUsPerFinal(s), 2000);
+  assert.doesNotMatch(formatStepRow(s), /blocks/);
+});
+
 test('writes GROUP.steps.json in the shape the report reads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tally-ladder-'));
   try {
     const steps: LadderStep[] = [
-      { ...step(1, 250.04, 249.96, 40, 120), load: 0.25 },
+      { ...step(1, 250.04, 249.96, 40, 120), load: 0.25, blocksPerS: 3.04 },
       ladderStep(
         { validators: 4, offered: 100, final: 0, rejected: 100, notFinal: 0 },
         summarizeLatencies([]),
@@ -120,6 +144,7 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
       ],
       notFinal: 0,
       load: 0.25,
+      blocksPerS: 3,
     });
     assert.deepEqual(Object.keys(json.steps[0]).slice(0, 9), [
       'validators',
