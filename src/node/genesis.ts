@@ -88,6 +88,12 @@ export type ConsensusParams = {
   readonly blockTxsMax: number;
   /** A leader with an empty mempool waits this long before proposing an empty block. */
   readonly emptyBlockDelayMs: number;
+  /**
+   * A leader proposes no sooner than this after its parent block's time, unless a full block is
+   * pending: under light load, fewer and fuller blocks for a little latency (one validator at a
+   * quarter load made 342 blocks a second without it, and spent a third more CPU per transaction).
+   */
+  readonly blockIntervalMinMs: number;
 };
 
 export type Genesis = {
@@ -105,6 +111,7 @@ export const consensusDefaults: ConsensusParams = Object.freeze({
   roundTimeoutDoublingsMax: 5,
   blockTxsMax: 2000,
   emptyBlockDelayMs: 250,
+  blockIntervalMinMs: 25,
 });
 
 /**
@@ -253,12 +260,14 @@ function readConsensus(v: unknown): ConsensusParams {
     roundTimeoutDoublingsMax: int('roundTimeoutDoublingsMax', 0, 10),
     blockTxsMax: int('blockTxsMax', 1, 10_000),
     emptyBlockDelayMs: int('emptyBlockDelayMs', 0, 60_000),
+    blockIntervalMinMs: int('blockIntervalMinMs', 0, 60_000),
   });
-  if (params.emptyBlockDelayMs * emptyBlockDelaysPerRoundTimeout > params.roundTimeoutMs)
-    fail(
-      'consensus.emptyBlockDelayMs',
-      `at most roundTimeoutMs / ${emptyBlockDelaysPerRoundTimeout} (${Math.floor(params.roundTimeoutMs / emptyBlockDelaysPerRoundTimeout)})`,
-    );
+  for (const name of ['emptyBlockDelayMs', 'blockIntervalMinMs'] as const)
+    if (params[name] * emptyBlockDelaysPerRoundTimeout > params.roundTimeoutMs)
+      fail(
+        `consensus.${name}`,
+        `at most roundTimeoutMs / ${emptyBlockDelaysPerRoundTimeout} (${Math.floor(params.roundTimeoutMs / emptyBlockDelaysPerRoundTimeout)})`,
+      );
   return params;
 }
 

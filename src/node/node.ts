@@ -202,6 +202,7 @@ async function assemble(
     {
       blockTxsMax: genesis.consensus.blockTxsMax,
       emptyBlockDelayMs: genesis.consensus.emptyBlockDelayMs,
+      blockIntervalMinMs: genesis.consensus.blockIntervalMinMs,
       executionWaitMs,
       executionBacklogMax: 1,
       executionBudgetMs: genesis.consensus.roundTimeoutMs / executionBudgetPerRoundTimeout,

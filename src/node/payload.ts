@@ -34,6 +34,11 @@ export type PayloadOptions = {
   readonly blockTxsMax: number;
   /** With nothing pending and nothing in flight, wait this long for a transaction before proposing. */
   readonly emptyBlockDelayMs: number;
+  /**
+   * Propose no sooner than this after the parent block's time unless a full block is waiting: under
+   * a trickle of transactions, blocks of one or two cost every validator a block's fixed work each.
+   */
+  readonly blockIntervalMinMs?: number;
   /** Longest wait for execution to reach the parent's state height. */
   readonly executionWaitMs: number;
   /** A leader whose execution is further behind than this proposes an empty block (backpressure). */
@@ -132,8 +137,7 @@ export class PayloadBuilder {
     const parent = request.parent;
     if (this.#deps.executedHeight() < parent.stateHeight)
       await this.#deps.waitExecuted(parent.stateHeight, this.#options.executionWaitMs);
-    if (this.#deps.mempool.size() === 0 && this.inFlight.size === 0)
-      await this.#waitForTxs(this.#options.emptyBlockDelayMs);
+    await this.#gather(parent.timeMs);
     // Consensus must not run ahead of execution: the leader waits for its executor (which paces
     // block production), and if that takes too long proposes an empty block. Under overload the
     // mempool fills and refuses new transactions (mempool_full, HTTP 503) instead of blocks queueing
@@ -190,7 +194,28 @@ export class PayloadBuilder {
     };
   }
 
-  #waitForTxs(timeoutMs: number): Promise<void> {
+  /**
+   * Gives the block time to fill: until blockIntervalMinMs after its parent's time unless a full
+   * block is already pending, then, with nothing pending or in flight at all, until a transaction
+   * comes or emptyBlockDelayMs has passed. The waits overlap: the second counts from the start.
+   */
+  async #gather(parentTimeMs: number): Promise<void> {
+    const { blockIntervalMinMs = 0, emptyBlockDelayMs } = this.#options;
+    const mempool = this.#deps.mempool;
+    const start = this.#deps.now();
+    // The parent's proposer may keep a clock ahead of this one's: the wait never exceeds the setting.
+    const intervalLeft = Math.min(blockIntervalMinMs, parentTimeMs + blockIntervalMinMs - start);
+    if (intervalLeft > 0) {
+      const full = this.txLimit();
+      await this.#waitFor(() => mempool.size() >= full, intervalLeft);
+    }
+    if (mempool.size() === 0 && this.inFlight.size === 0)
+      await this.#waitFor(() => mempool.size() > 0, emptyBlockDelayMs - (this.#deps.now() - start));
+  }
+
+  /** Resolves once `ready()` holds after an admission, or after `timeoutMs`. */
+  #waitFor(ready: () => boolean, timeoutMs: number): Promise<void> {
+    if (timeoutMs <= 0 || ready()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -198,7 +223,9 @@ export class PayloadBuilder {
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
-      const unsubscribe = this.#deps.mempool.onAdmitted(done);
+      const unsubscribe = this.#deps.mempool.onAdmitted(() => {
+        if (ready()) done();
+      });
     });
   }
 }

@@ -276,6 +276,7 @@ describe('parseGenesis: refusals name the field', () => {
       ['roundTimeoutDoublingsMax', 11, 'expected 0..10'],
       ['blockTxsMax', 0, 'expected 1..10000'],
       ['emptyBlockDelayMs', 1.5, 'expected an integer'],
+      ['blockIntervalMinMs', -1, 'expected 0..60000'],
       ['blockTxsMax', '100', 'expected an integer'],
     ];
     for (const [name, value, message] of cases) {
@@ -290,7 +291,7 @@ describe('parseGenesis: refusals name the field', () => {
     );
   });
 
-  it('error: an empty-block delay that leaves a round no room', () => {
+  it('error: an empty-block delay or block interval that leaves a round no room', () => {
     assert.equal(
       refusal(
         edited(
@@ -298,6 +299,14 @@ describe('parseGenesis: refusals name the field', () => {
         ),
       ),
       'genesis_invalid: genesis consensus.emptyBlockDelayMs: at most roundTimeoutMs / 4 (250)',
+    );
+    assert.equal(
+      refusal(
+        edited(
+          (d) => (d.consensus = { ...d.consensus, roundTimeoutMs: 1000, blockIntervalMinMs: 300 }),
+        ),
+      ),
+      'genesis_invalid: genesis consensus.blockIntervalMinMs: at most roundTimeoutMs / 4 (250)',
     );
   });
 

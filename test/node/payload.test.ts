@@ -214,6 +214,44 @@ describe('PayloadBuilder', () => {
     assert.deepEqual(payloadIds(input.payload.txs), ids(opens.slice(0, 1)));
   });
 
+  it('waits out the block interval for company, and proposes once a full block is pending', {
+    timeout: 60_000,
+  }, async () => {
+    // The parent is this instant's: a long interval is all ahead.
+    const parent = { ...parentAt(9, 6), timeMs: execution.nowMs };
+    let built = false;
+    const pending = builder({ blockIntervalMinMs: 600_000 })
+      .build(request(10, parent))
+      .then((input) => {
+        built = true;
+        return input;
+      });
+    await admitAll(opens.slice(0, 2));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(built, false, 'two of three is not a full block: the leader still waits');
+    await admitAll(opens.slice(2, 3));
+    const input = await pending;
+    assert.deepEqual(payloadIds(input.payload.txs), ids(opens.slice(0, 3)));
+  });
+
+  it('does not wait when the parent is older than the interval', { timeout: 60_000 }, async () => {
+    await admitAll(opens.slice(0, 1));
+    const parent = { ...parentAt(9, 6), timeMs: execution.nowMs - 700_000 };
+    const input = await builder({ blockIntervalMinMs: 600_000 }).build(request(10, parent));
+    assert.deepEqual(payloadIds(input.payload.txs), ids(opens.slice(0, 1)));
+  });
+
+  it('waits no longer than the interval behind a parent from a clock running ahead', {
+    timeout: 60_000,
+  }, async () => {
+    await admitAll(opens.slice(0, 1));
+    // The parent's proposer is ten minutes ahead of this one; the wait stays at 20 ms.
+    const parent = { ...parentAt(9, 6), timeMs: execution.nowMs + 600_000 };
+    const input = await builder({ blockIntervalMinMs: 20 }).build(request(10, parent));
+    assert.deepEqual(payloadIds(input.payload.txs), ids(opens.slice(0, 1)));
+    assert.equal(input.payload.timeMs, parent.timeMs, 'and its block does not go back in time');
+  });
+
   it('never goes back in time', async () => {
     execution.nowMs = t0Ms - 5000;
     const input = await builder().build(request(10));
