@@ -226,7 +226,8 @@ export class World {
       kycTiers: demoKycTiers.map((t) => ({ ...t })),
     });
     const call = { module: 'remittance', method: 'register_corridor', args };
-    await runCalls(this.net, this.org(demoCorridorOrgs.fxOrg), [call]);
+    // Registered on the bank's node; the sends that use it go to hk-wallet's.
+    await everyNodeAt(this.net, await runCalls(this.net, this.org(demoCorridorOrgs.fxOrg), [call]));
   }
 
   /** Balances of named accounts as node `node` (default hk-wallet's) sees them. */

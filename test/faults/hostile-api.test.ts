@@ -242,6 +242,8 @@ describe('hostile clients and peers', { timeout: 240_000 }, () => {
       30_000,
       'the transaction to be final',
     );
+    // Final on the first node; the second refuses it as final once it has executed that block too.
+    await waitHeight(net.nodes[1]!.apiUrl, final.height);
     for (const replay of [
       await submit(),
       await call(net.nodes[1]!.apiUrl, reader, 'POST', '/v1/txs', { txs: [toHex(tx.bytes)] }),

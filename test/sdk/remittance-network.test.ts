@@ -40,7 +40,7 @@ import {
 } from '../../src/sdk/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { runTally } from '../cli/tally-process.ts';
-import { eventually, TestNetwork } from '../e2e/harness.ts';
+import { eventually, TestNetwork, waitHeight } from '../e2e/harness.ts';
 
 type Call = { module: string; method: string; args: CborValue };
 type Org = { client: Client; account: LocalAccount };
@@ -74,10 +74,14 @@ describe('remittance through the SDK and tally remit on four validators', {
     );
     const { results } = await submitTransactions(client, { transactions: txs });
     for (const r of results) assert.equal(r.status, 'admitted', r.message);
+    let height = 0;
     for (const tx of txs) {
       const receipt = await waitForTransaction(client, { txId: tx.txId, timeoutMs: 60_000 });
       assert.equal(receipt.code, 'ok', `${tx.module}.${tx.method}: ${receipt.message}`);
+      height = Math.max(height, receipt.height);
     }
+    // Final on the signer's node; the tests read and send on the other organisations' nodes too.
+    await Promise.all(net.nodes.map((n) => waitHeight(n.apiUrl, height, 60_000)));
   }
 
   // Only an issuer's own account may overdraw: every account here is guarded, settlement ones funded.
