@@ -51,6 +51,9 @@ const boundSamples = 7;
 const boundSampleMs = 1000;
 const boundBatchItems = 2000;
 const drainTimeoutMs = 180_000;
+/** The setup offers a refused phase again after this pause, this many times at most. */
+const setupRetryMs = 500;
+const setupAttemptsMax = 240;
 /** Transfers expire this long after they are signed, inside the mempool's 10-minute window. */
 const transferLifetimeMs = 9 * 60_000;
 /**
@@ -165,6 +168,34 @@ async function probeCapacity(cluster: Cluster, rate: number, seconds: number): P
   }
 }
 
+/**
+ * Submits a setup phase again and again until every transaction is admitted: nodes with small
+ * blocks take fewer at once (admission holds the pool to what they commit), as a wallet would find.
+ */
+async function submitUntilAdmitted(
+  urls: readonly string[],
+  client: KeyPair,
+  txs: readonly Transaction[],
+): Promise<void> {
+  let pending = txs;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const submitter = createSubmitter(urls, client);
+    submitter.submit(pending);
+    await submitter.settled();
+    const admitted = new Set(submitter.admitted);
+    pending = pending.filter((t) => !admitted.has(toHex(t.id)));
+    if (pending.length === 0) return;
+    if (attempt === setupAttemptsMax) {
+      const codes = JSON.stringify(Object.fromEntries(submitter.rejected));
+      throw new TallyError(
+        'bench_setup_refused',
+        `network setup: ${pending.length} transactions still refused after ${attempt} tries: ${codes}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, setupRetryMs));
+  }
+}
+
 /** A network of `n` validators, started, with the workload's currencies and funded accounts. */
 async function openCluster(
   n: number,
@@ -208,10 +239,8 @@ async function openCluster(
     const client = net.clientKey(0);
     const finality: Finality = new Map();
     socket = await watchFinality(urls[0]!, client, finality);
-    const submitter = createSubmitter(urls, client);
     for (const phase of setup.setupPhases()) {
-      submitter.submit(phase);
-      await submitter.settled();
+      await submitUntilAdmitted(urls, client, phase);
       const missing = await waitFinal(
         phase.map((t) => toHex(t.id)),
         finality,
