@@ -40,7 +40,8 @@ import {
 } from '../../src/sdk/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { runTally } from '../cli/tally-process.ts';
-import { eventually, TestNetwork, waitHeight } from '../e2e/harness.ts';
+import { eventually, TestNetwork } from '../e2e/harness.ts';
+import { everyNodeAt } from '../e2e/remittance-helpers.ts';
 
 type Call = { module: string; method: string; args: CborValue };
 type Org = { client: Client; account: LocalAccount };
@@ -81,7 +82,7 @@ describe('remittance through the SDK and tally remit on four validators', {
       height = Math.max(height, receipt.height);
     }
     // Final on the signer's node; the tests read and send on the other organisations' nodes too.
-    await Promise.all(net.nodes.map((n) => waitHeight(n.apiUrl, height, 60_000)));
+    await everyNodeAt(net, height);
   }
 
   // Only an issuer's own account may overdraw: every account here is guarded, settlement ones funded.
