@@ -140,7 +140,7 @@ export function RegulatorPanel({ client, latest, changes }: RegulatorProps) {
     if (client === undefined || id === undefined) return undefined;
     if (chosen.trim() === '') await untilExecuted(client, latest?.height);
     return getRemittance(client, { id });
-  }, `${changes}:${id}`);
+  }, `${changes}:${id}:${latest?.height}`);
   if (client === undefined) return <Notice>No regulator key or node in this network.</Notice>;
   const r = view.value;
   return (

@@ -1,7 +1,13 @@
 // The remittance page's shared state: the corridor's organisations and clients, the remittances
 // sent from this page with their live status and elapsed time, and the demo's people.
-import type { Client, RemittanceView } from '../../../src/sdk/index.ts';
-import type { LiveTx } from '../lib/live.tsx';
+import type { Client, ModuleEvent, RemittanceView } from '../../../src/sdk/index.ts';
+
+/** What statusChanges reads of a live tx message (lib/live.tsx LiveTx). */
+type TxMessage = {
+  readonly height: number;
+  readonly txId: string;
+  readonly events: readonly ModuleEvent[];
+};
 
 export const corridorId = 'HKD-PHP';
 /** Statuses after which nothing moves any more. */
@@ -47,15 +53,21 @@ export type CorridorClients = {
   readonly regulatorOrg: string | undefined;
 };
 
-export type StatusChange = { readonly id: string; readonly status: string; readonly txId: string };
+export type StatusChange = {
+  readonly id: string;
+  readonly status: string;
+  readonly txId: string;
+  /** The block that made the change: another node has it once it has executed this height. */
+  readonly height: number;
+};
 
 /** The remittance status changes a tx message carries (module remittance, remittance_status). */
-export function statusChanges(tx: LiveTx): StatusChange[] {
+export function statusChanges(tx: TxMessage): StatusChange[] {
   return tx.events.flatMap((e) => {
     if (e.module !== 'remittance' || e.type !== 'remittance_status') return [];
     const { id, status } = e.attributes;
     if (typeof id !== 'string' || typeof status !== 'string') return [];
-    return [{ id: id.replaceAll('-', '').toLowerCase(), status, txId: tx.txId }];
+    return [{ id: id.replaceAll('-', '').toLowerCase(), status, txId: tx.txId, height: tx.height }];
   });
 }
 
@@ -63,6 +75,7 @@ export function applyChange(list: readonly Sent[], change: StatusChange, nowMs: 
   return list.map((s) => {
     if (s.id !== change.id || finalStatuses.has(s.status)) return s;
     const done = finalStatuses.has(change.status) ? { doneAtMs: nowMs } : {};
-    return { ...s, status: change.status, ...done };
+    const height = Math.max(s.height ?? 0, change.height);
+    return { ...s, status: change.status, height, ...done };
   });
 }
