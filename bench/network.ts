@@ -12,7 +12,7 @@ import type { Transaction } from '../src/ledger/tx.ts';
 import { consensusDefaults } from '../src/node/genesis.ts';
 import { toHex } from '../src/util/bytes.ts';
 import { TallyError } from '../src/util/errors.ts';
-import { heightOf, TestNetwork } from '../test/e2e/harness.ts';
+import { TestNetwork } from '../test/e2e/harness.ts';
 import { batchRate, signedItems } from './ledger/crypto.ts';
 import {
   cpuUsPerFinal,
@@ -29,7 +29,13 @@ import {
   offeredRate,
   writeLadder,
 } from './lib/load-ladder.ts';
-import { createSubmitter, type Finality, waitFinal, watchFinality } from './lib/network-client.ts';
+import {
+  countBlocks,
+  createSubmitter,
+  type Finality,
+  waitFinal,
+  watchFinality,
+} from './lib/network-client.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { watchProcesses } from './lib/proc-stats.ts';
 import { median, type Report } from './lib/report.ts';
@@ -98,7 +104,7 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
   const submitter = createSubmitter(cluster.urls, cluster.client);
   const sentAt = new Map<string, number>();
   const watch = watchProcesses(cluster.pids);
-  const heightBefore = await heightOf(cluster.urls[0]!);
+  const blocks = await countBlocks(cluster.urls[0]!);
   const start = Date.now();
   let sent = 0;
   while (sent < txs.length) {
@@ -115,7 +121,7 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
   const sendingMs = Date.now() - start;
   const offered = offeredRate(txs.length, seconds, sendingMs, tickMs);
   const nodes = watch.stop();
-  const blocksPerS = ((await heightOf(cluster.urls[0]!)) - heightBefore) / (sendingMs / 1000);
+  const blocksPerS = await blocks.perSecond(sendingMs);
   await submitter.settled();
   const notFinal = await waitFinal(submitter.admitted, cluster.finality, drainTimeoutMs);
   if (!(await drainMempools(cluster.urls, drainTimeoutMs)))

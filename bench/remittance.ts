@@ -6,7 +6,7 @@
 // rate. Env: TALLY_BENCH_REMIT_RATES (default 20,50,100,200,500), TALLY_BENCH_SECONDS (default 10, at
 // most 30: the quotes' 60 s lifetime must cover the build-to-final gap).
 import { newRemittanceId, sendRemittanceViaGateway, TallyError } from '../src/sdk/index.ts';
-import { heightOf, TestNetwork } from '../test/e2e/harness.ts';
+import { TestNetwork } from '../test/e2e/harness.ts';
 import {
   countingWindow,
   cpuUsPerFinal,
@@ -17,7 +17,7 @@ import {
   offeredRate,
   writeLadder,
 } from './lib/load-ladder.ts';
-import { waitFinal } from './lib/network-client.ts';
+import { countBlocks, waitFinal } from './lib/network-client.ts';
 import { type LatencySummary, percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { type ProcessUsage, watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
@@ -101,7 +101,7 @@ async function runLoad(
   const refused: Codes = new Map();
   const inFlight = new Set<Promise<void>>();
   const watch = watchProcesses(bench.pids);
-  const heightBefore = await heightOf(bench.urls[0]!);
+  const blocks = await countBlocks(bench.urls[0]!);
   const start = Date.now();
   let sent = 0;
   while (sent < prepared.length) {
@@ -124,7 +124,7 @@ async function runLoad(
   const sendingMs = Date.now() - start;
   const offeredPerSec = offeredRate(prepared.length, seconds, sendingMs, tickMs);
   const nodes = watch.stop();
-  const blocksPerSec = ((await heightOf(bench.urls[0]!)) - heightBefore) / (sendingMs / 1000);
+  const blocksPerSec = await blocks.perSecond(sendingMs);
   await Promise.all(inFlight);
   const codes: Codes = new Map(refused);
   const notFinal = await waitFinal(admitted, bench.finality, drainTimeoutMs);

@@ -6,6 +6,7 @@ import type { KeyPair } from '../../src/crypto/suite.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { postTxs, signedEventsPath } from '../../test/api/client.ts';
+import { heightOf } from '../../test/e2e/harness.ts';
 
 /** Transactions posted in one request at most. */
 const batchTxsMax = 500;
@@ -90,4 +91,12 @@ export async function waitFinal(
     missing = missing.filter((id) => !finality.has(id));
   }
   return missing.length;
+}
+
+/** Counts the blocks a node executes from now on; `perSecond(ms)` is their rate over `ms`. */
+export async function countBlocks(
+  apiUrl: string,
+): Promise<{ perSecond(ms: number): Promise<number> }> {
+  const from = await heightOf(apiUrl);
+  return { perSecond: async (ms) => ((await heightOf(apiUrl)) - from) / (ms / 1000) };
 }

@@ -38,7 +38,7 @@ export type Sent = {
   /** When the status became final, as this browser saw it. */
   readonly doneAtMs?: number;
   readonly txId?: string;
-  /** The block the send was final in. */
+  /** The newest block this page saw change it (the send's, then any status change's). */
   readonly height?: number;
   readonly remittance?: RemittanceView;
   readonly from: string;
