@@ -67,6 +67,10 @@ export class PeerConnection {
     this.socket.on('drain', () => this.onDrain());
     this.socket.on('close', () => this.close('socket_closed'));
     this.socket.on('error', (error: Error) => this.close(`socket_error: ${error.message}`));
+    // Frames are already gathered into one write per tick. With Nagle's algorithm on as well, a small
+    // write behind one the peer has not acknowledged yet waited for its delayed ACK: a proposal sent
+    // 25 ms after a QC reached the other validators about 40 ms late (measured on loopback).
+    this.socket.setNoDelay(true);
     this.helloTimer = setTimeout(() => this.close('hello_timeout'), this.options.helloTimeoutMs);
     this.socket.write(encodeFrames([encodeHello(this.options.chainId, this.options.nodeId)]));
   }
