@@ -5,6 +5,7 @@ import type { Vote } from '../ledger/certificate.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { processQc, processTc } from './certify.ts';
+import { tryCommit } from './commit.ts';
 import { hashHex } from './digest.ts';
 import { detectConflict } from './evidence.ts';
 import type { Proposal } from './messages.ts';
@@ -129,6 +130,9 @@ function acceptProposal(
     return;
   }
   insertBlock(s, entry);
+  // The QC on this block came first (its leader sends it to all as soon as it forms): it commits
+  // the parent now that the block is here.
+  if (bytesEqual(s.highQc.blockHash, hash)) tryCommit(s, out, entry, s.highQc);
   if (leaderIndex(s, h.round + 1) === s.myIndex) addVote(s, out, vote, 'double-proposal');
   if (h.round !== s.round) return;
   const mine = signVote(s, out, p.block, hash, p.tc);

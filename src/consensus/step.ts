@@ -8,7 +8,7 @@ import type { Message } from './messages.ts';
 import { onStart, onTimer } from './pacemaker.ts';
 import { onPayload, onProposal } from './proposal.ts';
 import { adoptValidatorSet, type ConsensusState, createEntry } from './state.ts';
-import { onSyncRequest, onSyncResponse } from './sync.ts';
+import { onSyncInfo, onSyncRequest, onSyncResponse } from './sync.ts';
 import { findBlock, insertBlock, pruneTree } from './tree.ts';
 import type { Action, Input, PeerId, PersistRecord, StepResult } from './types.ts';
 import { onTimeoutMessage, onVote } from './votes.ts';
@@ -49,14 +49,7 @@ function onMessage(s: ConsensusState, out: Action[], from: PeerId, m: Message): 
       onTimeoutMessage(s, out, from, m);
       break;
     case 'sync-info':
-      // Certificates alone: handled as a sync response with no blocks.
-      onSyncResponse(s, out, from, {
-        ...m,
-        type: 'sync-response',
-        blocks: [],
-        witness: null,
-        tail: [],
-      });
+      onSyncInfo(s, out, from, m);
       break;
     case 'sync-request':
       onSyncRequest(s, out, from, m);

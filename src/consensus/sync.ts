@@ -6,7 +6,7 @@ import type { ValidatorSet } from '../ledger/validator-set.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { checkQc, processQc, processTc } from './certify.ts';
 import { commitBlock } from './commit.ts';
-import type { CommitWitness, SyncRequest, SyncResponse } from './messages.ts';
+import type { CommitWitness, SyncInfo, SyncRequest, SyncResponse } from './messages.ts';
 import { syncListLengthMax } from './messages.ts';
 import { maybePropose } from './pacemaker.ts';
 import { retryPendingProposal } from './proposal.ts';
@@ -75,11 +75,35 @@ export function onSyncRequest(
   out.push({ type: 'send', to: from, message });
 }
 
+/**
+ * Certificates alone, handled as a sync response with no blocks. A QC on a block this node has not
+ * received yet, at most two above its committed tip, is most likely the one the next leader has just
+ * formed and sent to all, while the block's proposal is still on its way here (or being checked): no
+ * sync is asked for it. The proposal commits what the QC certifies when it arrives, and the round's
+ * timer or the next proposal still ask for a sync if it never does.
+ */
+export function onSyncInfo(s: ConsensusState, out: Action[], from: PeerId, m: SyncInfo): void {
+  const qc = m.highQc;
+  const inFlight =
+    qc.epoch === s.epoch &&
+    qc.height <= s.root.block.header.height + 2 &&
+    findBlock(s, qc.blockHash) === undefined;
+  onSyncResponse(
+    s,
+    out,
+    from,
+    { ...m, type: 'sync-response', blocks: [], witness: null, tail: [] },
+    inFlight ? null : from,
+  );
+}
+
+/** `qcFrom`: whom to ask for the block of the response's QC if it is missing (null: nobody). */
 export function onSyncResponse(
   s: ConsensusState,
   out: Action[],
   from: PeerId,
   r: SyncResponse,
+  qcFrom: PeerId | null = from,
 ): void {
   const rootBefore = s.root.block.header.height;
   if (r.blocks.length > 0 && r.witness !== null) commitSegment(s, out, r.blocks, r.witness);
@@ -90,7 +114,7 @@ export function onSyncResponse(
       if (block.header.height <= s.root.block.header.height) continue;
       if (!insertCertified(s, out, block, from)) break;
     }
-    processQc(s, out, r.highQc, from);
+    processQc(s, out, r.highQc, qcFrom);
     if (r.highTc !== null) processTc(s, out, r.highTc);
   }
   retryPendingProposal(s, out);

@@ -1,5 +1,6 @@
-// Vote and timeout aggregation: the next round's leader gathers 2f + 1 votes for a block into a QC;
-// every validator gathers 2f + 1 timeouts for a round into a TC. Conflicting votes become evidence.
+// Vote and timeout aggregation: the next round's leader gathers 2f + 1 votes for a block into a QC
+// and sends it to all at once; every validator gathers 2f + 1 timeouts for a round into a TC.
+// Conflicting votes become evidence.
 import {
   type QuorumCertificate,
   signerBitmap,
@@ -81,6 +82,9 @@ export function addVote(s: ConsensusState, out: Action[], vote: Vote, kind: Evid
     signatures: Object.freeze(matching.map((v) => v.signature)),
   });
   markQcVerified(s, qc);
+  // Every validator learns of the QC now, not with this leader's next proposal, which waits for
+  // its payload (the block interval): they commit what it commits at the same time as this node.
+  out.push({ type: 'broadcast', message: { type: 'sync-info', highQc: qc, highTc: null } });
   processQc(s, out, qc, null);
 }
 

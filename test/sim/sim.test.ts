@@ -54,6 +54,56 @@ test('liveness: every validator restarts at once, from its log alone, and the ch
   assert.deepEqual(failures, []);
 });
 
+test('a QC reaches every validator as it forms: all commit a block within one network delay of each other', () => {
+  // The leader's payload takes 40 ms (its block interval) and messages 1 to 10 ms. Were the QC only
+  // in the next proposal, the validators that did not form it would commit each block 41 to 50 ms
+  // after the one that did.
+  const scenario = { ...calmScenario(21, 4), payloadDelayMs: 40 };
+  const sim = new Simulator(scenario);
+  const commitSpreadsMs = commitSpreads(sim);
+  assert.equal(sim.run().failure, null);
+  const spreads = commitSpreadsMs();
+  assert.ok(spreads.length >= 10, `${spreads.length} blocks committed by every validator`);
+  assert.ok(
+    spreads.every((ms) => ms <= scenario.delayMsMax),
+    `commit spreads (ms): ${spreads.join(' ')}`,
+  );
+});
+
+/** For each height every node committed: the time between its first and its last commit. */
+function commitSpreads(sim: Simulator): () => number[] {
+  const commits = new Map<number, number[]>();
+  sim.commitTap = (_node, height, atMs) => {
+    commits.set(height, [...(commits.get(height) ?? []), atMs]);
+  };
+  return () =>
+    [...commits.values()]
+      .filter((times) => times.length === sim.nodes.length)
+      .map((times) => Math.max(...times) - Math.min(...times));
+}
+
+test('a QC that arrives before its block asks for no sync: the block is on its way', () => {
+  // With delays up to 30 ms, a validator often gets the QC on a block before the block itself. It
+  // commits when the proposal arrives; a sync request would have the leader send the block twice.
+  for (const seed of [21, 22, 23, 24]) {
+    const scenario = { ...calmScenario(seed, 4), delayMsMax: 30, payloadDelayMs: 50 };
+    const sim = new Simulator(scenario);
+    const sent = { syncRequests: 0, syncInfos: 0 };
+    sim.tap = (message) => {
+      if (message.type === 'sync-request') sent.syncRequests++;
+      if (message.type === 'sync-info') sent.syncInfos++;
+    };
+    const spreads = commitSpreads(sim);
+    assert.equal(sim.run().failure, null);
+    assert.equal(sent.syncRequests, 0, `seed ${seed}`);
+    assert.ok(sent.syncInfos >= 3 * 20, `seed ${seed}: every QC went to all three others`);
+    assert.ok(
+      spreads().every((ms) => ms <= scenario.delayMsMax),
+      `seed ${seed}: commit spreads (ms): ${spreads().join(' ')}`,
+    );
+  }
+});
+
 test('one seed reproduces exactly', () => {
   const a = runSeed(randomScenario(77));
   const b = runSeed(randomScenario(77));

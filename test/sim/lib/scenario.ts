@@ -39,6 +39,8 @@ export type Scenario = {
   readonly livenessWindowMs: number;
   /** Encode and decode every message, as the network would. */
   readonly wire: boolean;
+  /** How long a leader's payload takes after it asks, as a node's block interval does; 0: at once. */
+  readonly payloadDelayMs?: number;
 };
 
 export const roundTimeoutMs = 100;

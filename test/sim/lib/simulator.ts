@@ -35,6 +35,12 @@ const eventsMax = 1_000_000;
 type Event =
   | { kind: 'deliver'; to: number; from: number; message: Message | Uint8Array }
   | { kind: 'timer'; node: number; token: number; epoch: number; round: number }
+  | {
+      kind: 'payload';
+      node: number;
+      token: number;
+      request: Extract<Action, { type: 'request-payload' }>;
+    }
   | { kind: 'crash'; node: number }
   | { kind: 'restart'; node: number }
   | { kind: 'heal' }
@@ -49,6 +55,8 @@ export type SimNode = {
   state: ConsensusState | null;
   readonly log: PersistRecord[];
   timerToken: number;
+  /** Counts crashes: a payload asked for before one is never delivered. */
+  payloadToken: number;
   evidence: Evidence[];
 };
 
@@ -74,6 +82,8 @@ export class Simulator {
   private readonly encoded = new WeakMap<Message, Uint8Array>();
   /** Sees every message as it is sent (tests collect samples through it). */
   tap: ((message: Message) => void) | null = null;
+  /** Sees every commit of an honest node, with the virtual time it happened. */
+  commitTap: ((node: number, height: number, atMs: number) => void) | null = null;
 
   constructor(readonly scenario: Scenario) {
     this.prng = new Prng(scenario.seed ^ 0x5eed);
@@ -104,6 +114,7 @@ export class Simulator {
         state: null,
         log: [],
         timerToken: 0,
+        payloadToken: 0,
         evidence: [],
       };
       this.byPeer.set(node.peer, index);
@@ -192,10 +203,17 @@ export class Simulator {
         this.input(node, { type: 'timer-fired', epoch: e.epoch, round: e.round });
         return;
       }
+      case 'payload': {
+        const node = this.nodes[e.node]!;
+        if (node.state === null || node.payloadToken !== e.token) return;
+        this.deliverPayload(node, e.request);
+        return;
+      }
       case 'crash': {
         const node = this.nodes[e.node]!;
         node.state = null;
         node.timerToken++;
+        node.payloadToken++;
         return;
       }
       case 'restart':
@@ -249,16 +267,22 @@ export class Simulator {
           });
           break;
         }
-        case 'request-payload':
-          this.input(node, {
-            type: 'payload',
-            epoch: action.epoch,
-            round: action.round,
-            payload: this.payloadFor(node, action),
-          });
+        case 'request-payload': {
+          const delayMs = this.scenario.payloadDelayMs ?? 0;
+          if (delayMs === 0) this.deliverPayload(node, action);
+          else
+            this.queue.push(this.queue.nowMs + delayMs, {
+              kind: 'payload',
+              node: node.index,
+              token: node.payloadToken,
+              request: action,
+            });
           break;
+        }
         case 'commit':
           this.checker.onCommit(node, action.block, action.nextValidators);
+          if (node.strategy === undefined)
+            this.commitTap?.(node.index, action.block.header.height, this.queue.nowMs);
           if (
             action.nextValidators !== undefined &&
             this.pendingSet?.epoch === action.nextValidators.epoch
@@ -271,6 +295,15 @@ export class Simulator {
           break;
       }
     }
+  }
+
+  private deliverPayload(node: SimNode, req: Extract<Action, { type: 'request-payload' }>): void {
+    this.input(node, {
+      type: 'payload',
+      epoch: req.epoch,
+      round: req.round,
+      payload: this.payloadFor(node, req),
+    });
   }
 
   private payloadFor(node: SimNode, req: Extract<Action, { type: 'request-payload' }>) {
