@@ -41,6 +41,8 @@ export type DriverDeps = {
   readonly onEvidence: (evidence: Extract<Action, { type: 'evidence' }>) => void;
   /** Checks a logged block's signatures again before replay (the cache did not survive). */
   readonly prepareBlock: (block: Block) => Promise<void>;
+  /** A step or an action threw: consensus has stopped, and the node must stop with it. */
+  readonly onFatal: (error: unknown) => void;
 };
 
 /** Where consensus restarts from: the executed tip and its certificate (absent at genesis). */
@@ -124,6 +126,12 @@ export class ConsensusDriver {
         const actions = this.#runStep(input, true);
         await this.#apply(actions);
       }
+    } catch (error) {
+      // Nothing vouches for the engine's state after a step that threw (a state read after a failed
+      // write, a bug): it takes no more input, and the node's fatal stop decides the exit.
+      this.#closed = true;
+      this.#queue.length = 0;
+      this.#deps.onFatal(error);
     } finally {
       this.#pumping = false;
     }

@@ -29,6 +29,20 @@ export type FatalStopDeps = {
   readonly exit: (code: number) => void;
 };
 
+/**
+ * The storage failure behind `error`, if any: a part that meets the store after a failed write
+ * reports its own error, whose cause chain leads to the write that failed (the state tree's
+ * "reopen the tree", a consensus step reading that tree).
+ */
+function storageFailureIn(error: unknown): unknown {
+  let cause = error;
+  for (let depth = 0; depth < 8 && cause instanceof Error; depth++) {
+    if (isStorageFailure(cause)) return cause;
+    cause = cause.cause;
+  }
+  return undefined;
+}
+
 export class FatalStop {
   readonly #deps: FatalStopDeps;
   #stopping: Promise<void> | undefined;
@@ -53,8 +67,9 @@ export class FatalStop {
     return this.#stopping;
   }
 
-  #report(error: unknown, context: string): number {
+  #report(failure: unknown, context: string): number {
     const { log, dataDir } = this.#deps;
+    const error = storageFailureIn(failure) ?? failure;
     if (isStorageFailure(error) && error.code === 'disk_full') {
       log.fatal(
         { code: error.code, dataDir, ...error.details, exitCode: exitCodeDiskFull },

@@ -281,6 +281,7 @@ async function assemble(
       );
     },
     prepareBlock: (block) => checker.prepare(block),
+    onFatal: (error) => void fatal.stop(error, 'a consensus step failed'),
   });
   closers.push(() => closeConsensus(driver, releaseLog));
 

@@ -151,6 +151,18 @@ describe('fatal stop', () => {
     assert.equal(lines[0]!.fields.exitCode, 75);
   });
 
+  it('a failure caused by a full disk (a part refusing after the failed write) exits 75 too', async () => {
+    const { lines, events, deps } = recorder();
+    const refusal = new Error('state tree: the batch of height 10 failed; reopen the tree', {
+      cause: diskFull,
+    });
+    await new FatalStop(deps).stop(refusal, 'a consensus step failed');
+    assert.deepEqual(events, ['close', `exit ${exitCodeDiskFull}`]);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.fields.code, 'disk_full');
+    assert.match(lines[0]!.message, /^disk full: \/srv\/tally\/nodes\/a\/data: free space needed/);
+  });
+
   it('exits 74 for another storage failure and 70 for a bug', async () => {
     const storage = recorder();
     await new FatalStop(storage.deps).stop(

@@ -45,7 +45,7 @@ describe('a validator whose disk fills', { skip, timeout: 600_000 }, () => {
     fnet!.startLoad();
     stop = await trouble!.fillUntilStopped();
     // On any other ending (a signal, another code), the node's last words say why.
-    const tail = fnet!.net.logOf(victim).split('\n').slice(-30).join('\n');
+    const tail = fnet!.net.logOf(victim).split('\n').slice(-90).join('\n');
     assert.equal(stop.exit, String(exitCodeDiskFull), `node ${victim}'s log ends:\n${tail}`);
     assert.equal(stop.fatalLines.length, 1, JSON.stringify(stop.fatalLines));
     const line = stop.fatalLines[0]!;
