@@ -83,7 +83,7 @@ function commitSpreads(sim: Simulator): () => number[] {
 }
 
 test('a QC that arrives before its block asks for no sync: the block is on its way', () => {
-  // With delays up to 30 ms, a validator often gets the QC on a block before the block itself. It
+  // With delays up to 30 ms, a validator sometimes gets the QC on a block before the block itself. It
   // commits when the proposal arrives; a sync request would have the leader send the block twice.
   for (const seed of [21, 22, 23, 24]) {
     const scenario = { ...calmScenario(seed, 4), delayMsMax: 30, payloadDelayMs: 50 };
