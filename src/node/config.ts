@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { mempoolTxsMax as mempoolTxsMaxCeiling } from '../mempool/limits.ts';
+import { diskReserveBytesDefault } from '../storage/index.ts';
 import { TallyError } from '../util/errors.ts';
 import { parseTestingConfig, type TestingConfig } from './byzantine/config.ts';
 
@@ -44,6 +45,11 @@ export type NodeConfig = {
   readonly pruneKeepStates: number;
   /** With an empty data dir, restore the state from a peer's snapshot instead of replaying blocks. */
   readonly stateSync: { readonly enabled: boolean };
+  /**
+   * Bytes the node leaves free on its data folder's filesystem (`storage.reserveBytes`): a write
+   * that would leave fewer stops the node with exit code 75 before the write begins.
+   */
+  readonly storageReserveBytes: number;
   /** Pending transactions held at most; past it, submissions get mempool_full (HTTP 503). */
   readonly mempoolTxsMax: number;
   /**
@@ -159,6 +165,15 @@ export function parseConfig(
       source,
       `expected a whole number from ${mempoolTxsMaxLeast} to ${mempoolTxsMaxMost}`,
     );
+  const storage = doc.storage === undefined ? {} : r.object('storage', doc.storage);
+  const storageReserveBytes =
+    storage.reserveBytes === undefined ? diskReserveBytesDefault : storage.reserveBytes;
+  if (
+    typeof storageReserveBytes !== 'number' ||
+    !Number.isSafeInteger(storageReserveBytes) ||
+    storageReserveBytes < 0
+  )
+    invalid('storage.reserveBytes', source, 'expected a whole number of bytes, 0 or more');
   const consoleDoc = doc.console === undefined ? {} : r.object('console', doc.console);
   const demoKeysFile =
     consoleDoc.demoKeysFile === undefined
@@ -189,6 +204,7 @@ export function parseConfig(
     pruneKeepBlocks: keep,
     pruneKeepStates: keepStates,
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
+    storageReserveBytes,
     mempoolTxsMax,
     ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),
     ...(testing === undefined ? {} : { testing }),

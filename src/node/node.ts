@@ -128,6 +128,7 @@ async function assemble(
     .catch((error: unknown) => log.warn({ err: error }, 'signature workers failed to start'));
   const store: Store = openStore({
     path: join(config.dataDir, 'ledger'),
+    reserveBytes: config.storageReserveBytes,
     onWriteFailed: (error) => void fatal.stop(error),
   });
   closers.push(() => store.close());

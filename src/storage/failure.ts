@@ -19,6 +19,12 @@ const spaceErrnoNames = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'MDB_MAP_FULL']);
  * twice the values' bytes, an EIO is a full disk.
  */
 const shortWriteSlackBytes = 4 * 1024 * 1024;
+/**
+ * Free space a store leaves on its filesystem unless told otherwise: more than the largest commit
+ * (a block of a few thousand transactions writes a few MiB of pages), with room to spare for the
+ * node's log and an operator's shell.
+ */
+export const diskReserveBytesDefault = 64 * 1024 * 1024;
 /** lmdb-js hands the underlying error over in a promise; it settles in the same turn. */
 const causeWaitMs = 1000;
 
@@ -59,6 +65,26 @@ export async function describeWriteFailure(
     details,
     cause,
   });
+}
+
+/**
+ * A `disk_full` error when a write of `bytes` bytes would leave less than `reserveBytes` free at
+ * `path` (LMDB copies the pages a write touches, so it counts twice); undefined when there is room,
+ * when the reserve is 0 or when the free space cannot be read.
+ */
+export function reserveShortfall(
+  path: string,
+  reserveBytes: number,
+  bytes: number,
+): TallyError | undefined {
+  if (reserveBytes === 0) return undefined;
+  const freeBytes = freeBytesAt(path);
+  if (freeBytes === undefined || freeBytes >= reserveBytes + 2 * bytes) return undefined;
+  return new TallyError(
+    diskFullCode,
+    `disk full: ${path}: ${freeBytes} bytes free, below the ${reserveBytes}-byte reserve the store keeps (a write of ${bytes} bytes was refused before it began)`,
+    { details: { path, freeBytes, bytes, reserveBytes } },
+  );
 }
 
 /**

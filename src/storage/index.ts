@@ -12,6 +12,7 @@ export {
 export {
   describeWriteFailure,
   diskFullCode,
+  diskReserveBytesDefault,
   isStorageFailure,
   storageWriteFailedCode,
 } from './failure.ts';

@@ -22,6 +22,13 @@
 //   whose promise nobody holds, so a failed commit became an unhandled rejection that crashed the
 //   process. Every write here is already an explicit batch.
 //
+// Free-space reserve: a commit that would leave less than `reserveBytes` free on the filesystem is
+// refused with `disk_full` before LMDB writes a page (one statfs call, about a microsecond). A disk
+// that fills is then met here, not inside LMDB's page writer, where lmdb-js 3.5.6 formats the
+// error's text into a 100-byte buffer that a long text overruns: a validator whose disk filled
+// under load died of heap corruption (glibc's "corrupted size vs. prev_size", SIGABRT) instead of
+// exiting 75. A disk that fills faster than one commit still meets LMDB's own ENOSPC, handled below.
+//
 // A failed write (a full disk, an I/O error) makes the store refuse every later write: LMDB may have
 // marked its environment unusable, pending flushes never settle, and callers' in-memory state may
 // already assume the failed batch. Reads go on. Reopening the folder is the way back; it opens at
@@ -32,7 +39,12 @@ import { open, type RootDatabase } from 'lmdb';
 import { assert } from '../util/assert.ts';
 import type { TallyError } from '../util/errors.ts';
 import { type CommitOptions, type SettledCallback, type StoreOp, WriteBatch } from './batch.ts';
-import { assertRoomForLockFile, describeWriteFailure } from './failure.ts';
+import {
+  assertRoomForLockFile,
+  describeWriteFailure,
+  diskReserveBytesDefault,
+  reserveShortfall,
+} from './failure.ts';
 import { Table } from './table.ts';
 
 export const tablesMaxDefault = 32;
@@ -55,6 +67,11 @@ export type StoreOptions = {
    * that write's caller hears of it; the store refuses every write after it.
    */
   onWriteFailed?: (error: TallyError) => void;
+  /**
+   * Bytes to leave free on the store's filesystem (default diskReserveBytesDefault): a commit that
+   * would leave fewer fails with `disk_full` before it begins. 0 leaves the full disk to LMDB.
+   */
+  reserveBytes?: number;
 };
 
 type CommitPromise = Promise<boolean> & { flushed?: PromiseLike<unknown> };
@@ -67,6 +84,7 @@ export class Store {
   readonly #tables = new Map<string, Table>();
   readonly #tablesMax: number;
   readonly #onWriteFailed: ((error: TallyError) => void) | undefined;
+  readonly #reserveBytes: number;
   #closed = false;
   /** Settles with the first write failure; every later write is refused with it. */
   #failure: Promise<TallyError> | undefined;
@@ -80,6 +98,7 @@ export class Store {
       mapSizeBytes = mapSizeDefaultBytes,
       tablesMax = tablesMaxDefault,
       onWriteFailed,
+      reserveBytes = diskReserveBytesDefault,
     } = options;
     if (typeof path !== 'string' || path.length === 0)
       throw new TypeError('path: expected a directory');
@@ -89,11 +108,15 @@ export class Store {
     if (!Number.isSafeInteger(tablesMax) || tablesMax < 1) {
       throw new RangeError('tablesMax: expected a positive integer');
     }
+    if (!(Number.isSafeInteger(reserveBytes) && reserveBytes >= 0)) {
+      throw new RangeError('reserveBytes: expected a whole number of bytes, 0 or more');
+    }
     mkdirSync(path, { recursive: true });
     assertRoomForLockFile(path, join(path, 'lock.mdb'));
     this.path = path;
     this.#tablesMax = tablesMax;
     this.#onWriteFailed = onWriteFailed;
+    this.#reserveBytes = reserveBytes;
     this.#failed = new Promise<never>((_, reject) => {
       this.#rejectFailed = reject;
     });
@@ -200,6 +223,8 @@ export class Store {
     }
     let written: CommitPromise;
     try {
+      const shortfall = reserveShortfall(this.path, this.#reserveBytes, opsBytes(ops));
+      if (shortfall !== undefined) throw shortfall;
       written = this.#root.batch(() => writeOps(ops)) as CommitPromise;
       await written;
     } catch (error) {

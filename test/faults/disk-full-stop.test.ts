@@ -65,7 +65,13 @@ describe('consensus log on a full disk', { skip }, () => {
     const reported = new Promise<TallyError>((resolve) => {
       failed = resolve;
     });
-    const store = openStore({ path: join(tmpfs.path, 'ledger'), onWriteFailed: failed });
+    // The store's free-space reserve meets the full disk, as on a node: a save fails before LMDB
+    // writes a page.
+    const store = openStore({
+      path: join(tmpfs.path, 'ledger'),
+      reserveBytes: 512 * 1024,
+      onWriteFailed: failed,
+    });
     let release: () => void = () => {};
     const driverClosed = new Promise<void>((resolve) => {
       release = resolve;
@@ -73,7 +79,7 @@ describe('consensus log on a full disk', { skip }, () => {
     const log = new ConsensusLog(store, { driverClosed });
     const records = blockRecords();
     await log.save([records.next().value!]);
-    fill(join(tmpfs.path, 'filler'));
+    fill(join(tmpfs.path, 'filler'), 256 * 1024);
 
     let saved = 1;
     let held: Promise<void> | undefined;

@@ -1,5 +1,5 @@
 // Disk trouble on a real four-validator network: one validator's data folder on a small tmpfs, load
-// running, a filler file takes every free byte. The node must stop by itself with exit code 75 and
+// running, a filler file takes the free space down into the node's reserve. The node must stop by itself with exit code 75 and
 // one fatal `disk full` line, the other three must go on finalising, and once the filler is gone the
 // node must restart from the same folder and catch up; then the checker finds every final
 // transaction on every node, no fork, and every currency's supply conserved.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Prng } from '../sim/lib/prng.ts';
 import { tmpfsUnavailable } from '../storage/tmpfs.ts';
-import { type DiskFullStop, DiskTrouble, exitCodeDiskFull } from './disk-full.ts';
+import { type DiskFullStop, DiskTrouble, exitCodeDiskFull, reserveBytes } from './disk-full.ts';
 import { FaultNetwork } from './fault-network.ts';
 
 const seed = 20261207;
@@ -51,6 +51,7 @@ describe('a validator whose disk fills', { skip, timeout: 600_000 }, () => {
     const line = stop.fatalLines[0]!;
     assert.equal(line.code, 'disk_full');
     assert.equal(line.exitCode, exitCodeDiskFull);
+    assert.equal(line.reserveBytes, reserveBytes, 'the reserve refused the write, not LMDB');
     assert.ok(
       String(line.msg).startsWith(`disk full: ${stop.dataDir}: free space needed`),
       String(line.msg),

@@ -1,7 +1,8 @@
 // Disk scenario: one validator's data folder moves onto a small tmpfs; under load a filler file takes
-// every free byte until the node stops by itself; the other validators must go on finalising; then
-// the filler goes, the node restarts from the same folder and must catch up. The checker runs after.
-import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+// the free space down into the node's reserve until the node stops by itself; the other validators
+// must go on finalising; then the filler goes, the node restarts from the same folder and must catch
+// up. The checker runs after.
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heightOf } from '../e2e/harness.ts';
 import { fill, mountTmpfs, type Tmpfs } from '../storage/tmpfs.ts';
@@ -10,6 +11,12 @@ import { type FaultNetwork, sleep } from './fault-network.ts';
 /** The exit code a node stops with when its disk is full (src/node/fatal.ts, README). */
 export const exitCodeDiskFull = 75;
 export const tmpfsBytesDefault = 64 * 1024 * 1024;
+/**
+ * The victim's `storage.reserveBytes`. The filler leaves half of it free: far more than a commit of
+ * this load writes, so the node's reserve meets the full disk, never LMDB's page writer (see
+ * src/storage/store.ts for why that matters).
+ */
+export const reserveBytes = 16 * 1024 * 1024;
 const stopTimeoutMs = 180_000;
 const refillEveryMs = 250;
 /** Blocks the other validators must finalise after the victim stopped. */
@@ -64,6 +71,7 @@ export class DiskTrouble {
     const dataDir = fnet.net.network.nodes[victim]!.config.dataDir;
     fnet.down.add(victim);
     await fnet.net.stop(victim);
+    setReserve(fnet.net.network.nodes[victim]!.configPath, reserveBytes);
     const aside = `${dataDir}.moving`;
     renameSync(dataDir, aside);
     mkdirSync(dataDir);
@@ -93,7 +101,7 @@ export class DiskTrouble {
     while (node.process !== null) {
       if (Date.now() > deadline)
         throw new Error(`node ${victim} still runs ${stopTimeoutMs} ms after its disk filled`);
-      filledBytes += fill(this.#filler);
+      filledBytes += fill(this.#filler, reserveBytes / 2);
       await sleep(refillEveryMs);
     }
     fnet.down.add(victim);
@@ -136,6 +144,12 @@ export class DiskTrouble {
   close(): void {
     this.tmpfs.close();
   }
+}
+
+function setReserve(configPath: string, bytes: number): void {
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  config.storage = { reserveBytes: bytes };
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
 }
 
 async function waitOthers(urls: readonly string[], height: number): Promise<number> {

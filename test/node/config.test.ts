@@ -142,6 +142,19 @@ describe('parseConfig', () => {
     }
   });
 
+  it('storage.reserveBytes: 64 MiB unless set, 0 to turn it off, never negative or fractional', () => {
+    assert.equal(parsed().storageReserveBytes, 64 * 1024 * 1024);
+    assert.equal(parsed((d) => (d.storage = { reserveBytes: 0 })).storageReserveBytes, 0);
+    assert.equal(parsed((d) => (d.storage = { reserveBytes: 1e9 })).storageReserveBytes, 1e9);
+    for (const reserveBytes of [-1, 1.5, '1000', null]) {
+      assert.equal(
+        refusal(() => parsed((d) => (d.storage = { reserveBytes }))),
+        'config_invalid: config storage.reserveBytes (config.json): expected a whole number of bytes, 0 or more',
+        `reserveBytes ${String(reserveBytes)}`,
+      );
+    }
+  });
+
   it('error: keepBlocks between 1 and 99, negative, fractional or not a number', () => {
     for (const keepBlocks of [1, 99, -1, 150.5, '200', true]) {
       assert.equal(

@@ -1,7 +1,10 @@
 // The store on a disk that fills: a real LMDB file on a small tmpfs. A commit that finds no room
 // rejects with `disk_full` naming the store (never a crash, never SIGBUS), later writes are refused,
-// nothing waits forever, and the folder reopens with every batch committed before, whole.
+// nothing waits forever, and the folder reopens with every batch committed before, whole. The
+// first two tests turn the free-space reserve off, so that LMDB itself meets the full disk (what a
+// disk that fills within one commit does); the last one fills the disk down into the reserve.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -13,7 +16,7 @@ import {
   type Table,
 } from '../../src/storage/index.ts';
 import { TallyError } from '../../src/util/errors.ts';
-import { fill, mountTmpfs, type Tmpfs, tmpfsUnavailable } from './tmpfs.ts';
+import { fill, freeBytes, mountTmpfs, type Tmpfs, tmpfsUnavailable } from './tmpfs.ts';
 
 const tmpfsBytes = 4 * 1024 * 1024;
 const keysPerBatch = 8;
@@ -59,7 +62,11 @@ describe('store on a full disk', { skip }, () => {
   test('error: a commit with no room rejects with disk_full; the store reopens with its data', async () => {
     const path = join(tmpfs.path, 'sequential');
     const reported: TallyError[] = [];
-    const store = openStore({ path, onWriteFailed: (error) => reported.push(error) });
+    const store = openStore({
+      path,
+      reserveBytes: 0,
+      onWriteFailed: (error) => reported.push(error),
+    });
     const table = store.db('data');
     let committed = 0;
     let failure: unknown;
@@ -87,7 +94,7 @@ describe('store on a full disk', { skip }, () => {
     await assert.rejects(store.flushed(), (error) => error === failure);
     await store.close();
 
-    const reopened = openStore({ path });
+    const reopened = openStore({ path, reserveBytes: 0 });
     assertBatches(reopened.db('data'), committed);
     tmpfs.resize(tmpfsBytes * 2);
     await putBatch(reopened, reopened.db('data'), committed, true);
@@ -97,7 +104,7 @@ describe('store on a full disk', { skip }, () => {
 
   test('error: writes in flight when the disk fills all settle; none is lost once reported', async () => {
     const path = join(tmpfs.path, 'pipelined');
-    const store = openStore({ path });
+    const store = openStore({ path, reserveBytes: 0 });
     const table = store.db('data');
     await putBatch(store, table, 0, true);
     fill(join(tmpfs.path, 'filler'));
@@ -120,7 +127,7 @@ describe('store on a full disk', { skip }, () => {
       settled.join(' '),
     );
     await store.close();
-    const reopened = openStore({ path });
+    const reopened = openStore({ path, reserveBytes: 0 });
     const table2 = reopened.db('data');
     let entries = 0;
     for (const _ of table2.keys()) entries++;
@@ -141,5 +148,44 @@ describe('store on a full disk', { skip }, () => {
           error.message,
         ),
     );
+  });
+
+  test('error: a commit that would leave less than the reserve is refused before it begins', async () => {
+    const filler = join(tmpfs.path, 'filler');
+    rmSync(filler, { force: true });
+    const path = join(tmpfs.path, 'reserved');
+    const reserveBytes = 1024 * 1024;
+    const reported: TallyError[] = [];
+    const store = openStore({ path, reserveBytes, onWriteFailed: (e) => reported.push(e) });
+    const table = store.db('data');
+    await putBatch(store, table, 0, true);
+    await putBatch(store, table, 1, true);
+    fill(filler, reserveBytes + 64 * 1024);
+    const free = freeBytes(tmpfs.path);
+    assert.ok(free > reserveBytes, `${free} bytes free: above the reserve, so LMDB could write`);
+
+    const failure = await putBatch(store, table, 2, true).then(
+      () => assert.fail('a batch that eats into the reserve committed'),
+      (error: unknown) => error,
+    );
+    assert.ok(failure instanceof TallyError, `a TallyError, got ${String(failure)}`);
+    assert.equal(failure.code, 'disk_full');
+    assert.match(
+      failure.message,
+      /^disk full: .*reserved: \d+ bytes free, below the 1048576-byte reserve the store keeps \(a write of \d+ bytes was refused before it began\)$/,
+    );
+    assert.equal(failure.details.reserveBytes, reserveBytes);
+    assert.equal(failure.cause, undefined, 'LMDB was never asked to write');
+    assert.deepEqual(reported, [failure]);
+    await assert.rejects(putBatch(store, table, 2, false), (error) => error === failure);
+    assertBatches(table, 2);
+    await store.close();
+
+    rmSync(filler);
+    const reopened = openStore({ path, reserveBytes });
+    assertBatches(reopened.db('data'), 2);
+    await putBatch(reopened, reopened.db('data'), 2, true);
+    assertBatches(reopened.db('data'), 3);
+    await reopened.close();
   });
 });

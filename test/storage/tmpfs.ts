@@ -1,7 +1,7 @@
 // A small tmpfs for disk-full tests: mounting needs root (CI runs as root); elsewhere the tests that
 // need one skip, saying why. Sizes are whole kibibytes; `resize` stands for space coming back.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,19 +60,29 @@ export function tmpfsUnavailable(): string | undefined {
   }
 }
 
+/** Bytes an unprivileged writer may still use on the filesystem holding `path`. */
+export function freeBytes(path: string): number {
+  const stats = statfsSync(path);
+  return stats.bavail * stats.bsize;
+}
+
 /**
  * Appends to `file` until its filesystem refuses a write for lack of space (a short write is
- * followed by another, which then fails); returns the bytes added. Call again to take space that
- * was freed since.
+ * followed by another, which then fails), or, given `leaveBytes`, until no more than that is free;
+ * returns the bytes added. Call again to take space that was freed since.
  */
-export function fill(file: string): number {
+export function fill(file: string, leaveBytes = 0): number {
   const chunk = Buffer.alloc(64 * 1024, 0x5a);
   let written = 0;
   const fd = openSync(file, 'a');
   try {
     for (;;) {
+      // Whole 4 KiB blocks: what tmpfs and most filesystems allocate in.
+      const room = leaveBytes === 0 ? chunk.length : freeBytes(file) - leaveBytes;
+      const size = Math.min(chunk.length, room - (room % 4096));
+      if (size <= 0) return written;
       try {
-        written += writeSync(fd, chunk);
+        written += writeSync(fd, chunk, 0, size);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return written;
         throw error;
