@@ -42,7 +42,7 @@ import {
   genesisValidatorSet,
   loadGenesis,
 } from './genesis.ts';
-import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { addStorageMetrics, createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeNetwork } from './network.ts';
 import { findSelf, loadNodeKey, readPassphrase } from './node-key.ts';
 import { ExecutionCost, PayloadBuilder } from './payload.ts';
@@ -132,6 +132,7 @@ async function assemble(
     onWriteFailed: (error) => void fatal.stop(error),
   });
   closers.push(() => store.close());
+  addStorageMetrics(metrics, () => store.space());
   const transport = createNodeTransport(config, genesis, self, log);
   closers.push(() => transport.close());
   // Started before the executor opens the state tree: state sync fills the empty store first.

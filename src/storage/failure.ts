@@ -140,7 +140,7 @@ function errnoName(error: unknown): string | undefined {
 }
 
 /** Bytes an unprivileged writer may still use on the filesystem holding `path`. */
-function freeBytesAt(path: string): number | undefined {
+export function freeBytesAt(path: string): number | undefined {
   try {
     const stats = statfsSync(path);
     return stats.bavail * stats.bsize;

@@ -21,6 +21,7 @@ export {
   openStore,
   Store,
   type StoreOptions,
+  type StoreSpace,
   tableNameLengthMax,
   tablesMaxDefault,
 } from './store.ts';

@@ -33,7 +33,7 @@
 // marked its environment unusable, pending flushes never settle, and callers' in-memory state may
 // already assume the failed batch. Reads go on. Reopening the folder is the way back; it opens at
 // the last committed transaction.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { assert } from '../util/assert.ts';
@@ -43,6 +43,7 @@ import {
   assertRoomForLockFile,
   describeWriteFailure,
   diskReserveBytesDefault,
+  freeBytesAt,
   reserveShortfall,
 } from './failure.ts';
 import { Table } from './table.ts';
@@ -72,6 +73,16 @@ export type StoreOptions = {
    * would leave fewer fails with `disk_full` before it begins. 0 leaves the full disk to LMDB.
    */
   reserveBytes?: number;
+};
+
+/** Where a store stands on its disk, for metrics (read when asked: a statfs and a stat). */
+export type StoreSpace = {
+  /** Bytes free on the store's filesystem; undefined if it cannot be read. */
+  readonly freeBytes: number | undefined;
+  /** The free space the store keeps: a write that would leave less is refused. */
+  readonly reserveBytes: number;
+  /** Size of LMDB's data file. */
+  readonly dataBytes: number;
 };
 
 type CommitPromise = Promise<boolean> & { flushed?: PromiseLike<unknown> };
@@ -180,6 +191,16 @@ export class Store {
       else throw new TypeError(`op.type: expected 'put' or 'del'`);
     }
     return batch.commit(options);
+  }
+
+  space(): StoreSpace {
+    let dataBytes = 0;
+    try {
+      dataBytes = statSync(join(this.path, 'data.mdb')).size;
+    } catch {
+      // Not there yet: LMDB creates it with the first write.
+    }
+    return { freeBytes: freeBytesAt(this.path), reserveBytes: this.#reserveBytes, dataBytes };
   }
 
   /** Resolves once every transaction committed so far is on disk; rejects if a write failed. */

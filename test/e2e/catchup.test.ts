@@ -20,7 +20,7 @@ import {
   submitTransactions,
   waitForTransaction,
 } from '../../src/sdk/index.ts';
-import { eventually, getJson, heightOf, TestNetwork, waitHeight } from './harness.ts';
+import { eventually, getJson, heightOf, metric, TestNetwork, waitHeight } from './harness.ts';
 
 /** Blocks the others commit while a validator is down: well past consensus's 64-block window. */
 const missedBlocks = 72;
@@ -40,13 +40,6 @@ async function blockHash(apiUrl: string, height: number): Promise<string> {
 async function assertSameBlocks(a: string, b: string, from: number, to: number): Promise<void> {
   for (let h = from; h <= to; h++)
     assert.equal(await blockHash(a, h), await blockHash(b, h), `block ${h} differs`);
-}
-
-/** A counter's value in a node's Prometheus text. */
-async function metric(apiUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 async function retained(apiUrl: string): Promise<{ blocksFrom: number; stateFrom: number }> {

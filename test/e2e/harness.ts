@@ -265,6 +265,13 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
 }
 
+/** A metric's value in a node's Prometheus text (its first series); 0 when it is not there. */
+export async function metric(apiUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 export async function heightOf(apiUrl: string): Promise<number> {
   const { body } = await getJson(`${apiUrl}/v1/status`);
   return body.executedHeight as number;

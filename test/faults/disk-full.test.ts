@@ -5,9 +5,16 @@
 // transaction on every node, no fork, and every currency's supply conserved.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { metric } from '../e2e/harness.ts';
 import { Prng } from '../sim/lib/prng.ts';
 import { tmpfsUnavailable } from '../storage/tmpfs.ts';
-import { type DiskFullStop, DiskTrouble, exitCodeDiskFull, reserveBytes } from './disk-full.ts';
+import {
+  type DiskFullStop,
+  DiskTrouble,
+  exitCodeDiskFull,
+  reserveBytes,
+  tmpfsBytesDefault,
+} from './disk-full.ts';
 import { FaultNetwork } from './fault-network.ts';
 
 const seed = 20261207;
@@ -39,6 +46,14 @@ describe('a validator whose disk fills', { skip, timeout: 600_000 }, () => {
     await fnet?.net.kill(victim);
     trouble?.close();
     await fnet?.close();
+  });
+
+  it('reports its disk in /metrics: free bytes above the reserve, the reserve, the data file', async () => {
+    const url = fnet!.urls[victim]!;
+    assert.equal(await metric(url, 'tally_storage_reserve_bytes'), reserveBytes);
+    const free = await metric(url, 'tally_storage_free_bytes');
+    assert.ok(free > reserveBytes && free <= tmpfsBytesDefault, `free ${free}`);
+    assert.ok((await metric(url, 'tally_storage_data_bytes')) > 0);
   });
 
   it('stops with exit code 75 and one disk-full line; the other three go on', async () => {

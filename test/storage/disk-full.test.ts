@@ -4,7 +4,7 @@
 // first two tests turn the free-space reserve off, so that LMDB itself meets the full disk (what a
 // disk that fills within one commit does); the last one fills the disk down into the reserve.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -163,6 +163,13 @@ describe('store on a full disk', { skip }, () => {
     fill(filler, reserveBytes + 64 * 1024);
     const free = freeBytes(tmpfs.path);
     assert.ok(free > reserveBytes, `${free} bytes free: above the reserve, so LMDB could write`);
+    const space = store.space();
+    assert.deepEqual(space, {
+      freeBytes: free,
+      reserveBytes,
+      dataBytes: statSync(join(path, 'data.mdb')).size,
+    });
+    assert.ok(space.dataBytes > 0);
 
     const failure = await putBatch(store, table, 2, true).then(
       () => assert.fail('a batch that eats into the reserve committed'),
