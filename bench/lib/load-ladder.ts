@@ -61,6 +61,25 @@ export function ladderRates(capacity: number, fractions = ladderFractions): numb
   return fractions.map((f) => Math.max(1, Math.round(capacity * f)));
 }
 
+/** Past the last planned step, the ladder climbs by this much of the capacity while it keeps up. */
+export const ladderExtraStep = 0.25;
+/** ... up to this load at most (2.5 times the expected capacity). */
+export const ladderExtraLoadMax = 2.5;
+
+/**
+ * The load of one more step when the top step still kept up (`final` at least `keptUp` of what
+ * was offered: the capacity was underestimated and the ladder has not reached saturation yet);
+ * undefined once a step fell behind or the ladder reached ladderExtraLoadMax.
+ */
+export function extraLoad(
+  top: Pick<LadderStep, 'load' | 'offered' | 'final'>,
+  keptUp: number,
+): number | undefined {
+  if (top.load === undefined || top.final < top.offered * keptUp) return undefined;
+  const next = Math.round((top.load + ladderExtraStep) * 100) / 100;
+  return next > ladderExtraLoadMax ? undefined : next;
+}
+
 /** "75% load" */
 export function loadLabel(fraction: number): string {
   return `${Math.round(fraction * 100)}% load`;

@@ -11,6 +11,7 @@ import {
   cpuUsPerFinal,
   dueCount,
   envNumber,
+  extraLoad,
   finalPerSecond,
   formatStepRow,
   type LadderStep,
@@ -213,4 +214,14 @@ test('reads positive numbers from the environment', () => {
     /TALLY_TEST_LADDER_NUMBER: expected a positive number, got fast/,
   );
   delete process.env[name];
+});
+
+test('past the planned ladder: one more step while the top keeps up, up to 250% load', () => {
+  const top = (load: number, offered: number, final: number) => ({ load, offered, final });
+  assert.equal(extraLoad(top(1.25, 4125, 3888), 0.9), 1.5, 'kept up: 94% of what was offered');
+  assert.equal(extraLoad(top(1.5, 4950, 4455), 0.9), 1.75, 'exactly 90% still counts');
+  assert.equal(extraLoad(top(1.25, 6000, 3985), 0.9), undefined, 'fell behind: saturated');
+  assert.equal(extraLoad(top(2.25, 7000, 7000), 0.9), 2.5);
+  assert.equal(extraLoad(top(2.5, 8000, 8000), 0.9), undefined, 'no step past 250%');
+  assert.equal(extraLoad({ offered: 500, final: 500 }, 0.9), undefined, 'fixed-rate ladders stop');
 });
