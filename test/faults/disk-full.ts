@@ -2,7 +2,16 @@
 // the free space down into the node's reserve until the node stops by itself; the other validators
 // must go on finalising; then the filler goes, the node restarts from the same folder and must catch
 // up. The checker runs after.
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { heightOf } from '../e2e/harness.ts';
 import { fill, mountTmpfs, type Tmpfs } from '../storage/tmpfs.ts';
@@ -63,14 +72,12 @@ export class DiskTrouble {
    * Stops node `victim` (SIGTERM), moves its data folder onto a fresh tmpfs mounted at the same
    * path (as an operator would move it to another disk), and starts it again from there.
    */
-  static async mount(
-    fnet: FaultNetwork,
-    victim: number,
-    sizeBytes = tmpfsBytesDefault,
-  ): Promise<DiskTrouble> {
+  static async mount(fnet: FaultNetwork, victim: number): Promise<DiskTrouble> {
     const dataDir = fnet.net.network.nodes[victim]!.config.dataDir;
     fnet.down.add(victim);
     await fnet.net.stop(victim);
+    // Room for the data a long fault run has gathered, plus the reserve and as much again to run on.
+    const sizeBytes = Math.max(tmpfsBytesDefault, folderBytes(dataDir) + 2 * reserveBytes);
     setReserve(fnet.net.network.nodes[victim]!.configPath, reserveBytes);
     const aside = `${dataDir}.moving`;
     renameSync(dataDir, aside);
@@ -144,6 +151,17 @@ export class DiskTrouble {
   close(): void {
     this.tmpfs.close();
   }
+}
+
+/** The bytes of the files under `dir` (LMDB's files are not sparse: they take what they say). */
+function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) bytes += folderBytes(path);
+    else if (entry.isFile()) bytes += statSync(path).size;
+  }
+  return bytes;
 }
 
 function setReserve(configPath: string, bytes: number): void {
