@@ -1,7 +1,7 @@
 // The node's Prometheus metrics (prom-client), one registry per node; names end in their unit
 // (CONVENTIONS rule 20). The API adds its own request metrics to the same registry.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { StoreSpace } from '../storage/index.ts';
+import type { Store } from '../storage/index.ts';
 
 export type NodeMetrics = ReturnType<typeof createNodeMetrics>;
 
@@ -82,31 +82,31 @@ export function createNodeMetrics(labels: { nodeId: string; orgId: string }) {
  * The data folder's disk, read at each scrape: an operator alerts on free bytes nearing the reserve,
  * where the node stops with exit code 75 (README, "When a node stops by itself").
  */
-export function addStorageMetrics(metrics: NodeMetrics, space: () => StoreSpace): void {
+export function addStorageMetrics(
+  metrics: NodeMetrics,
+  store: Pick<Store, 'reserveBytes' | 'freeBytes' | 'dataBytes'>,
+): void {
   const registers = [metrics.registry];
   new Gauge({
     name: 'tally_storage_free_bytes',
     help: 'Bytes free on the filesystem of the data folder',
     registers,
     collect() {
-      const { freeBytes } = space();
-      if (freeBytes !== undefined) this.set(freeBytes);
+      const free = store.freeBytes();
+      if (free !== undefined) this.set(free);
     },
   });
   new Gauge({
     name: 'tally_storage_reserve_bytes',
     help: 'Free bytes the node keeps (storage.reserveBytes): a write that would leave less stops it',
     registers,
-    collect() {
-      this.set(space().reserveBytes);
-    },
-  });
+  }).set(store.reserveBytes);
   new Gauge({
     name: 'tally_storage_data_bytes',
     help: "Size of the ledger store's data file",
     registers,
     collect() {
-      this.set(space().dataBytes);
+      this.set(store.dataBytes());
     },
   });
 }

@@ -132,7 +132,7 @@ async function assemble(
     onWriteFailed: (error) => void fatal.stop(error),
   });
   closers.push(() => store.close());
-  addStorageMetrics(metrics, () => store.space());
+  addStorageMetrics(metrics, store);
   const transport = createNodeTransport(config, genesis, self, log);
   closers.push(() => transport.close());
   // Started before the executor opens the state tree: state sync fills the empty store first.

@@ -21,7 +21,6 @@ export {
   openStore,
   Store,
   type StoreOptions,
-  type StoreSpace,
   tableNameLengthMax,
   tablesMaxDefault,
 } from './store.ts';

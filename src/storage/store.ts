@@ -75,16 +75,6 @@ export type StoreOptions = {
   reserveBytes?: number;
 };
 
-/** Where a store stands on its disk, for metrics (read when asked: a statfs and a stat). */
-export type StoreSpace = {
-  /** Bytes free on the store's filesystem; undefined if it cannot be read. */
-  readonly freeBytes: number | undefined;
-  /** The free space the store keeps: a write that would leave less is refused. */
-  readonly reserveBytes: number;
-  /** Size of LMDB's data file. */
-  readonly dataBytes: number;
-};
-
 type CommitPromise = Promise<boolean> & { flushed?: PromiseLike<unknown> };
 
 const tableNamePattern = /^[a-z0-9][a-z0-9._-]*$/;
@@ -193,14 +183,23 @@ export class Store {
     return batch.commit(options);
   }
 
-  space(): StoreSpace {
-    let dataBytes = 0;
+  /** The free space this store keeps: a commit that would leave less is refused. */
+  get reserveBytes(): number {
+    return this.#reserveBytes;
+  }
+
+  /** Bytes free on the store's filesystem now; undefined if it cannot be read. */
+  freeBytes(): number | undefined {
+    return freeBytesAt(this.path);
+  }
+
+  /** Size of LMDB's data file now (0 before LMDB creates it with the first write). */
+  dataBytes(): number {
     try {
-      dataBytes = statSync(join(this.path, 'data.mdb')).size;
+      return statSync(join(this.path, 'data.mdb')).size;
     } catch {
-      // Not there yet: LMDB creates it with the first write.
+      return 0;
     }
-    return { freeBytes: freeBytesAt(this.path), reserveBytes: this.#reserveBytes, dataBytes };
   }
 
   /** Resolves once every transaction committed so far is on disk; rejects if a write failed. */
