@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bytesFromLatin1, fromHex, toHex, toHexPortable } from '../../src/util/bytes.ts';
+import { bytesFromLatin1, fromHex, toHex, toHexPortable, utf8 } from '../../src/util/bytes.ts';
 
 describe('hex', () => {
   it('writes known bytes, including a view into a larger buffer', () => {
@@ -36,5 +36,34 @@ describe('latin1', () => {
         assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
       }),
     );
+  });
+});
+
+describe('utf8', () => {
+  const reference = new TextEncoder();
+
+  it('writes what TextEncoder writes, short or long, ASCII or not, lone surrogates included', () => {
+    const samples = [
+      '',
+      'HKD',
+      'settlement-bank',
+      'a'.repeat(64),
+      'a'.repeat(65),
+      'é',
+      'a'.repeat(63) + '€',
+    ];
+    for (const text of [...samples, '\ud800', 'x\udc00y', '😀'])
+      assert.deepEqual(utf8(text), reference.encode(text), JSON.stringify(text));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (text) => {
+        assert.deepEqual(utf8(text), reference.encode(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives a plain Uint8Array on both paths', () => {
+    assert.equal(Object.getPrototypeOf(utf8('abc')), Uint8Array.prototype);
+    assert.equal(Object.getPrototypeOf(utf8('ä'.repeat(80))), Uint8Array.prototype);
   });
 });

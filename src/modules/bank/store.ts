@@ -39,7 +39,7 @@ export function encodeUintBE(value: number, bytes: 4 | 8): Uint8Array {
 }
 
 export const bankKeys = {
-  currency: (code: string) => tagged('c', codeBytes(code)),
+  currency: (code: string) => tagged('c', utf8(code)),
   account: (id: Uint8Array) => tagged('a', checkId(id)),
   transfer: (id: Uint8Array) => tagged('t', checkId(id)),
   queue: () => tagged('q', new Uint8Array(0)),
@@ -53,17 +53,6 @@ export const bankKeys = {
     return tagged('e', body);
   },
 };
-
-/** A currency code's UTF-8 bytes; codes are nearly always ASCII, which skips the TextEncoder call. */
-function codeBytes(code: string): Uint8Array {
-  const out = new Uint8Array(code.length);
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    if (c > 0x7f) return utf8(code);
-    out[i] = c;
-  }
-  return out;
-}
 
 function checkId(id: Uint8Array): Uint8Array {
   assert(id.length === idBytes, `an id is ${idBytes} bytes`);
