@@ -21,6 +21,7 @@ import { countBlocks, waitFinal } from './lib/network-client.ts';
 import { type LatencySummary, percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { type ProcessUsage, watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
+import { benchRemittanceExecution } from './remittance-exec.ts';
 import {
   type Codes,
   type Corridor,
@@ -230,7 +231,10 @@ export type RemittanceBenchOptions = {
 
 export function remittanceSteps(): { label: string; run: (report: Report) => Promise<void> }[] {
   const options = { rates: envRates(), seconds: envSeconds() };
-  return [{ label: '4 validators, HKD-PHP', run: (report) => benchRemittance(options, report) }];
+  return [
+    { label: '4 validators, HKD-PHP', run: (report) => benchRemittance(options, report) },
+    { label: 'execution only', run: benchRemittanceExecution },
+  ];
 }
 
 function formatCodes(codes: Codes): string {
