@@ -2,16 +2,7 @@
 // the free space down into the node's reserve until the node stops by itself; the other validators
 // must go on finalising; then the filler goes, the node restarts from the same folder and must catch
 // up. The checker runs after.
-import {
-  cpSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { heightOf } from '../e2e/harness.ts';
 import { fill, mountTmpfs, type Tmpfs } from '../storage/tmpfs.ts';
@@ -78,7 +69,7 @@ export class DiskTrouble {
     await fnet.net.stop(victim);
     // Room for the data a long fault run has gathered, plus the reserve and as much again to run on.
     const sizeBytes = Math.max(tmpfsBytesDefault, folderBytes(dataDir) + 2 * reserveBytes);
-    setReserve(fnet.net.network.nodes[victim]!.configPath, reserveBytes);
+    fnet.net.amendConfig(victim, { storage: { reserveBytes } });
     const aside = `${dataDir}.moving`;
     renameSync(dataDir, aside);
     mkdirSync(dataDir);
@@ -162,12 +153,6 @@ function folderBytes(dir: string): number {
     else if (entry.isFile()) bytes += statSync(path).size;
   }
   return bytes;
-}
-
-function setReserve(configPath: string, bytes: number): void {
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  config.storage = { reserveBytes: bytes };
-  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
 }
 
 async function waitOthers(urls: readonly string[], height: number): Promise<number> {

@@ -1,7 +1,6 @@
 // A four-validator network made for fault injection: the bank workload's keys in the genesis, an
 // optional link proxy on every peer connection, the open-loop load and the checker, and a tally of
 // the faults injected. Scenarios (crashes.ts, partitions.ts) drive it; run.ts and the tests start it.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { BankWorkload, workloadId } from '../../src/cli/demo/bank-workload.ts';
 import { type ByzantineBehaviour, byzantineEnvVar } from '../../src/node/byzantine/index.ts';
 import { TestNetwork } from '../e2e/harness.ts';
@@ -150,17 +149,14 @@ export class FaultNetwork {
     behaviours: readonly ByzantineBehaviour[],
     floodFramesPerSecond?: number,
   ): Promise<void> {
-    const { configPath } = this.net.network.nodes[index]!;
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-    delete config.testing;
-    if (behaviours.length > 0)
-      config.testing = {
-        byzantine: behaviours,
-        ...(floodFramesPerSecond ? { floodFramesPerSecond } : {}),
-      };
     this.down.add(index);
     await this.net.stop(index);
-    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    // An honest node gets no `testing` field: JSON leaves an undefined one out.
+    const testing =
+      behaviours.length > 0
+        ? { byzantine: behaviours, ...(floodFramesPerSecond ? { floodFramesPerSecond } : {}) }
+        : undefined;
+    this.net.amendConfig(index, { testing });
     if (behaviours.length > 0) this.faults.byzantine++;
     process.env[byzantineEnvVar] = '1';
     try {
