@@ -13,7 +13,7 @@ export const ladderFractions: readonly number[] = [0.25, 0.5, 0.75, 1, 1.25];
 /** The first part of a step is its warm-up: final/s counts only what became final after it. */
 const warmupMsMax = 5000;
 const mempoolPollMs = 500;
-const seriesColors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
+export const seriesColors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 
 export const resultsDir = join(import.meta.dirname, '..', 'results');
 

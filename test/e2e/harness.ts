@@ -267,9 +267,16 @@ export async function eventually<T>(
 
 /** A metric's value in a node's Prometheus text (its first series); 0 when it is not there. */
 export async function metric(apiUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return (await metricValues(apiUrl, [name]))[0]!;
+}
+
+/** The first sample of each named metric in one scrape of /metrics, in order (0 when absent). */
+export async function metricValues(apiUrl: string, names: readonly string[]): Promise<number[]> {
+  const lines = (await (await fetch(`${apiUrl}/metrics`)).text()).split('\n');
+  return names.map((name) => {
+    const line = lines.find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  });
 }
 
 export async function heightOf(apiUrl: string): Promise<number> {

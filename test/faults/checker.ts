@@ -71,6 +71,11 @@ export class Checker {
     this.#views = urls.map(() => ({ blockTxs: new Map() }));
   }
 
+  /** The workload's currencies and accounts the checker reads. */
+  get currencies(): readonly CurrencyAccounts[] {
+    return this.#currencies;
+  }
+
   get heightChecked(): number {
     return this.#heightChecked;
   }

@@ -10,7 +10,10 @@ import { createLoad, type Load, workloadExpiryMs } from './load.ts';
 import { type LinkProxy, openLinkProxy } from './proxy.ts';
 
 const fundingEach = 1_000_000_00n;
-const currencyCodes = ['HKD', 'PHP'];
+const currenciesDefault = [
+  { code: 'HKD', decimals: 2 },
+  { code: 'PHP', decimals: 2 },
+] as const;
 const drainTimeoutMs = 90_000;
 /** Empty blocks every node executes after the pools drained, so nothing is left in the pipeline. */
 const settleBlocks = 3;
@@ -26,6 +29,10 @@ export type FaultNetworkOptions = {
   readonly prng: Prng;
   /** Makes transfer ids differ between runs (the seed serves). */
   readonly runId: number;
+  /** The workload's currencies (default HKD and PHP, registered by the workload's issuer). */
+  readonly currencies?: readonly { readonly code: string; readonly decimals: number }[];
+  /** See LoadOptions.onFinality. */
+  readonly onFinality?: (ms: number) => void;
 };
 
 export type FaultKind =
@@ -66,12 +73,14 @@ export class FaultNetwork {
   }
 
   static async start(options: FaultNetworkOptions): Promise<FaultNetwork> {
+    const currencies = options.currencies ?? currenciesDefault;
     const makeWorkload = (generation: number) =>
       new BankWorkload({
         chainId: 'tally-e2e',
         accounts: options.accounts,
         users: 16,
         fundingEach,
+        currencies,
         seed: options.runId + generation,
         runId: (options.runId * 1000 + generation) >>> 0,
         expiresAtMs: Date.now() + workloadExpiryMs,
@@ -93,15 +102,16 @@ export class FaultNetwork {
       workload: (g) => (g === 0 ? workload : makeWorkload(g)),
       ratePerSec: options.ratePerSec,
       isUp: (i) => self?.down.has(i) !== true,
+      ...(options.onFinality === undefined ? {} : { onFinality: options.onFinality }),
     });
-    const currencies = workloadCurrencies(
+    const checked = workloadCurrencies(
       workload,
       options.accounts,
       fundingEach,
-      currencyCodes,
+      currencies.map((c) => c.code),
       (c) => workloadId(0x01, c + 1),
     );
-    self = new FaultNetwork(net, proxy, load, new Checker(urls, key, currencies, options));
+    self = new FaultNetwork(net, proxy, load, new Checker(urls, key, checked, options));
     try {
       net.startAll();
       await net.waitAllReady(90_000);

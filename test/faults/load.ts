@@ -38,6 +38,11 @@ export type LoadOptions = {
   readonly ratePerSec: number;
   /** Is node i worth posting to now (not deliberately stopped)? */
   readonly isUp: (index: number) => boolean;
+  /**
+   * Told, for each transfer posted by the open loop, how long it took from its post to the first
+   * report that it was final (the soak's finality latency). Setup phases are not timed.
+   */
+  readonly onFinality?: (ms: number) => void;
 };
 
 export type Load = {
@@ -57,7 +62,20 @@ export type Load = {
 export function createLoad(options: LoadOptions): Load {
   const acknowledged: Acknowledged = { final: new Map(), conflicts: [] };
   const counts = { posted: 0, refused: new Map<string, number>() };
-  const streams = options.urls.map((url, i) => followFinality(url, i, options.key, acknowledged));
+  // Post times of timed transfers not yet final, by id; a refused one is dropped at once.
+  const postedAtMs = new Map<string, number>();
+  const onFirstFinal =
+    options.onFinality === undefined
+      ? undefined
+      : (txId: string) => {
+          const at = postedAtMs.get(txId);
+          if (at === undefined) return;
+          postedAtMs.delete(txId);
+          options.onFinality!(Date.now() - at);
+        };
+  const streams = options.urls.map((url, i) =>
+    followFinality(url, i, options.key, acknowledged, onFirstFinal),
+  );
   const inFlight = new Set<Promise<void>>();
   let next = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -76,19 +94,37 @@ export function createLoad(options: LoadOptions): Load {
     counts.refused.set(code, (counts.refused.get(code) ?? 0) + n);
   };
 
-  const post = async (url: string, txs: readonly Transaction[]) => {
-    const { results, errorCode } = await postTxs(url, options.key, txs);
-    if (results === undefined) return refuse(errorCode, txs.length);
-    for (const r of results) if (r.status !== 'admitted') refuse(r.code ?? '?', 1);
+  const untime = (txs: readonly Transaction[]) => {
+    if (onFirstFinal !== undefined) for (const tx of txs) postedAtMs.delete(toHex(tx.id));
   };
 
-  const submit = (txs: readonly Transaction[]) => {
+  const post = async (url: string, txs: readonly Transaction[]) => {
+    const { results, errorCode } = await postTxs(url, options.key, txs);
+    if (results === undefined) {
+      untime(txs);
+      return refuse(errorCode, txs.length);
+    }
+    results.forEach((r, i) => {
+      if (r.status === 'admitted') return;
+      refuse(r.code ?? '?', 1);
+      untime([txs[i]!]);
+    });
+  };
+
+  const submit = (txs: readonly Transaction[], timed = false) => {
+    if (timed && onFirstFinal !== undefined) {
+      const now = Date.now();
+      for (const tx of txs) postedAtMs.set(toHex(tx.id), now);
+    }
     const live = options.urls.map((_, i) => i).filter(options.isUp);
     for (let i = 0; i < txs.length; i += batchTxsMax) {
       const index = live.length === 0 ? 0 : live[next++ % live.length]!;
       const slice = txs.slice(i, i + batchTxsMax);
       counts.posted += slice.length;
-      const p = post(options.urls[index]!, slice).catch(() => refuse('connection', slice.length));
+      const p = post(options.urls[index]!, slice).catch(() => {
+        untime(slice);
+        refuse('connection', slice.length);
+      });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
@@ -126,7 +162,7 @@ export function createLoad(options: LoadOptions): Load {
         const due = Math.floor(((Date.now() - startedMs) / 1000) * options.ratePerSec);
         // Open loop, but bounded: a stalled network must not pile up unbounded requests here.
         if (due > sent && inFlight.size < requestsInFlightMax) {
-          submit(transfers(due - sent));
+          submit(transfers(due - sent), true);
           sent = due;
         }
         timer = setTimeout(tick, tickMs);
@@ -148,7 +184,13 @@ export function createLoad(options: LoadOptions): Load {
 type Stream = { readonly opened: Promise<void>; close(): void };
 
 /** Follows node `index`'s tx events; reconnects after the node dies, from the last cursor seen. */
-function followFinality(url: string, index: number, key: KeyPair, into: Acknowledged): Stream {
+function followFinality(
+  url: string,
+  index: number,
+  key: KeyPair,
+  into: Acknowledged,
+  onFirstFinal: ((txId: string) => void) | undefined,
+): Stream {
   let cursor: string | undefined;
   let closed = false;
   let socket: WebSocket | undefined;
@@ -174,8 +216,10 @@ function followFinality(url: string, index: number, key: KeyPair, into: Acknowle
       if (m.type !== 'tx' || m.txId === undefined || m.txId === zeroTxId) return;
       const record = { height: m.height ?? -1, code: m.code ?? '', node: index };
       const seen = into.final.get(m.txId);
-      if (seen === undefined) into.final.set(m.txId, record);
-      else if (seen.height !== record.height || seen.code !== record.code)
+      if (seen === undefined) {
+        into.final.set(m.txId, record);
+        onFirstFinal?.(m.txId);
+      } else if (seen.height !== record.height || seen.code !== record.code)
         into.conflicts.push(
           `${m.txId}: node ${seen.node} said ${seen.height}/${seen.code}, node ${index} ${record.height}/${record.code}`,
         );

@@ -1,0 +1,417 @@
+// `npm run test:soak -- [--minutes N] [--rate R] ...`: a long steady run of a real four-validator
+// network (no faults) under an open-loop bank-transfer load, API readers and event streams. It samples
+// every validator's memory, CPU, LMDB file and height, checks every final transaction, block and
+// balance on every node as it goes, and judges whether a validator's live heap keeps growing once
+// its caches have filled. Writes bench/results/soak.json (with samples and charts beside it) and
+// exits 1 on any violation.
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { summarizeLatencies } from '../../bench/lib/percentiles.ts';
+import { clockTicksPerSecond } from '../../bench/lib/proc-stats.ts';
+import { FaultNetwork, sleep } from '../faults/fault-network.ts';
+import { Prng } from '../sim/lib/prng.ts';
+import { growth, judgeGrowth } from './analysis.ts';
+import {
+  heapWindowMs,
+  nodeResults,
+  nodeSeries,
+  type Result,
+  type Sample,
+  writeSoak,
+} from './output.ts';
+import { startReaders } from './readers.ts';
+import { type RemittanceStream, startRemittances } from './remittances.ts';
+import { sampleNode } from './sampler.ts';
+
+const resultPath = join(import.meta.dirname, '../../bench/results/soak.json');
+const validators = 4;
+/** The bank load's currencies: HKD and PHP belong to the remittance corridor's issuers. */
+const bankCurrencies = [
+  { code: 'USD', decimals: 2 },
+  { code: 'SGD', decimals: 2 },
+];
+/** A growth verdict needs this long a run: the second half must start after the caches filled. */
+const verdictRunMinMs = 20 * 60_000;
+
+const help = `usage: npm run test:soak -- [options]
+
+A long steady run of four validator processes on loopback under load: open-loop signed
+bank transfers, API readers on every node, one event stream per node. Every final
+transaction, block and balance is checked on every node as the run goes and at the end.
+
+  --minutes N          how long the load runs (default 30; fractions allowed)
+  --rate N             transfers posted per second (default 200)
+  --read-rate N        API reads per second across the nodes (default 20)
+  --remit-rate N       HKD-PHP remittances per second through the sending wallet's
+                       node, each waited on until final (default 2; 0: none)
+  --sample-seconds N   how often each validator is sampled (default 10)
+  --check-minutes N    how often the load pauses for a consistency check (default 10)
+  --accounts N         accounts per currency (default 50)
+  --heap-growth-max N  MiB/h a validator's live V8 heap may grow over the second half of
+                       a run of 20 minutes or more (default 64)
+  --seed N             the run's seed (default: random; printed for a replay)
+  --out FILE           where the record goes (default bench/results/soak.json); the
+                       samples and charts go beside it
+  -h, --help           this text
+
+Exits 1 on a violation: a transaction lost or changed, a fork, money not conserved,
+a remittance answered completed that a node does not show completed, a node that
+exited, an API answer of 5xx, or a live heap growing past the limit.`;
+
+type Options = {
+  readonly minutes: number;
+  readonly rate: number;
+  readonly readRate: number;
+  readonly remitRate: number;
+  readonly sampleMs: number;
+  readonly checkMs: number;
+  readonly accounts: number;
+  readonly heapGrowthMax: number;
+  readonly seed: number;
+  readonly out: string;
+};
+
+function numberOption(name: string, text: string | undefined, fallback: number, min: number) {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min)
+    throw new Error(`--${name}: expected a number >= ${min}, got ${text}`);
+  return n;
+}
+
+function readOptions(): Options | undefined {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string' },
+      rate: { type: 'string' },
+      'read-rate': { type: 'string' },
+      'remit-rate': { type: 'string' },
+      'sample-seconds': { type: 'string' },
+      'check-minutes': { type: 'string' },
+      accounts: { type: 'string' },
+      'heap-growth-max': { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return undefined;
+  return {
+    minutes: numberOption('minutes', values.minutes, 30, 0.1),
+    rate: numberOption('rate', values.rate, 200, 1),
+    readRate: numberOption('read-rate', values['read-rate'], 20, 0),
+    remitRate: numberOption('remit-rate', values['remit-rate'], 2, 0),
+    sampleMs: numberOption('sample-seconds', values['sample-seconds'], 10, 1) * 1000,
+    checkMs: numberOption('check-minutes', values['check-minutes'], 10, 0.1) * 60_000,
+    accounts: Math.floor(numberOption('accounts', values.accounts, 50, 2)),
+    heapGrowthMax: numberOption('heap-growth-max', values['heap-growth-max'], 64, 0),
+    seed: Math.floor(numberOption('seed', values.seed, Math.floor(Math.random() * 2 ** 31), 0)),
+    out: values.out ?? resultPath,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (options === undefined) {
+    console.log(help);
+    return;
+  }
+  const command = `npm run test:soak -- --minutes ${options.minutes} --rate ${options.rate} --remit-rate ${options.remitRate} --seed ${options.seed}`;
+  console.log(
+    `soak: ${options.minutes} min at ${options.rate} transfers/s and ${options.remitRate} remittances/s (replay: ${command})`,
+  );
+  const prng = new Prng(options.seed);
+  const intervalLatencies: number[] = [];
+  const allLatencies: number[] = [];
+  const remitLatencies: number[] = [];
+  const fnet = await FaultNetwork.start({
+    validators,
+    accounts: options.accounts,
+    ratePerSec: options.rate,
+    withProxy: false,
+    runId: options.seed,
+    txGets: 200,
+    prng: prng.fork(),
+    currencies: bankCurrencies,
+    onFinality: (ms) => {
+      intervalLatencies.push(ms);
+      allLatencies.push(ms);
+    },
+  });
+  let remits: RemittanceStream | undefined;
+  if (options.remitRate > 0) {
+    try {
+      remits = await startRemittances(fnet.net, {
+        ratePerSec: options.remitRate,
+        onLatency: (ms) => remitLatencies.push(ms),
+      });
+    } catch (error) {
+      await fnet.close();
+      throw error;
+    }
+  }
+  const violations: string[] = [];
+  const samples: Sample[] = [];
+  const readers = startReaders({
+    urls: fnet.urls,
+    key: fnet.net.clientKey(0),
+    acknowledged: fnet.load.acknowledged,
+    accountIds: fnet.checker.currencies.flatMap((c) => c.accountIds),
+    ratePerSec: options.readRate,
+    prng: prng.fork(),
+  });
+  const runMs = options.minutes * 60_000;
+  const startedMs = Date.now();
+  const tty = process.stdout.isTTY === true;
+  const bar = new SingleBar({
+    format:
+      'soak [{bar}] {value}/{total} min  final {final}  {tps} tx/s  p99 {p99} ms  heap max {heap} MiB  violations {violations}',
+  });
+  if (tty) bar.start(Math.ceil(options.minutes), 0, barValues(samples, violations));
+  // Whether a check paused the load at some moment since the last sample.
+  let checking = false;
+  let checkedSinceSample = false;
+  let exited: string | undefined;
+  const ticks = clockTicksPerSecond();
+  const takeSample = async () => {
+    const tMs = Date.now() - startedMs;
+    const paused = checking || checkedSinceSample;
+    checkedSinceSample = false;
+    const nodes = await Promise.all(
+      fnet.net.nodes.map((n) => sampleNode(n.apiUrl, n.process?.pid)),
+    );
+    const before = samples.at(-1);
+    const latency = summarizeLatencies(intervalLatencies.splice(0));
+    samples.push({
+      tMs,
+      posted: fnet.load.counts.posted - postedAtStart,
+      final: fnet.load.acknowledged.final.size - finalAtStart,
+      remittances: remits?.counts.get('completed') ?? 0,
+      p50Ms: latency.p50,
+      p99Ms: latency.p99,
+      checking: paused,
+      nodes: nodes.map((n, i) => {
+        const prior = before?.nodes[i];
+        if (!n.up || prior?.up !== true || before === undefined) return n;
+        const cpuPct = (100 * (n.cpuTicks - prior.cpuTicks)) / ticks / ((tMs - before.tMs) / 1000);
+        return { ...n, cpuPct };
+      }),
+    });
+    fnet.net.nodes.forEach((n, i) => {
+      if (n.process === null && exited === undefined)
+        exited = `validator ${i} exited during the soak (${n.lastExit ?? 'unknown'})`;
+    });
+    if (tty) bar.update(Math.floor(tMs / 60_000), barValues(samples, violations));
+    else if (samples.length % Math.max(1, Math.round(60_000 / options.sampleMs)) === 0)
+      console.log(`  ${progressLine(samples, violations)}`);
+  };
+  // Samples keep coming while the load is paused for a check, so a check's effect shows.
+  let sampling = Promise.resolve();
+  const sampler = setInterval(() => {
+    sampling = sampling.then(takeSample).catch((error: unknown) => {
+      violations.push(`sampling failed: ${error instanceof Error ? error.message : error}`);
+    });
+  }, options.sampleMs);
+  // The setup's transactions are final already; samples count what the load adds.
+  const finalAtStart = fnet.load.acknowledged.final.size;
+  const postedAtStart = fnet.load.counts.posted;
+  fnet.startLoad();
+  console.log(`network up (${fnet.urls.join(', ')}); load started`);
+  try {
+    let nextCheckMs = startedMs + options.checkMs;
+    while (Date.now() - startedMs < runMs && exited === undefined) {
+      await sleep(Math.min(1000, Math.max(0, startedMs + runMs - Date.now())));
+      if (Date.now() >= nextCheckMs && Date.now() - startedMs < runMs) {
+        checking = true;
+        checkedSinceSample = true;
+        await remits?.pause();
+        violations.push(...(await fnet.check(false)));
+        violations.push(...((await remits?.check()) ?? []));
+        remits?.resume();
+        checking = false;
+        nextCheckMs = Date.now() + options.checkMs;
+      }
+    }
+    await fnet.stopLoad();
+    await remits?.stop();
+    await readers.stop();
+    clearInterval(sampler);
+    await sampling;
+    if (exited !== undefined) violations.push(exited);
+    else {
+      console.log(
+        `${tty ? '\n' : ''}final check: every transaction, block and account on every node`,
+      );
+      violations.push(...(await fnet.check(true)));
+      violations.push(...((await remits?.check()) ?? []));
+    }
+  } finally {
+    clearInterval(sampler);
+    if (tty) bar.stop();
+    await remits?.stop();
+    await readers.stop();
+    await fnet.close();
+  }
+  violations.push(...readers.violations.slice(0, 100), ...fnet.checker.totals.violations);
+  const notes = judgeHeaps(samples, runMs, options.heapGrowthMax, violations);
+  const unique = [...new Set(violations)];
+  const extra = remits === undefined ? [] : remitResults(remits, remitLatencies);
+  const results = summary(
+    samples,
+    allLatencies,
+    options,
+    fnet,
+    readers.counts,
+    unique.length,
+    extra,
+  );
+  const files = writeSoak(
+    options.out,
+    {
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+      },
+      date: new Date().toISOString(),
+      command,
+      verdict: unique.length === 0 ? 'pass' : 'fail',
+      results,
+      violations: unique.slice(0, 100),
+      notes,
+      reads: Object.fromEntries([...readers.counts].sort()),
+      remittances: Object.fromEntries([...(remits?.counts ?? [])].sort()),
+      refusedAtAdmission: Object.fromEntries(fnet.load.counts.refused),
+    },
+    samples,
+  );
+  printTable(results);
+  for (const note of notes) console.log(note);
+  for (const file of files) console.log(`-> ${file}`);
+  if (unique.length > 0) {
+    console.error(`FAILED: ${unique.length} violation(s); replay with: ${command}`);
+    for (const v of unique.slice(0, 20)) console.error(`  ${v}`);
+    process.exitCode = 1;
+  } else console.log('soak passed: no violations');
+}
+
+/** Adds a violation for each validator whose live heap grew too fast; returns what was judged. */
+function judgeHeaps(
+  samples: readonly Sample[],
+  runMs: number,
+  maxPerHour: number,
+  violations: string[],
+): string[] {
+  const notes: string[] = [];
+  for (let i = 0; i < validators; i++) {
+    const g = growth(
+      nodeSeries(samples, i, (n) => n.heapUsedMiB),
+      heapWindowMs,
+    );
+    const verdict = judgeGrowth(g, runMs, maxPerHour, verdictRunMinMs);
+    const rate = Number.isFinite(g.perHour) ? `${g.perHour.toFixed(1)} MiB/h` : 'unknown';
+    if (!verdict.judged)
+      notes.push(`validator ${i}: heap growth ${rate}, not judged: ${verdict.why}`);
+    else if (verdict.over)
+      violations.push(
+        `validator ${i}: live V8 heap grew ${rate} over the second half (limit ${maxPerHour} MiB/h)`,
+      );
+    else notes.push(`validator ${i}: live V8 heap growth ${rate}, within ${maxPerHour} MiB/h`);
+  }
+  return notes;
+}
+
+function summary(
+  samples: readonly Sample[],
+  latencies: readonly number[],
+  options: Options,
+  fnet: FaultNetwork,
+  reads: ReadonlyMap<string, number>,
+  violationCount: number,
+  extra: readonly Result[],
+): Result[] {
+  const lastMs = samples.at(-1)?.tMs ?? 0;
+  const latency = summarizeLatencies(latencies);
+  const totalReads = [...reads.values()].reduce((a, b) => a + b, 0);
+  return [
+    { name: 'load duration', value: lastMs / 60_000, unit: 'min' },
+    { name: 'transfers offered', value: options.rate, unit: 'tx/s' },
+    { name: 'transfers final under the load', value: samples.at(-1)?.final ?? 0, unit: 'tx' },
+    {
+      name: 'transfers final per second, whole run',
+      value: lastMs > 0 ? ((samples.at(-1)?.final ?? 0) / lastMs) * 1000 : Number.NaN,
+      unit: 'tx/s',
+    },
+    {
+      name: 'transactions final, setup included',
+      value: fnet.load.acknowledged.final.size,
+      unit: 'tx',
+    },
+    {
+      name: 'transactions found final on every node',
+      value: fnet.checker.totals.txsFound,
+      unit: 'tx',
+    },
+    { name: 'finality p50', value: latency.p50, unit: 'ms' },
+    { name: 'finality p99', value: latency.p99, unit: 'ms' },
+    { name: 'finality max', value: latency.max, unit: 'ms' },
+    { name: 'API reads', value: totalReads, unit: 'requests' },
+    { name: 'forks', value: fnet.checker.totals.forks, unit: 'heights' },
+    { name: 'violations', value: violationCount, unit: 'violations' },
+    ...extra,
+    ...nodeResults(samples, validators),
+  ];
+}
+
+function remitResults(remits: RemittanceStream, latencies: readonly number[]): Result[] {
+  const latency = summarizeLatencies(latencies);
+  const notCompleted = [...remits.counts]
+    .filter(([outcome]) => outcome !== 'completed')
+    .reduce((sum, [, n]) => sum + n, 0);
+  return [
+    { name: 'remittances completed', value: remits.counts.get('completed') ?? 0, unit: 'remit' },
+    { name: 'remittances not completed', value: notCompleted, unit: 'remit' },
+    { name: 'remittance, quote to final, p50', value: latency.p50, unit: 'ms' },
+    { name: 'remittance, quote to final, p99', value: latency.p99, unit: 'ms' },
+  ];
+}
+
+function barValues(samples: readonly Sample[], violations: readonly string[]) {
+  const last = samples.at(-1);
+  const prior = samples.at(-2);
+  const tps =
+    last !== undefined && prior !== undefined
+      ? ((last.final - prior.final) / (last.tMs - prior.tMs)) * 1000
+      : 0;
+  const heaps = (last?.nodes ?? []).map((n) => (n.up ? n.heapUsedMiB : 0));
+  return {
+    final: last?.final ?? 0,
+    tps: tps.toFixed(0),
+    p99: Number.isFinite(last?.p99Ms) ? last!.p99Ms : '-',
+    heap: Math.max(0, ...heaps).toFixed(0),
+    violations: violations.length,
+  };
+}
+
+function progressLine(samples: readonly Sample[], violations: readonly string[]): string {
+  const v = barValues(samples, violations);
+  const minute = ((samples.at(-1)?.tMs ?? 0) / 60_000).toFixed(1);
+  return `${minute} min: final ${v.final}, ${v.tps} tx/s, p99 ${v.p99} ms, heap max ${v.heap} MiB, violations ${v.violations}`;
+}
+
+function printTable(results: readonly Result[]): void {
+  const width = Math.max(...results.map((r) => r.name.length));
+  for (const r of results) {
+    const value = Number.isFinite(r.value)
+      ? r.value.toLocaleString('en-US', { maximumFractionDigits: r.value < 100 ? 1 : 0 })
+      : '-';
+    console.log(`  ${r.name.padEnd(width)}  ${value.padStart(10)}  ${r.unit}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

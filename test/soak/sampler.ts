@@ -1,0 +1,50 @@
+// One look at a running validator for the soak: its resident memory and CPU time from /proc (proc(5)),
+// its V8 heap and LMDB file from its own /metrics, and its executed height. A node that does not
+// answer is reported down, not as zeros.
+import { readFileSync } from 'node:fs';
+import { parseStatCpuTicks, parseStatusMemoryKiB } from '../../bench/lib/proc-stats.ts';
+import { heightOf, metricValues } from '../e2e/harness.ts';
+
+export type NodeSample =
+  | { readonly up: false; readonly why: string }
+  | {
+      readonly up: true;
+      readonly rssMiB: number;
+      readonly anonMiB: number;
+      readonly fileMiB: number;
+      /** V8's used heap at the scrape (prom-client's nodejs_heap_size_used_bytes). */
+      readonly heapUsedMiB: number;
+      /** LMDB's data file (tally_storage_data_bytes). */
+      readonly dataMiB: number;
+      readonly height: number;
+      /** User plus system CPU time since the process started, in clock ticks. */
+      readonly cpuTicks: number;
+    };
+
+const mib = 2 ** 20;
+export const soakMetricNames = [
+  'tally_process_nodejs_heap_size_used_bytes',
+  'tally_storage_data_bytes',
+] as const;
+
+export async function sampleNode(apiUrl: string, pid: number | undefined): Promise<NodeSample> {
+  if (pid === undefined) return { up: false, why: 'no process' };
+  try {
+    const memory = parseStatusMemoryKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const cpuTicks = parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const [heapBytes, dataBytes] = await metricValues(apiUrl, soakMetricNames);
+    const height = await heightOf(apiUrl);
+    return {
+      up: true,
+      rssMiB: memory.rssKiB / 1024,
+      anonMiB: memory.anonKiB / 1024,
+      fileMiB: memory.fileKiB / 1024,
+      heapUsedMiB: heapBytes! / mib,
+      dataMiB: dataBytes! / mib,
+      height,
+      cpuTicks,
+    };
+  } catch (error) {
+    return { up: false, why: error instanceof Error ? error.message : String(error) };
+  }
+}
