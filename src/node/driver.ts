@@ -43,6 +43,8 @@ export type DriverDeps = {
   readonly prepareBlock: (block: Block) => Promise<void>;
   /** A step or an action threw: consensus has stopped, and the node must stop with it. */
   readonly onFatal: (error: unknown) => void;
+  /** This validator's timer for `round` fired before the round moved on (a metric counts it). */
+  readonly onRoundTimeout?: (round: number) => void;
 };
 
 /** Where consensus restarts from: the executed tip and its certificate (absent at genesis). */
@@ -176,6 +178,7 @@ export class ConsensusDriver {
             { round: action.round, afterMs: action.durationMs },
             'round timed out',
           );
+          this.#deps.onRoundTimeout?.(action.round);
           this.input({ type: 'timer-fired', epoch: action.epoch, round: action.round });
         }, action.durationMs);
         break;

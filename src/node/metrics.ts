@@ -65,6 +65,11 @@ export function createNodeMetrics(labels: { nodeId: string; orgId: string }) {
       help: 'Malformed frames received from peers',
       registers,
     }),
+    roundTimeouts: new Counter({
+      name: 'tally_consensus_round_timeouts_total',
+      help: 'Rounds whose timer fired on this node before a certified block moved it on',
+      registers,
+    }),
     evidence: new Counter({
       name: 'tally_consensus_evidence_total',
       help: 'Double proposals or votes detected',

@@ -284,6 +284,7 @@ async function assemble(
     },
     prepareBlock: (block) => checker.prepare(block),
     onFatal: (error) => void fatal.stop(error, 'a consensus step failed'),
+    onRoundTimeout: () => metrics.roundTimeouts.inc(),
   });
   closers.push(() => closeConsensus(driver, releaseLog));
 

@@ -3,7 +3,7 @@
 // when one returns; a whole-network restart loses nothing that was final.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getJson, heightOf, TestNetwork, waitHeight } from './harness.ts';
+import { getJson, heightOf, metric, TestNetwork, waitHeight } from './harness.ts';
 
 async function blockHash(apiUrl: string, height: number): Promise<string> {
   const { status, body } = await getJson(`${apiUrl}/v1/blocks/${height}`);
@@ -49,6 +49,8 @@ describe('a four-validator network under crashes', { timeout: 240_000 }, () => {
   });
 
   it('stops without forking with two of four down, and resumes when one returns', async () => {
+    const timeouts = 'tally_consensus_round_timeouts_total';
+    const timeoutsBefore = await metric(url(0), timeouts);
     await Promise.all([net.kill(2), net.kill(3)]);
     // Let anything in flight settle, then check the height holds still.
     await new Promise((r) => setTimeout(r, 2000));
@@ -56,6 +58,8 @@ describe('a four-validator network under crashes', { timeout: 240_000 }, () => {
     await new Promise((r) => setTimeout(r, 3000));
     assert.ok((await heightOf(url(0))) <= stalled + 1, 'no progress without a quorum');
     assert.ok((await heightOf(url(1))) <= stalled + 1, 'no progress without a quorum');
+    // The survivors' round timers fire with no quorum to certify anything, and /metrics counts it.
+    assert.ok((await metric(url(0), timeouts)) > timeoutsBefore, `${timeouts} rose while stalled`);
     net.start(2);
     await waitHeight(url(0), stalled + 3, 60_000);
     net.start(3);

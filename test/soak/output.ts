@@ -72,6 +72,11 @@ export function nodeResults(samples: readonly Sample[], nodeCount: number): Resu
       { name: `${v}: V8 heap live growth, second half`, value: heap.perHour, unit: 'MiB/h' },
       { name: `${v}: LMDB file at the end`, value: data.at(-1)?.value ?? Number.NaN, unit: 'MiB' },
       {
+        name: `${v}: round timeouts`,
+        value: increase(nodeSeries(samples, i, (n) => n.roundTimeouts)),
+        unit: 'rounds',
+      },
+      {
         name: `${v}: CPU, mean`,
         value: cpu.length === 0 ? Number.NaN : cpu.reduce((a, b) => a + b, 0) / cpu.length,
         unit: '% of a core',
@@ -79,6 +84,14 @@ export function nodeResults(samples: readonly Sample[], nodeCount: number): Resu
     );
   }
   return out;
+}
+
+/** How much a counter rose over the run (a restarted process would start again from 0). */
+function increase(points: readonly Point[]): number {
+  let total = 0;
+  for (let i = 1; i < points.length; i++)
+    total += Math.max(0, points[i]!.value - points[i - 1]!.value);
+  return total;
 }
 
 export type SoakRecord = {
@@ -100,10 +113,13 @@ export function writeSoak(out: string, record: SoakRecord, samples: readonly Sam
   const dir = dirname(out);
   const stem = basename(out).replace(/\.json$/, '');
   mkdirSync(dir, { recursive: true });
-  const finite = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(3)) : null);
+  // A figure the run could not measure (a growth rate from too few samples) is left out, as the
+  // report reads finite values only.
   const record3 = {
     ...record,
-    results: record.results.map((r) => ({ ...r, value: finite(r.value) })),
+    results: record.results
+      .filter((r) => Number.isFinite(r.value))
+      .map((r) => ({ ...r, value: Number(r.value.toFixed(3)) })),
   };
   const files = [out, join(dir, `${stem}.samples.json`)];
   writeFileSync(out, `${JSON.stringify(record3, null, 2)}\n`);

@@ -17,6 +17,8 @@ export type NodeSample =
       /** LMDB's data file (tally_storage_data_bytes). */
       readonly dataMiB: number;
       readonly height: number;
+      /** Rounds whose timer fired on this node so far (tally_consensus_round_timeouts_total). */
+      readonly roundTimeouts: number;
       /** User plus system CPU time since the process started, in clock ticks. */
       readonly cpuTicks: number;
     };
@@ -25,6 +27,7 @@ const mib = 2 ** 20;
 export const soakMetricNames = [
   'tally_process_nodejs_heap_size_used_bytes',
   'tally_storage_data_bytes',
+  'tally_consensus_round_timeouts_total',
 ] as const;
 
 export async function sampleNode(apiUrl: string, pid: number | undefined): Promise<NodeSample> {
@@ -32,7 +35,7 @@ export async function sampleNode(apiUrl: string, pid: number | undefined): Promi
   try {
     const memory = parseStatusMemoryKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
     const cpuTicks = parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    const [heapBytes, dataBytes] = await metricValues(apiUrl, soakMetricNames);
+    const [heapBytes, dataBytes, roundTimeouts] = await metricValues(apiUrl, soakMetricNames);
     const height = await heightOf(apiUrl);
     return {
       up: true,
@@ -42,6 +45,7 @@ export async function sampleNode(apiUrl: string, pid: number | undefined): Promi
       heapUsedMiB: heapBytes! / mib,
       dataMiB: dataBytes! / mib,
       height,
+      roundTimeouts: roundTimeouts!,
       cpuTicks,
     };
   } catch (error) {

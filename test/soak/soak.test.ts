@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readRun } from '../../bench/lib/results.ts';
 
 const runner = join(import.meta.dirname, 'run.ts');
 const dir = mkdtempSync(join(tmpdir(), 'tally-soak-test-'));
@@ -106,6 +107,7 @@ describe('npm run test:soak', { timeout: 240_000 }, () => {
       assert.ok(value(`validator ${i}: RSS max`)! > 0);
       assert.ok(value(`validator ${i}: V8 heap live at the end`)! > 0);
       assert.ok(value(`validator ${i}: LMDB file at the end`)! > 0);
+      assert.ok(value(`validator ${i}: round timeouts`)! >= 0);
     }
     // Too short to judge heap growth, and it says so rather than passing it.
     assert.equal(record.notes.length, 4);
@@ -121,6 +123,8 @@ describe('npm run test:soak', { timeout: 240_000 }, () => {
       samples.some((s) => s.checking),
       'a check paused the load during the run',
     );
+    // `npm run bench:report` reads the record like a benchmark group's.
+    assert.equal(readRun(join(dir, 'pass'), 'soak.json').results.length, record.results.length);
     for (const chart of ['soak.svg', 'soak.throughput.svg', 'soak.latency.svg']) {
       const svg = readFileSync(join(dir, 'pass', chart), 'utf8');
       assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
