@@ -89,9 +89,10 @@ export class Store {
   #closed = false;
   /** Settles with the first write failure; every later write is refused with it. */
   #failure: Promise<TallyError> | undefined;
-  /** Rejects with the first write failure: waits for a flush that will never come end with it. */
-  readonly #failed: Promise<never>;
-  #rejectFailed: (error: TallyError) => void = () => {};
+  /** The first write failure, once described: waits for a flush that will never come end with it. */
+  #failedWith: TallyError | undefined;
+  /** How to end each wait for a flush now in progress (see #untilFlushed). */
+  readonly #flushWaits = new Set<(error: TallyError) => void>();
 
   constructor(options: StoreOptions) {
     const {
@@ -118,10 +119,6 @@ export class Store {
     this.#tablesMax = tablesMax;
     this.#onWriteFailed = onWriteFailed;
     this.#reserveBytes = reserveBytes;
-    this.#failed = new Promise<never>((_, reject) => {
-      this.#rejectFailed = reject;
-    });
-    this.#failed.catch(() => {}); // it matters only to those waiting for a flush
     this.#root = open<Uint8Array, Uint8Array>({
       path,
       maxDbs: tablesMax,
@@ -205,7 +202,7 @@ export class Store {
   /** Resolves once every transaction committed so far is on disk; rejects if a write failed. */
   async flushed(): Promise<void> {
     this.#checkOpen();
-    await Promise.race([this.#root.flushed, this.#failed]);
+    await this.#untilFlushed(this.#root.flushed);
   }
 
   /**
@@ -216,7 +213,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const flushed = await Promise.race([this.#root.flushed, this.#failed]).then(
+    const flushed = await this.#untilFlushed(this.#root.flushed).then(
       () => true,
       () => false,
     );
@@ -259,8 +256,31 @@ export class Store {
         'lmdb-js gave no flushed promise (separateFlushed off?)',
       );
       // A write failing after this one committed leaves its flush unsettled: durable is not promised.
-      await Promise.race([written.flushed, this.#failed]);
+      await this.#untilFlushed(written.flushed);
     }
+  }
+
+  /**
+   * Waits for `flush`, or rejects with the first write failure, after which that flush never
+   * comes. Each wait takes its own rejecter out when it ends. (It used to be Promise.race against
+   * one promise that settles only on failure: every race left a reaction on it for the store's
+   * life, a few per block, which a 30-minute soak showed as tens of thousands of promises.)
+   */
+  #untilFlushed(flush: PromiseLike<unknown>): Promise<void> {
+    if (this.#failedWith !== undefined) return Promise.reject(this.#failedWith);
+    return new Promise<void>((resolve, reject) => {
+      this.#flushWaits.add(reject);
+      flush.then(
+        () => {
+          this.#flushWaits.delete(reject);
+          resolve();
+        },
+        (error: unknown) => {
+          this.#flushWaits.delete(reject);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Records the first failure (later ones, from writes already queued, share it) and reports it. */
@@ -271,7 +291,9 @@ export class Store {
     if (cause instanceof Promise) cause.catch(() => {});
     if (this.#failure === undefined) {
       this.#failure = describeWriteFailure(error, this.path, opsBytes(ops)).then((failure) => {
-        this.#rejectFailed(failure);
+        this.#failedWith = failure;
+        for (const endWait of this.#flushWaits) endWait(failure);
+        this.#flushWaits.clear();
         this.#onWriteFailed?.(failure);
         return failure;
       });

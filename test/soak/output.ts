@@ -70,6 +70,16 @@ export function nodeResults(samples: readonly Sample[], nodeCount: number): Resu
       { name: `${v}: V8 heap live at the start`, value: heap.start, unit: 'MiB' },
       { name: `${v}: V8 heap live at the end`, value: heap.end, unit: 'MiB' },
       { name: `${v}: V8 heap live growth, second half`, value: heap.perHour, unit: 'MiB/h' },
+      {
+        name: `${v}: V8 heap reserved at the end`,
+        value: nodeSeries(samples, i, (n) => n.heapTotalMiB).at(-1)?.value ?? Number.NaN,
+        unit: 'MiB',
+      },
+      {
+        name: `${v}: external memory (Buffers) at the end`,
+        value: nodeSeries(samples, i, (n) => n.externalMiB).at(-1)?.value ?? Number.NaN,
+        unit: 'MiB',
+      },
       { name: `${v}: LMDB file at the end`, value: data.at(-1)?.value ?? Number.NaN, unit: 'MiB' },
       {
         name: `${v}: round timeouts`,

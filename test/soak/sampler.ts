@@ -14,6 +14,10 @@ export type NodeSample =
       readonly fileMiB: number;
       /** V8's used heap at the scrape (prom-client's nodejs_heap_size_used_bytes). */
       readonly heapUsedMiB: number;
+      /** V8's heap as reserved from the system (nodejs_heap_size_total_bytes). */
+      readonly heapTotalMiB: number;
+      /** Memory outside V8's heap held by JS objects: Buffers, ArrayBuffers (nodejs_external_memory_bytes). */
+      readonly externalMiB: number;
       /** LMDB's data file (tally_storage_data_bytes). */
       readonly dataMiB: number;
       readonly height: number;
@@ -26,6 +30,8 @@ export type NodeSample =
 const mib = 2 ** 20;
 export const soakMetricNames = [
   'tally_process_nodejs_heap_size_used_bytes',
+  'tally_process_nodejs_heap_size_total_bytes',
+  'tally_process_nodejs_external_memory_bytes',
   'tally_storage_data_bytes',
   'tally_consensus_round_timeouts_total',
 ] as const;
@@ -35,7 +41,10 @@ export async function sampleNode(apiUrl: string, pid: number | undefined): Promi
   try {
     const memory = parseStatusMemoryKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
     const cpuTicks = parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    const [heapBytes, dataBytes, roundTimeouts] = await metricValues(apiUrl, soakMetricNames);
+    const [heapBytes, heapTotalBytes, externalBytes, dataBytes, roundTimeouts] = await metricValues(
+      apiUrl,
+      soakMetricNames,
+    );
     const height = await heightOf(apiUrl);
     return {
       up: true,
@@ -43,6 +52,8 @@ export async function sampleNode(apiUrl: string, pid: number | undefined): Promi
       anonMiB: memory.anonKiB / 1024,
       fileMiB: memory.fileKiB / 1024,
       heapUsedMiB: heapBytes! / mib,
+      heapTotalMiB: heapTotalBytes! / mib,
+      externalMiB: externalBytes! / mib,
       dataMiB: dataBytes! / mib,
       height,
       roundTimeouts: roundTimeouts!,
