@@ -3,6 +3,7 @@
 // the faults injected. Scenarios (crashes.ts, partitions.ts) drive it; run.ts and the tests start it.
 import { BankWorkload, workloadId } from '../../src/cli/demo/bank-workload.ts';
 import { type ByzantineBehaviour, byzantineEnvVar } from '../../src/node/byzantine/index.ts';
+import type { ConsensusParams } from '../../src/node/genesis.ts';
 import { TestNetwork } from '../e2e/harness.ts';
 import type { Prng } from '../sim/lib/prng.ts';
 import { Checker, workloadCurrencies } from './checker.ts';
@@ -31,6 +32,8 @@ export type FaultNetworkOptions = {
   readonly runId: number;
   /** The workload's currencies (default HKD and PHP, registered by the workload's issuer). */
   readonly currencies?: readonly { readonly code: string; readonly decimals: number }[];
+  /** Consensus settings over the suite's own (round timeout 2 s, empty blocks every 200 ms). */
+  readonly consensus?: Partial<ConsensusParams>;
   /** See LoadOptions.onFinality. */
   readonly onFinality?: (ms: number) => void;
 };
@@ -89,7 +92,7 @@ export class FaultNetwork {
     const proxy = options.withProxy ? await openLinkProxy(options.validators) : undefined;
     const net = await TestNetwork.create(options.validators, {
       extraKeys: { orgIndex: 0, keys: [workload.issuer, ...workload.users] },
-      consensus: { roundTimeoutMs: 2000, emptyBlockDelayMs: 200 },
+      consensus: { roundTimeoutMs: 2000, emptyBlockDelayMs: 200, ...options.consensus },
       ...(proxy === undefined ? {} : { peerAddress: (from, to) => proxy.address(from, to) }),
     });
     proxy?.setTargets(net.network.nodes.map((n) => n.config.p2p.port));

@@ -49,6 +49,8 @@ transaction, block and balance is checked on every node as the run goes and at t
   --sample-seconds N   how often each validator is sampled (default 10)
   --check-minutes N    how often the load pauses for a consistency check (default 10)
   --accounts N         accounts per currency (default 50)
+  --block-interval-min-ms N
+                       the genesis's blockIntervalMinMs (default: the genesis default)
   --heap-growth-max N  MiB/h a validator's live V8 heap may grow over the second half of
                        a run of 20 minutes or more (default 64)
   --seed N             the run's seed (default: random; printed for a replay)
@@ -65,6 +67,7 @@ type Options = {
   readonly rate: number;
   readonly readRate: number;
   readonly remitRate: number;
+  readonly blockIntervalMinMs: number | undefined;
   readonly sampleMs: number;
   readonly checkMs: number;
   readonly accounts: number;
@@ -88,6 +91,7 @@ function readOptions(): Options | undefined {
       rate: { type: 'string' },
       'read-rate': { type: 'string' },
       'remit-rate': { type: 'string' },
+      'block-interval-min-ms': { type: 'string' },
       'sample-seconds': { type: 'string' },
       'check-minutes': { type: 'string' },
       accounts: { type: 'string' },
@@ -103,6 +107,10 @@ function readOptions(): Options | undefined {
     rate: numberOption('rate', values.rate, 200, 1),
     readRate: numberOption('read-rate', values['read-rate'], 20, 0),
     remitRate: numberOption('remit-rate', values['remit-rate'], 2, 0),
+    blockIntervalMinMs:
+      values['block-interval-min-ms'] === undefined
+        ? undefined
+        : Math.floor(numberOption('block-interval-min-ms', values['block-interval-min-ms'], 0, 0)),
     sampleMs: numberOption('sample-seconds', values['sample-seconds'], 10, 1) * 1000,
     checkMs: numberOption('check-minutes', values['check-minutes'], 10, 0.1) * 60_000,
     accounts: Math.floor(numberOption('accounts', values.accounts, 50, 2)),
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     console.log(help);
     return;
   }
-  const command = `npm run test:soak -- --minutes ${options.minutes} --rate ${options.rate} --remit-rate ${options.remitRate} --seed ${options.seed}`;
+  const command = `npm run test:soak -- --minutes ${options.minutes} --rate ${options.rate} --remit-rate ${options.remitRate}${options.blockIntervalMinMs === undefined ? '' : ` --block-interval-min-ms ${options.blockIntervalMinMs}`} --seed ${options.seed}`;
   console.log(
     `soak: ${options.minutes} min at ${options.rate} transfers/s and ${options.remitRate} remittances/s (replay: ${command})`,
   );
@@ -135,6 +143,9 @@ async function main(): Promise<void> {
     txGets: 200,
     prng: prng.fork(),
     currencies: bankCurrencies,
+    ...(options.blockIntervalMinMs === undefined
+      ? {}
+      : { consensus: { blockIntervalMinMs: options.blockIntervalMinMs } }),
     onFinality: (ms) => {
       intervalLatencies.push(ms);
       allLatencies.push(ms);
