@@ -133,7 +133,9 @@ export function writeSoak(out: string, record: SoakRecord, samples: readonly Sam
   };
   const files = [out, join(dir, `${stem}.samples.json`)];
   writeFileSync(out, `${JSON.stringify(record3, null, 2)}\n`);
-  writeFileSync(files[1]!, `${JSON.stringify({ samples }, null, 1)}\n`);
+  // One sample a line: a long run's samples stay readable in a diff.
+  const lines = samples.map((sample) => JSON.stringify(sample)).join(',\n');
+  writeFileSync(files[1]!, `{"samples": [\n${lines}\n]}\n`);
   const subtitle = `${machineLabel()}; ${record.date.slice(0, 16).replace('T', ' ')} UTC`;
   const charts: [string, Parameters<typeof renderLineChart>[0]][] = [
     [
