@@ -124,7 +124,10 @@ function groupSection(group: GroupResults, chartPrefix: string): string[] {
   ];
   if (group.steps !== undefined) lines.push('', '### Load ladder', '', ...ladderTable(group.steps));
   if (group.chart !== undefined)
-    lines.push('', `![${group.name}: throughput and latency](${chartPrefix}${group.chart})`);
+    lines.push(
+      '',
+      `![${group.chartTitle ?? `${group.name}: throughput and latency`}](${chartPrefix}${group.chart})`,
+    );
   return lines;
 }
 

@@ -43,6 +43,8 @@ export type GroupResults = {
   steps: LadderStep[] | undefined;
   /** File name of the group's chart inside the results folder. */
   chart: string | undefined;
+  /** What the chart shows: an SVG chart's own <title>, when it has one. */
+  chartTitle: string | undefined;
 };
 
 type Json = Record<string, unknown>;
@@ -123,6 +125,18 @@ function readSteps(dir: string, file: string): LadderStep[] {
   return steps as LadderStep[];
 }
 
+/** The text of an SVG file's first <title>, unescaped, or undefined. */
+function svgTitle(file: string): string | undefined {
+  const match = /<title>([^<]*)<\/title>/.exec(readFileSync(file, 'utf8'));
+  if (match === null) return undefined;
+  return match[1]!
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&amp;', '&');
+}
+
 /** Every group with a GROUP.json in `dir`, by name. */
 export function readResultsDir(dir: string): Map<string, GroupResults> {
   const files = existsSync(dir) ? readdirSync(dir).sort() : [];
@@ -138,6 +152,7 @@ export function readResultsDir(dir: string): Map<string, GroupResults> {
       previous: has(`${name}.previous.json`) ? readRun(dir, `${name}.previous.json`) : undefined,
       steps: has(`${name}.steps.json`) ? readSteps(dir, `${name}.steps.json`) : undefined,
       chart: [`${name}.svg`, `${name}.png`].find(has),
+      chartTitle: has(`${name}.svg`) ? svgTitle(join(dir, `${name}.svg`)) : undefined,
     });
   }
   return groups;

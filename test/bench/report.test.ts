@@ -169,6 +169,15 @@ describe('bench report', () => {
     assert.match(text, /!\[network: throughput and latency\]\(results\/network\.svg\)/);
   });
 
+  it('describes a chart by its SVG title when it has one', () => {
+    const text = render({
+      'soak.json': { machine, date: '2026-12-06T15:00:00.000Z', results: [] },
+      'soak.svg':
+        '<svg xmlns="http://www.w3.org/2000/svg"><title>Soak: memory &amp; time</title></svg>',
+    });
+    assert.match(text, /!\[Soak: memory & time\]\(results\/soak\.svg\)/);
+  });
+
   it('shows n/a for the RSS parts of a steps file written before they were measured', () => {
     const [first] = ladder.steps;
     const older = {

@@ -141,7 +141,8 @@ export function writeSoak(out: string, record: SoakRecord, samples: readonly Sam
     [
       `${stem}.svg`,
       {
-        title: 'Soak: validator memory over time',
+        title:
+          "Soak: each validator's anonymous memory and V8 heap over time (LMDB's map left out)",
         subtitle,
         xLabel: 'minutes since the load started',
         yLabel: 'MiB',
@@ -183,7 +184,7 @@ function memorySeries(samples: readonly Sample[]): ChartSeries[] {
     const color = seriesColors[i % seriesColors.length]!;
     const toChart = (points: Point[]) => points.map((p) => ({ x: minutes(p.tMs), y: p.value }));
     return [
-      { label: `v${i} RSS`, color, points: toChart(nodeSeries(samples, i, (n) => n.rssMiB)) },
+      { label: `v${i} RssAnon`, color, points: toChart(nodeSeries(samples, i, (n) => n.anonMiB)) },
       {
         label: `v${i} V8 heap`,
         color,

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { summarizeLatencies } from '../../bench/lib/percentiles.ts';
-import { clockTicksPerSecond } from '../../bench/lib/proc-stats.ts';
 import { FaultNetwork, sleep } from '../faults/fault-network.ts';
 import { Prng } from '../sim/lib/prng.ts';
 import { growth, judgeGrowth } from './analysis.ts';
@@ -21,9 +20,9 @@ import {
   type Sample,
   writeSoak,
 } from './output.ts';
-import { startReaders } from './readers.ts';
+import { type Readers, startReaders } from './readers.ts';
 import { type RemittanceStream, startRemittances } from './remittances.ts';
-import { sampleNode } from './sampler.ts';
+import { Timeline } from './timeline.ts';
 
 const resultPath = join(import.meta.dirname, '../../bench/results/soak.json');
 const validators = 4;
@@ -130,10 +129,69 @@ async function main(): Promise<void> {
   console.log(
     `soak: ${options.minutes} min at ${options.rate} transfers/s and ${options.remitRate} remittances/s (replay: ${command})`,
   );
+  const soak = await startSoak(options);
+  const violations: string[] = [];
+  const tty = process.stdout.isTTY === true;
+  const bar = new SingleBar({
+    format:
+      'soak [{bar}] {value}/{total} min  final {final}  {tps} tx/s  p99 {p99} ms  heap max {heap} MiB  violations {violations}',
+  });
+  if (tty) bar.start(Math.ceil(options.minutes), 0, barValues([], violations));
+  const perMinute = Math.max(1, Math.round(60_000 / options.sampleMs));
+  const timeline = new Timeline({
+    fnet: soak.fnet,
+    remits: soak.remits,
+    sampleMs: options.sampleMs,
+    intervalLatencies: soak.latencies.interval,
+    onSample: (samples) => {
+      const minute = Math.floor((samples.at(-1)?.tMs ?? 0) / 60_000);
+      if (tty) bar.update(minute, barValues(samples, violations));
+      else if (samples.length % perMinute === 0)
+        console.log(`  ${progressLine(samples, violations)}`);
+    },
+    onError: (message) => violations.push(message),
+  });
+  const { fnet, remits, readers } = soak;
+  fnet.startLoad();
+  console.log(`network up (${fnet.urls.join(', ')}); load started`);
+  try {
+    await runLoad(timeline, soak, options.minutes * 60_000, options.checkMs, violations);
+    await fnet.stopLoad();
+    await remits?.stop();
+    await readers.stop();
+    await timeline.stop();
+    if (timeline.exited !== undefined) violations.push(timeline.exited);
+    else {
+      console.log(
+        `${tty ? '\n' : ''}final check: every transaction, block and account on every node`,
+      );
+      violations.push(...(await fnet.check(true)));
+      violations.push(...((await remits?.check()) ?? []));
+    }
+  } finally {
+    await timeline.stop();
+    if (tty) bar.stop();
+    await remits?.stop();
+    await readers.stop();
+    await fnet.close();
+  }
+  violations.push(...readers.violations.slice(0, 100), ...fnet.checker.totals.violations);
+  report(soak, timeline.samples, options, command, violations);
+}
+
+/** What runs during a soak: the network and its load, the remittances, the readers. */
+type Soak = {
+  readonly fnet: FaultNetwork;
+  readonly remits: RemittanceStream | undefined;
+  readonly readers: Readers;
+  /** Finality latencies: since the last sample, of the whole run, and of remittances. */
+  readonly latencies: { interval: number[]; all: number[]; remit: number[] };
+};
+
+/** Starts the network with its funded accounts, the remittance corridor, and the readers. */
+async function startSoak(options: Options): Promise<Soak> {
+  const latencies = { interval: [] as number[], all: [] as number[], remit: [] as number[] };
   const prng = new Prng(options.seed);
-  const intervalLatencies: number[] = [];
-  const allLatencies: number[] = [];
-  const remitLatencies: number[] = [];
   const fnet = await FaultNetwork.start({
     validators,
     accounts: options.accounts,
@@ -147,8 +205,8 @@ async function main(): Promise<void> {
       ? {}
       : { consensus: { blockIntervalMinMs: options.blockIntervalMinMs } }),
     onFinality: (ms) => {
-      intervalLatencies.push(ms);
-      allLatencies.push(ms);
+      latencies.interval.push(ms);
+      latencies.all.push(ms);
     },
   });
   let remits: RemittanceStream | undefined;
@@ -156,15 +214,13 @@ async function main(): Promise<void> {
     try {
       remits = await startRemittances(fnet.net, {
         ratePerSec: options.remitRate,
-        onLatency: (ms) => remitLatencies.push(ms),
+        onLatency: (ms) => latencies.remit.push(ms),
       });
     } catch (error) {
       await fnet.close();
       throw error;
     }
   }
-  const violations: string[] = [];
-  const samples: Sample[] = [];
   const readers = startReaders({
     urls: fnet.urls,
     key: fnet.net.clientKey(0),
@@ -173,105 +229,24 @@ async function main(): Promise<void> {
     ratePerSec: options.readRate,
     prng: prng.fork(),
   });
-  const runMs = options.minutes * 60_000;
-  const startedMs = Date.now();
-  const tty = process.stdout.isTTY === true;
-  const bar = new SingleBar({
-    format:
-      'soak [{bar}] {value}/{total} min  final {final}  {tps} tx/s  p99 {p99} ms  heap max {heap} MiB  violations {violations}',
-  });
-  if (tty) bar.start(Math.ceil(options.minutes), 0, barValues(samples, violations));
-  // Whether a check paused the load at some moment since the last sample.
-  let checking = false;
-  let checkedSinceSample = false;
-  let exited: string | undefined;
-  const ticks = clockTicksPerSecond();
-  const takeSample = async () => {
-    const tMs = Date.now() - startedMs;
-    const paused = checking || checkedSinceSample;
-    checkedSinceSample = false;
-    const nodes = await Promise.all(
-      fnet.net.nodes.map((n) => sampleNode(n.apiUrl, n.process?.pid)),
-    );
-    const before = samples.at(-1);
-    const latency = summarizeLatencies(intervalLatencies.splice(0));
-    samples.push({
-      tMs,
-      posted: fnet.load.counts.posted - postedAtStart,
-      final: fnet.load.acknowledged.final.size - finalAtStart,
-      remittances: remits?.counts.get('completed') ?? 0,
-      p50Ms: latency.p50,
-      p99Ms: latency.p99,
-      checking: paused,
-      nodes: nodes.map((n, i) => {
-        const prior = before?.nodes[i];
-        if (!n.up || prior?.up !== true || before === undefined) return n;
-        const cpuPct = (100 * (n.cpuTicks - prior.cpuTicks)) / ticks / ((tMs - before.tMs) / 1000);
-        return { ...n, cpuPct };
-      }),
-    });
-    fnet.net.nodes.forEach((n, i) => {
-      if (n.process === null && exited === undefined)
-        exited = `validator ${i} exited during the soak (${n.lastExit ?? 'unknown'})`;
-    });
-    if (tty) bar.update(Math.floor(tMs / 60_000), barValues(samples, violations));
-    else if (samples.length % Math.max(1, Math.round(60_000 / options.sampleMs)) === 0)
-      console.log(`  ${progressLine(samples, violations)}`);
-  };
-  // Samples keep coming while the load is paused for a check, so a check's effect shows.
-  let sampling = Promise.resolve();
-  const sampler = setInterval(() => {
-    sampling = sampling.then(takeSample).catch((error: unknown) => {
-      violations.push(`sampling failed: ${error instanceof Error ? error.message : error}`);
-    });
-  }, options.sampleMs);
-  // The setup's transactions are final already; samples count what the load adds.
-  const finalAtStart = fnet.load.acknowledged.final.size;
-  const postedAtStart = fnet.load.counts.posted;
-  fnet.startLoad();
-  console.log(`network up (${fnet.urls.join(', ')}); load started`);
-  try {
-    let nextCheckMs = startedMs + options.checkMs;
-    while (Date.now() - startedMs < runMs && exited === undefined) {
-      await sleep(Math.min(1000, Math.max(0, startedMs + runMs - Date.now())));
-      if (Date.now() >= nextCheckMs && Date.now() - startedMs < runMs) {
-        checking = true;
-        checkedSinceSample = true;
-        await remits?.pause();
-        violations.push(...(await fnet.check(false)));
-        violations.push(...((await remits?.check()) ?? []));
-        remits?.resume();
-        checking = false;
-        nextCheckMs = Date.now() + options.checkMs;
-      }
-    }
-    await fnet.stopLoad();
-    await remits?.stop();
-    await readers.stop();
-    clearInterval(sampler);
-    await sampling;
-    if (exited !== undefined) violations.push(exited);
-    else {
-      console.log(
-        `${tty ? '\n' : ''}final check: every transaction, block and account on every node`,
-      );
-      violations.push(...(await fnet.check(true)));
-      violations.push(...((await remits?.check()) ?? []));
-    }
-  } finally {
-    clearInterval(sampler);
-    if (tty) bar.stop();
-    await remits?.stop();
-    await readers.stop();
-    await fnet.close();
-  }
-  violations.push(...readers.violations.slice(0, 100), ...fnet.checker.totals.violations);
-  const notes = judgeHeaps(samples, runMs, options.heapGrowthMax, violations);
+  return { fnet, remits, readers, latencies };
+}
+
+/** Judges the heaps, writes the record, samples and charts, prints them, and sets the exit code. */
+function report(
+  soak: Soak,
+  samples: readonly Sample[],
+  options: Options,
+  command: string,
+  violations: string[],
+): void {
+  const { fnet, remits, readers } = soak;
+  const notes = judgeHeaps(samples, options.minutes * 60_000, options.heapGrowthMax, violations);
   const unique = [...new Set(violations)];
-  const extra = remits === undefined ? [] : remitResults(remits, remitLatencies);
+  const extra = remits === undefined ? [] : remitResults(remits, soak.latencies.remit);
   const results = summary(
     samples,
-    allLatencies,
+    soak.latencies.all,
     options,
     fnet,
     readers.counts,
@@ -306,6 +281,28 @@ async function main(): Promise<void> {
     for (const v of unique.slice(0, 20)) console.error(`  ${v}`);
     process.exitCode = 1;
   } else console.log('soak passed: no violations');
+}
+
+/** Lets the load run for `runMs`, pausing it every `checkMs` for a check; ends early if a node died. */
+async function runLoad(
+  timeline: Timeline,
+  soak: Soak,
+  runMs: number,
+  checkMs: number,
+  violations: string[],
+): Promise<void> {
+  let nextCheckMs = checkMs;
+  while (timeline.elapsedMs < runMs && timeline.exited === undefined) {
+    await sleep(Math.min(1000, Math.max(0, runMs - timeline.elapsedMs)));
+    if (timeline.elapsedMs < nextCheckMs || timeline.elapsedMs >= runMs) continue;
+    timeline.checking = true;
+    await soak.remits?.pause();
+    violations.push(...(await soak.fnet.check(false)));
+    violations.push(...((await soak.remits?.check()) ?? []));
+    soak.remits?.resume();
+    timeline.checking = false;
+    nextCheckMs = timeline.elapsedMs + checkMs;
+  }
 }
 
 /** Adds a violation for each validator whose live heap grew too fast; returns what was judged. */
