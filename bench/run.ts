@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { benchGroups } from './lib/render-report.ts';
-import { type BenchResult, formatValue, type Progress, type Step } from './lib/report.ts';
+import { type BenchResult, type Progress, printTable, type Step } from './lib/report.ts';
 
 type Group = { name: string; steps: () => Promise<Step[]> };
 
@@ -121,13 +121,6 @@ function saveResults(dir: string, group: string, results: readonly BenchResult[]
   const run = { machine: machine(), date: new Date().toISOString(), env: benchEnv(), results };
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   return file;
-}
-
-function printTable(group: string, results: readonly BenchResult[]): void {
-  const width = Math.max(...results.map((r) => r.name.length), 10);
-  console.log(`\n${group}`);
-  for (const r of results)
-    console.log(`  ${r.name.padEnd(width)}  ${formatValue(r.value).padStart(14)}  ${r.unit}`);
 }
 
 async function main(): Promise<void> {

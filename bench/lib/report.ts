@@ -13,6 +13,14 @@ export function formatValue(value: number): string {
   return value.toPrecision(3);
 }
 
+/** Prints a group's figures as the bench does: a heading, then name, value and unit a line. */
+export function printTable(group: string, results: readonly BenchResult[]): void {
+  const width = Math.max(...results.map((r) => r.name.length), 10);
+  console.log(`\n${group}`);
+  for (const r of results)
+    console.log(`  ${r.name.padEnd(width)}  ${formatValue(r.value).padStart(14)}  ${r.unit}`);
+}
+
 /** The middle sample: on a shared machine a sample now and then loses the CPU, and a mean counts it. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median: no samples');

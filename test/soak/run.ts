@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { summarizeLatencies } from '../../bench/lib/percentiles.ts';
+import { printTable } from '../../bench/lib/report.ts';
 import { FaultNetwork, sleep } from '../faults/fault-network.ts';
 import { Prng } from '../sim/lib/prng.ts';
 import { growth, judgeGrowth } from './analysis.ts';
@@ -273,7 +274,7 @@ function report(
     },
     samples,
   );
-  printTable(results);
+  printTable('soak', results);
   for (const note of notes) console.log(note);
   for (const file of files) console.log(`-> ${file}`);
   if (unique.length > 0) {
@@ -407,16 +408,6 @@ function progressLine(samples: readonly Sample[], violations: readonly string[])
   const v = barValues(samples, violations);
   const minute = ((samples.at(-1)?.tMs ?? 0) / 60_000).toFixed(1);
   return `${minute} min: final ${v.final}, ${v.tps} tx/s, p99 ${v.p99} ms, heap max ${v.heap} MiB, violations ${v.violations}`;
-}
-
-function printTable(results: readonly Result[]): void {
-  const width = Math.max(...results.map((r) => r.name.length));
-  for (const r of results) {
-    const value = Number.isFinite(r.value)
-      ? r.value.toLocaleString('en-US', { maximumFractionDigits: r.value < 100 ? 1 : 0 })
-      : '-';
-    console.log(`  ${r.name.padEnd(width)}  ${value.padStart(10)}  ${r.unit}`);
-  }
 }
 
 main().catch((error: unknown) => {
