@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { machineLabel, seriesColors } from '../../bench/lib/load-ladder.ts';
 import { type ChartSeries, renderLineChart } from '../../bench/lib/svg-chart.ts';
-import { growth, type Point, ratesPerSecond } from './analysis.ts';
+import { type Growth, growth, type Point, ratesPerSecond } from './analysis.ts';
 import type { NodeSample } from './sampler.ts';
 
 export type Sample = {
@@ -45,15 +45,20 @@ export function nodeSeries(
   return out;
 }
 
+/** How one validator's live V8 heap grew: the figure reported and the one judged. */
+export function heapGrowth(samples: readonly Sample[], node: number): Growth {
+  return growth(
+    nodeSeries(samples, node, (n) => n.heapUsedMiB),
+    heapWindowMs,
+  );
+}
+
 /** Per-validator figures: peak resident set, heap troughs and growth rates, LMDB file, CPU. */
 export function nodeResults(samples: readonly Sample[], nodeCount: number): Result[] {
   const out: Result[] = [];
   for (let i = 0; i < nodeCount; i++) {
     const rss = nodeSeries(samples, i, (n) => n.rssMiB);
-    const heap = growth(
-      nodeSeries(samples, i, (n) => n.heapUsedMiB),
-      heapWindowMs,
-    );
+    const heap = heapGrowth(samples, i);
     const anon = growth(
       nodeSeries(samples, i, (n) => n.anonMiB),
       heapWindowMs,

@@ -12,15 +12,8 @@ import { summarizeLatencies } from '../../bench/lib/percentiles.ts';
 import { printTable } from '../../bench/lib/report.ts';
 import { FaultNetwork, sleep } from '../faults/fault-network.ts';
 import { Prng } from '../sim/lib/prng.ts';
-import { growth, judgeGrowth } from './analysis.ts';
-import {
-  heapWindowMs,
-  nodeResults,
-  nodeSeries,
-  type Result,
-  type Sample,
-  writeSoak,
-} from './output.ts';
+import { judgeGrowth } from './analysis.ts';
+import { heapGrowth, nodeResults, type Result, type Sample, writeSoak } from './output.ts';
 import { type Readers, startReaders } from './readers.ts';
 import { type RemittanceStream, startRemittances } from './remittances.ts';
 import { Timeline } from './timeline.ts';
@@ -315,10 +308,7 @@ function judgeHeaps(
 ): string[] {
   const notes: string[] = [];
   for (let i = 0; i < validators; i++) {
-    const g = growth(
-      nodeSeries(samples, i, (n) => n.heapUsedMiB),
-      heapWindowMs,
-    );
+    const g = heapGrowth(samples, i);
     const verdict = judgeGrowth(g, runMs, maxPerHour, verdictRunMinMs);
     const rate = Number.isFinite(g.perHour) ? `${g.perHour.toFixed(1)} MiB/h` : 'unknown';
     if (!verdict.judged)
