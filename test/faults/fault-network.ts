@@ -36,6 +36,8 @@ export type FaultNetworkOptions = {
   readonly consensus?: Partial<ConsensusParams>;
   /** See LoadOptions.onFinality. */
   readonly onFinality?: (ms: number) => void;
+  /** Top-level fields set in every node's config file before it starts (e.g. `prune`). */
+  readonly nodeConfig?: Record<string, unknown>;
 };
 
 export type FaultKind =
@@ -116,6 +118,8 @@ export class FaultNetwork {
     );
     self = new FaultNetwork(net, proxy, load, new Checker(urls, key, checked, options));
     try {
+      if (options.nodeConfig !== undefined)
+        for (let i = 0; i < options.validators; i++) net.amendConfig(i, options.nodeConfig);
       net.startAll();
       await net.waitAllReady(90_000);
       await load.setup(120_000);

@@ -16,6 +16,7 @@ import { judgeGrowth } from './analysis.ts';
 import { heapGrowth, nodeResults, type Result, type Sample, writeSoak } from './output.ts';
 import { type Readers, startReaders } from './readers.ts';
 import { type RemittanceStream, startRemittances } from './remittances.ts';
+import { checkRetention } from './retention.ts';
 import { Timeline } from './timeline.ts';
 
 const resultPath = join(import.meta.dirname, '../../bench/results/soak.json');
@@ -44,6 +45,8 @@ transaction, block and balance is checked on every node as the run goes and at t
   --accounts N         accounts per currency (default 50)
   --block-interval-min-ms N
                        the genesis's blockIntervalMinMs (default: the genesis default)
+  --keep-states N      every node's prune.keepStates: keep only the last N state versions
+                       (default 0: every version, as a node does unless configured)
   --heap-growth-max N  MiB/h a validator's live V8 heap may grow over the second half of
                        a run of 20 minutes or more (default 64)
   --seed N             the run's seed (default: random; printed for a replay)
@@ -61,6 +64,7 @@ type Options = {
   readonly readRate: number;
   readonly remitRate: number;
   readonly blockIntervalMinMs: number | undefined;
+  readonly keepStates: number;
   readonly sampleMs: number;
   readonly checkMs: number;
   readonly accounts: number;
@@ -85,6 +89,7 @@ function readOptions(): Options | undefined {
       'read-rate': { type: 'string' },
       'remit-rate': { type: 'string' },
       'block-interval-min-ms': { type: 'string' },
+      'keep-states': { type: 'string' },
       'sample-seconds': { type: 'string' },
       'check-minutes': { type: 'string' },
       accounts: { type: 'string' },
@@ -104,6 +109,7 @@ function readOptions(): Options | undefined {
       values['block-interval-min-ms'] === undefined
         ? undefined
         : Math.floor(numberOption('block-interval-min-ms', values['block-interval-min-ms'], 0, 0)),
+    keepStates: keepStatesOption(values['keep-states']),
     sampleMs: numberOption('sample-seconds', values['sample-seconds'], 10, 1) * 1000,
     checkMs: numberOption('check-minutes', values['check-minutes'], 10, 0.1) * 60_000,
     accounts: Math.floor(numberOption('accounts', values.accounts, 50, 2)),
@@ -113,13 +119,31 @@ function readOptions(): Options | undefined {
   };
 }
 
+/** 0 (keep every version) or a window a node accepts (src/node/config.ts: at least 100). */
+function keepStatesOption(text: string | undefined): number {
+  const keep = Math.floor(numberOption('keep-states', text, 0, 0));
+  if (keep !== 0 && keep < 100)
+    throw new Error(`--keep-states: expected 0 or at least 100, got ${text}`);
+  return keep;
+}
+
+function replayCommand(options: Options): string {
+  const optional = [
+    options.blockIntervalMinMs === undefined
+      ? ''
+      : ` --block-interval-min-ms ${options.blockIntervalMinMs}`,
+    options.keepStates === 0 ? '' : ` --keep-states ${options.keepStates}`,
+  ].join('');
+  return `npm run test:soak -- --minutes ${options.minutes} --rate ${options.rate} --remit-rate ${options.remitRate}${optional} --seed ${options.seed}`;
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   if (options === undefined) {
     console.log(help);
     return;
   }
-  const command = `npm run test:soak -- --minutes ${options.minutes} --rate ${options.rate} --remit-rate ${options.remitRate}${options.blockIntervalMinMs === undefined ? '' : ` --block-interval-min-ms ${options.blockIntervalMinMs}`} --seed ${options.seed}`;
+  const command = replayCommand(options);
   console.log(
     `soak: ${options.minutes} min at ${options.rate} transfers/s and ${options.remitRate} remittances/s (replay: ${command})`,
   );
@@ -146,6 +170,7 @@ async function main(): Promise<void> {
     onError: (message) => violations.push(message),
   });
   const { fnet, remits, readers } = soak;
+  let retained: Result[] = [];
   fnet.startLoad();
   console.log(`network up (${fnet.urls.join(', ')}); load started`);
   try {
@@ -161,6 +186,9 @@ async function main(): Promise<void> {
       );
       violations.push(...(await fnet.check(true)));
       violations.push(...((await remits?.check()) ?? []));
+      const retention = await checkRetention(fnet.urls, options.keepStates);
+      violations.push(...retention.violations);
+      retained = retention.results;
     }
   } finally {
     await timeline.stop();
@@ -170,7 +198,7 @@ async function main(): Promise<void> {
     await fnet.close();
   }
   violations.push(...readers.violations.slice(0, 100), ...fnet.checker.totals.violations);
-  report(soak, timeline.samples, options, command, violations);
+  report(soak, timeline.samples, { options, command, retained }, violations);
 }
 
 /** What runs during a soak: the network and its load, the remittances, the readers. */
@@ -198,6 +226,9 @@ async function startSoak(options: Options): Promise<Soak> {
     ...(options.blockIntervalMinMs === undefined
       ? {}
       : { consensus: { blockIntervalMinMs: options.blockIntervalMinMs } }),
+    ...(options.keepStates === 0
+      ? {}
+      : { nodeConfig: { prune: { keepStates: options.keepStates } } }),
     onFinality: (ms) => {
       latencies.interval.push(ms);
       latencies.all.push(ms);
@@ -230,14 +261,21 @@ async function startSoak(options: Options): Promise<Soak> {
 function report(
   soak: Soak,
   samples: readonly Sample[],
-  options: Options,
-  command: string,
+  run: {
+    readonly options: Options;
+    readonly command: string;
+    readonly retained: readonly Result[];
+  },
   violations: string[],
 ): void {
+  const { options, command } = run;
   const { fnet, remits, readers } = soak;
   const notes = judgeHeaps(samples, options.minutes * 60_000, options.heapGrowthMax, violations);
   const unique = [...new Set(violations)];
-  const extra = remits === undefined ? [] : remitResults(remits, soak.latencies.remit);
+  const extra = [
+    ...(remits === undefined ? [] : remitResults(remits, soak.latencies.remit)),
+    ...run.retained,
+  ];
   const results = summary(
     samples,
     soak.latencies.all,

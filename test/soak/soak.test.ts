@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readRun } from '../../bench/lib/results.ts';
+import { pruneLagAllowed } from './retention.ts';
 
 const runner = join(import.meta.dirname, 'run.ts');
 const dir = mkdtempSync(join(tmpdir(), 'tally-soak-test-'));
@@ -68,6 +69,7 @@ describe('npm run test:soak', { timeout: 240_000 }, () => {
 
   it('runs a loaded network, samples every validator, checks everything and writes its record', async () => {
     const out = join(dir, 'pass', 'soak.json');
+    const keepStates = 100;
     const run = await soak([
       '--minutes',
       '0.5',
@@ -81,6 +83,8 @@ describe('npm run test:soak', { timeout: 240_000 }, () => {
       '0.25',
       '--accounts',
       '8',
+      '--keep-states',
+      String(keepStates),
       '--seed',
       '7',
       '--out',
@@ -115,8 +119,15 @@ describe('npm run test:soak', { timeout: 240_000 }, () => {
     const { samples } = JSON.parse(
       readFileSync(join(dir, 'pass', 'soak.samples.json'), 'utf8'),
     ) as {
-      samples: { nodes: { up: boolean }[]; checking: boolean }[];
+      samples: { nodes: { up: boolean; height: number }[]; checking: boolean }[];
     };
+    // --keep-states reached every node, and its pruner kept up with the load.
+    const lastHeights = samples.at(-1)!.nodes.map((n) => n.height);
+    assert.ok(Math.min(...lastHeights) > keepStates + pruneLagAllowed, `heights ${lastHeights}`);
+    for (let i = 0; i < 4; i++) {
+      const held = value(`validator ${i}: state versions held at the end`)!;
+      assert.ok(held >= keepStates && held <= keepStates + pruneLagAllowed, `${i}: ${held}`);
+    }
     assert.ok(samples.length >= 10, `${samples.length} samples`);
     assert.ok(samples.every((s) => s.nodes.length === 4 && s.nodes.every((n) => n.up)));
     assert.ok(
