@@ -59,6 +59,44 @@ describe('block executor', () => {
     await store.close();
   });
 
+  it('commits create_transfers batches: each moves money from one account, supply unchanged', async () => {
+    const { store, chain, w, accounts, next } = await setUp();
+    const txs = w.transferBatches(4, 25);
+    assert.equal(txs.length, 4);
+    for (const tx of txs) {
+      assert.equal(tx.method, 'create_transfers');
+      const { transfers } = tx.args as { transfers: { debitAccountId: Uint8Array }[] };
+      assert.equal(transfers.length, 25);
+      assert.equal(new Set(transfers.map((t) => toHex(t.debitAccountId))).size, 1);
+    }
+    const before = ledgerTotals(chain, w, accounts);
+    const committed = await chain.commitBlock(txs, next());
+    const results = committed.receipts.slice(0, -1);
+    assert.deepEqual(
+      results.map((r) => r.code),
+      ['ok', 'ok', 'ok', 'ok'],
+    );
+    // A call succeeds as a whole; a transfer that failed would be named in its message.
+    assert.deepEqual(
+      results.map((r) => r.message ?? ''),
+      ['', '', '', ''],
+    );
+    // Each transfer of each call is created once, in order, with its own event.
+    const created = results.flatMap((r) => r.events.filter((e) => e.type === 'transfer_created'));
+    const asked = txs.flatMap((tx) => (tx.args as { transfers: { id: Uint8Array }[] }).transfers);
+    assert.deepEqual(
+      created.map((e) => toHex(e.attributes.id as Uint8Array)),
+      asked.map((t) => toHex(t.id)),
+    );
+    const after = ledgerTotals(chain, w, accounts);
+    assert.deepEqual(
+      after.map((t) => t.supply),
+      before.map((t) => t.supply),
+    );
+    for (const { code, held, supply } of after) assert.equal(held, supply, code);
+    await store.close();
+  });
+
   it('proves an account against the committed state root, and refuses a wrong value', async () => {
     const { store, chain, w, next } = await setUp();
     const committed = await chain.commitBlock(w.transfers(50), next());

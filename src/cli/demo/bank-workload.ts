@@ -143,6 +143,33 @@ export class BankWorkload {
     return out;
   }
 
+  /**
+   * `count` signed create_transfers transactions of `perTx` transfers each, every one from a single
+   * random account (signed by its owner) to random accounts of its currency: how a wallet or a
+   * bank that settles in batches submits, as TigerBeetle's clients do.
+   */
+  transferBatches(count: number, perTx: number): Transaction[] {
+    const { currencies, accounts } = this.#options;
+    const out: Transaction[] = [];
+    for (let k = 0; k < count; k++) {
+      const c = this.#next() % currencies.length;
+      const from = this.#next() % accounts;
+      const transfers: CborValue[] = [];
+      for (let j = 0; j < perTx; j++) {
+        const to = (from + 1 + (this.#next() % (accounts - 1))) % accounts;
+        transfers.push({
+          id: this.#transferId(++this.#transfers),
+          debitAccountId: this.accountId(c, from),
+          creditAccountId: this.accountId(c, to),
+          amount: BigInt(1 + (this.#next() % 10_000)),
+          currency: currencies[c]!.code,
+        });
+      }
+      out.push(this.#sign(this.ownerOf(from), 'create_transfers', { transfers }));
+    }
+    return out;
+  }
+
   #sign(key: KeyPair, method: string, args: CborValue): Transaction {
     const body = {
       chainId: this.#options.chainId,
