@@ -6,7 +6,7 @@
 // holds them to each other and to the FIPS vectors.
 
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { bytesFromLatin1, concatBytes } from '../util/bytes.ts';
+import { bytesFromLatin1 } from '../util/bytes.ts';
 
 export const sha256Bytes = 32;
 
@@ -18,9 +18,29 @@ const nodeProcess = (
 ).process;
 const nodeHash: NodeHash | undefined = nodeProcess?.getBuiltinModule?.('node:crypto')?.hash;
 
+/**
+ * Where the parts of a multi-part input are laid end to end before node:crypto hashes them. Hashing
+ * is synchronous and keeps nothing of its input, so one buffer serves every call. A fresh
+ * concatenation cost an allocation outside V8's heap whenever the input passed 64 bytes: every
+ * Merkle node (1 + 32 + 32), every transaction id and receipt hash (tag + encoding).
+ */
+let scratch = new Uint8Array(1024);
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (length > scratch.length) scratch = new Uint8Array(Math.max(length, scratch.length * 2));
+  let at = 0;
+  for (const part of parts) {
+    scratch.set(part, at);
+    at += part.length;
+  }
+  return scratch.subarray(0, length);
+}
+
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   if (nodeHash === undefined) return nobleDigest(parts);
-  const data = parts.length === 1 ? parts[0]! : concatBytes(...parts);
+  const data = parts.length === 1 ? parts[0]! : joined(parts);
   // A latin1 digest copied into a 32-byte Uint8Array, which V8 keeps on its heap: a Buffer digest
   // would cost an allocation outside it for every hash.
   return bytesFromLatin1(nodeHash('sha256', data, 'binary'));

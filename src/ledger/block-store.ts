@@ -17,6 +17,7 @@ import {
   type Store,
   type Table,
   type WriteBatch,
+  writeUint64,
 } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual, concatBytes } from '../util/bytes.ts';
@@ -426,6 +427,14 @@ function expiryKey(expiresAtMs: number, txId: Uint8Array): Uint8Array {
   return concatBytes(encodeUintKey(expiresAtMs), txId);
 }
 
+/** (height, index), 16 bytes: one per transaction of every block, so written in place. */
 function receiptKey(height: number, index: number): Uint8Array {
-  return concatBytes(encodeUintKey(height), encodeUintKey(index));
+  assert(
+    Number.isSafeInteger(height) && height >= 0 && Number.isSafeInteger(index) && index >= 0,
+    'block store: a receipt key is two non-negative integers',
+  );
+  const key = new Uint8Array(16);
+  writeUint64(key, 0, height);
+  writeUint64(key, 8, index);
+  return key;
 }

@@ -16,7 +16,13 @@ export {
   isStorageFailure,
   storageWriteFailedCode,
 } from './failure.ts';
-export { decodeUintKey, encodePrefixedUintKey, encodeUintKey, prefixEnd } from './keys.ts';
+export {
+  decodeUintKey,
+  encodePrefixedUintKey,
+  encodeUintKey,
+  prefixEnd,
+  writeUint64,
+} from './keys.ts';
 export {
   openStore,
   Store,

@@ -38,6 +38,26 @@ test('sha256 (node:crypto under Node), sha256Noble and sha256Node agree on the c
   );
 });
 
+test('sha256 of parts longer than its join buffer, then of short parts again', () => {
+  // sha256.ts lays multi-part inputs end to end in one buffer it grows on demand (1 KiB at first).
+  const sizes = [
+    [40, 33],
+    [700, 600],
+    [5000, 1, 3000],
+    [1, 64],
+    [2, 0, 1],
+  ];
+  for (const lengths of sizes) {
+    const parts = lengths.map((n, i) =>
+      Uint8Array.from({ length: n }, (_, j) => (j * 7 + i) & 0xff),
+    );
+    const expected = createHash('sha256')
+      .update(concatBytes(...parts))
+      .digest('hex');
+    assert.equal(toHex(sha256(...parts)), expected, `parts of ${lengths.join(', ')} bytes`);
+  }
+});
+
 test('sm3 of the standard examples (GB/T 32905-2016 appendix A)', () => {
   assert.equal(
     toHex(sm3(utf8('abc'))),

@@ -7,6 +7,7 @@ import {
   encodePrefixedUintKey,
   encodeUintKey,
   prefixEnd,
+  writeUint64,
 } from '../../src/storage/index.ts';
 import { compareBytes } from '../../src/util/bytes.ts';
 
@@ -15,6 +16,18 @@ test('integer keys round-trip and sort in numeric order', () => {
     fc.property(fc.maxSafeNat(), fc.maxSafeNat(), (a, b) => {
       assert.equal(decodeUintKey(encodeUintKey(a)), a);
       assert.equal(Math.sign(compareBytes(encodeUintKey(a), encodeUintKey(b))), Math.sign(a - b));
+    }),
+  );
+});
+
+test('writeUint64 gives the big-endian bytes DataView gives, at any offset', () => {
+  fc.assert(
+    fc.property(fc.maxSafeNat(), fc.nat({ max: 8 }), (value, at) => {
+      const expected = new Uint8Array(16);
+      new DataView(expected.buffer).setBigUint64(at, BigInt(value));
+      const out = new Uint8Array(16);
+      writeUint64(out, at, value);
+      assert.deepEqual(out, expected);
     }),
   );
 });
@@ -35,4 +48,8 @@ test('error: negative or unsafe integers are refused with the field name', () =>
   assert.throws(() => encodeUintKey(-1, 'height'), /height: expected a non-negative safe integer/);
   assert.throws(() => encodeUintKey(2 ** 53, 'height'), /height/);
   assert.throws(() => decodeUintKey(Uint8Array.of(1), 0, 'height'), /height: expected 8 bytes/);
+  assert.throws(
+    () => encodePrefixedUintKey(Uint8Array.of(1), -1, 'seq'),
+    /seq: expected a non-negative/,
+  );
 });
