@@ -15,6 +15,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   fx_rate_unavailable: 400,
   iso20022_invalid: 400,
   range_too_large: 400,
+  // A statement whose range begins or ends at a state version this node has pruned.
+  state_height_unavailable: 404,
   no_encryption_key: 409,
   fx_provider_unreachable: 502,
   mempool_full: 503,
