@@ -10,7 +10,7 @@
 // Both records begin with their own hash preimage (internal: the first 3 + 32 * children bytes;
 // leaf: the first 65), so hashing a node never copies it.
 import { assert } from '../../util/assert.ts';
-import { hashBytes, internalPrefix, leafPrefix, popcount16 } from './spec.ts';
+import { depthMax, hashBytes, internalPrefix, leafPrefix, popcount16 } from './spec.ts';
 
 /** Heights are stored in 6 bytes inside records. */
 export const heightMax = 2 ** 48 - 1;
@@ -210,17 +210,27 @@ export function leafKeyHash(raw: Uint8Array): Uint8Array {
   return raw.subarray(1, 33);
 }
 
+/** Bytes of the table key of a node at a path of `depth` nibbles. */
+export function nodeKeyLength(depth: number): number {
+  return 9 + ((depth + 1) >> 1);
+}
+
 /** The table key of the node written at `height` for the nibble path `path` (lowercase hex). */
 export function encodeNodeKey(height: number, path: string): Uint8Array {
+  const key = new Uint8Array(nodeKeyLength(path.length));
+  writeNodeKey(key, 0, height, path);
+  return key;
+}
+
+/** Writes the node key of (`height`, `path`) at `at` in `out`, whose bytes there must be zero. */
+export function writeNodeKey(out: Uint8Array, at: number, height: number, path: string): void {
   const depth = path.length;
-  const key = new Uint8Array(9 + ((depth + 1) >> 1));
-  writeUint64(key, 0, height);
-  key[8] = depth;
+  writeUint64(out, at, height);
+  out[at + 8] = depth;
   for (let i = 0; i < depth; i++) {
     const nibble = hexValue(path.charCodeAt(i));
-    key[9 + (i >> 1)]! |= i & 1 ? nibble : nibble << 4;
+    out[at + 9 + (i >> 1)]! |= i & 1 ? nibble : nibble << 4;
   }
-  return key;
 }
 
 export type RootRef = ChildRef | undefined;
@@ -244,19 +254,44 @@ export function decodeRoot(raw: Uint8Array): RootRef {
   };
 }
 
-/** The stale list of one height: node keys, each behind a one-byte length. */
-export function encodeStaleList(keys: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const key of keys) length += 1 + key.length;
-  const raw = new Uint8Array(length);
-  let at = 0;
-  for (const key of keys) {
-    assert(key.length < 256, 'state stale list: node key length');
-    raw[at] = key.length;
-    raw.set(key, at + 1);
-    at += 1 + key.length;
+/**
+ * A height's stale list encoded as it grows, in records of at most `keysMax` node keys: each key
+ * goes straight into its record's bytes, so a block that replaces thousands of nodes makes a few
+ * records instead of a small array per node that lives until the block's batch commits.
+ */
+export class StaleListWriter {
+  readonly #keysMax: number;
+  readonly #done: Uint8Array[] = [];
+  #open: Uint8Array;
+  #used = 0;
+  #keys = 0;
+
+  constructor(keysMax: number) {
+    assert(Number.isSafeInteger(keysMax) && keysMax > 0, 'state stale list: keys per record');
+    this.#keysMax = keysMax;
+    this.#open = new Uint8Array(keysMax * (1 + nodeKeyLength(depthMax)));
   }
-  return raw;
+
+  add(height: number, path: string): void {
+    if (this.#keys === this.#keysMax) this.#close();
+    const length = nodeKeyLength(path.length);
+    this.#open[this.#used] = length;
+    writeNodeKey(this.#open, this.#used + 1, height, path);
+    this.#used += 1 + length;
+    this.#keys++;
+  }
+
+  /** The records: node keys, each behind a one-byte length (decodeStaleList reads one). */
+  records(): Uint8Array[] {
+    return this.#keys === 0 ? this.#done : [...this.#done, this.#open.slice(0, this.#used)];
+  }
+
+  #close(): void {
+    this.#done.push(this.#open.slice(0, this.#used));
+    this.#open.fill(0, 0, this.#used);
+    this.#used = 0;
+    this.#keys = 0;
+  }
 }
 
 export function decodeStaleList(raw: Uint8Array): Uint8Array[] {

@@ -7,12 +7,18 @@
 // nodes stay pinned in memory until the batch commits), so the next block can be prepared while
 // the previous batch is still being written. A staged batch that fails to commit leaves the tree
 // unusable (memory and disk disagree): reopen it, as a node restart does.
-import { decodeUintKey, encodeUintKey, type Store, type WriteBatch } from '../../storage/index.ts';
+import {
+  decodeUintKey,
+  encodeUintKey,
+  type Store,
+  type WriteBatch,
+  writeUint64,
+} from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { TallyError } from '../../util/errors.ts';
 import { LruCache } from '../../util/lru-cache.ts';
 import { NodeStore } from './node-store.ts';
-import { decodeRoot, encodeRoot, encodeStaleList, heightMax, type RootRef } from './nodes.ts';
+import { decodeRoot, encodeRoot, heightMax, type RootRef } from './nodes.ts';
 import type { StateProof } from './proof.ts';
 import { type PruneResult, pruneBelow, type StateTables } from './prune.ts';
 import { proveKey, readValue } from './read.ts';
@@ -27,8 +33,6 @@ export const stateTableNames = {
 /** Decoded internal nodes kept in memory: the top four levels (4,369 nodes) and much of the fifth. */
 export const cacheNodesMaxDefault = 100_000;
 const rootCacheMax = 1024;
-/** Node keys per stale-list record: about 2 KB, half a page. */
-const staleChunkKeysMax = 150;
 
 export type StateTreeOptions = { cacheNodesMax?: number };
 export type StateChange = { readonly key: Uint8Array; readonly value: Uint8Array | null };
@@ -155,8 +159,8 @@ export class StateTree {
     }
     const { height, writer } = block;
     const nodes = this.#tables.nodes;
-    for (const { key, raw } of writer.writesInKeyOrder()) batch.put(nodes, key, raw);
-    for (const [key, list] of staleChunks(height, writer.stale))
+    writer.writeInKeyOrder((key, raw) => batch.put(nodes, key, raw));
+    for (const [key, list] of staleChunks(height, writer.stale.records()))
       batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
     this.#nodes.pin(writer.pinned);
@@ -291,18 +295,15 @@ export class StateTree {
  */
 function* staleChunks(
   height: number,
-  stale: readonly Uint8Array[],
+  records: readonly Uint8Array[],
 ): Iterable<[Uint8Array, Uint8Array]> {
-  for (let chunk = 0; chunk * staleChunkKeysMax < stale.length; chunk++) {
+  assert(records.length <= 0x10000, 'state tree: stale chunk index');
+  for (const [chunk, record] of records.entries()) {
     const key = new Uint8Array(10);
-    key.set(encodeUintKey(height), 0);
+    writeUint64(key, 0, height);
     key[8] = chunk >> 8;
     key[9] = chunk & 0xff;
-    assert(chunk <= 0xffff, 'state tree: stale chunk index');
-    yield [
-      key,
-      encodeStaleList(stale.slice(chunk * staleChunkKeysMax, (chunk + 1) * staleChunkKeysMax)),
-    ];
+    yield [key, record];
   }
 }
 

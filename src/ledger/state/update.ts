@@ -14,6 +14,7 @@ import {
   leafKeyHash,
   pathNibble,
   type RootRef,
+  StaleListWriter,
 } from './nodes.ts';
 import { depthMax } from './spec.ts';
 
@@ -61,13 +62,17 @@ const hexDigits = '0123456789abcdef';
 const unchanged = Symbol('unchanged');
 type Update = Subtree | typeof unchanged;
 
+/** Node keys per stale-list record: about 2 KB, half a page. */
+export const staleChunkKeysMax = 150;
+
 /** Collects what one block writes: new nodes at (height, path) and the nodes they replace. */
 export class BlockWriter {
   readonly height: number;
   readonly nodes: NodeStore;
   /** The block's new nodes by path (a path written twice keeps its last node). */
   readonly pinned: PinnedNodes = new Map();
-  readonly stale: Uint8Array[] = [];
+  /** The nodes this block replaces, as the records of its stale list. */
+  readonly stale = new StaleListWriter(staleChunkKeysMax);
 
   constructor(height: number, nodes: NodeStore) {
     this.height = height;
@@ -83,35 +88,33 @@ export class BlockWriter {
   }
 
   /**
-   * The new nodes in key order (height, depth, path). LMDB then adds them at the end of the table
-   * and fills its pages. In the order the update makes them (post-order, and a leaf only when its
-   * parent is assembled) LMDB splits pages inside the height's range and leaves them about 60% full
-   * against about 85% (test/state/tree.test.ts). Within a depth the order is nearly sorted already.
+   * Hands `write` the new nodes in key order (height, depth, path). LMDB then adds them at the end
+   * of the table and fills its pages. In the order the update makes them (post-order, and a leaf
+   * only when its parent is assembled) LMDB splits pages inside the height's range and leaves them
+   * about 60% full against about 85% (test/state/tree.test.ts). Within a depth the order is nearly
+   * sorted already.
    */
-  writesInKeyOrder(): { key: Uint8Array; raw: Uint8Array }[] {
+  writeInKeyOrder(write: (key: Uint8Array, raw: Uint8Array) => void): void {
     const byDepth: string[][] = [];
     for (const path of this.pinned.keys()) {
       const paths = byDepth[path.length];
       if (paths === undefined) byDepth[path.length] = [path];
       else paths.push(path);
     }
-    const out: { key: Uint8Array; raw: Uint8Array }[] = [];
     for (const paths of byDepth) {
       if (paths === undefined) continue;
       // Paths of one depth are hex strings of one length: string order is key order.
       paths.sort();
       for (const path of paths) {
         const { node } = this.pinned.get(path)!;
-        const raw = node instanceof Uint8Array ? node : node.raw;
-        out.push({ key: encodeNodeKey(this.height, path), raw });
+        write(encodeNodeKey(this.height, path), node instanceof Uint8Array ? node : node.raw);
       }
     }
-    return out;
   }
 
   markStale(height: number, path: string): void {
     assert(height < this.height, 'state update: a node is replaced by a later height');
-    this.stale.push(encodeNodeKey(height, path));
+    this.stale.add(height, path);
   }
 }
 
