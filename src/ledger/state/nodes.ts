@@ -262,18 +262,19 @@ export function decodeRoot(raw: Uint8Array): RootRef {
 export class StaleListWriter {
   readonly #keysMax: number;
   readonly #done: Uint8Array[] = [];
-  #open: Uint8Array;
+  /** Made at the first key: most empty blocks replace no node. */
+  #open: Uint8Array | undefined;
   #used = 0;
   #keys = 0;
 
   constructor(keysMax: number) {
     assert(Number.isSafeInteger(keysMax) && keysMax > 0, 'state stale list: keys per record');
     this.#keysMax = keysMax;
-    this.#open = new Uint8Array(keysMax * (1 + nodeKeyLength(depthMax)));
   }
 
   add(height: number, path: string): void {
-    if (this.#keys === this.#keysMax) this.#close();
+    this.#open ??= new Uint8Array(this.#keysMax * (1 + nodeKeyLength(depthMax)));
+    if (this.#keys === this.#keysMax) this.#close(this.#open);
     const length = nodeKeyLength(path.length);
     this.#open[this.#used] = length;
     writeNodeKey(this.#open, this.#used + 1, height, path);
@@ -283,12 +284,15 @@ export class StaleListWriter {
 
   /** The records: node keys, each behind a one-byte length (decodeStaleList reads one). */
   records(): Uint8Array[] {
-    return this.#keys === 0 ? this.#done : [...this.#done, this.#open.slice(0, this.#used)];
+    const open = this.#open;
+    return open === undefined || this.#keys === 0
+      ? this.#done
+      : [...this.#done, open.slice(0, this.#used)];
   }
 
-  #close(): void {
-    this.#done.push(this.#open.slice(0, this.#used));
-    this.#open.fill(0, 0, this.#used);
+  #close(open: Uint8Array): void {
+    this.#done.push(open.slice(0, this.#used));
+    open.fill(0, 0, this.#used);
     this.#used = 0;
     this.#keys = 0;
   }
