@@ -9,6 +9,7 @@
 //
 // Both records begin with their own hash preimage (internal: the first 3 + 32 * children bytes;
 // leaf: the first 65), so hashing a node never copies it.
+import { writeUint64 } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { depthMax, hashBytes, internalPrefix, leafPrefix, popcount16 } from './spec.ts';
 
@@ -366,11 +367,6 @@ function writeUint48(out: Uint8Array, at: number, value: number): void {
 function readUint48(raw: Uint8Array, at: number): number {
   const high = (raw[at]! << 8) | raw[at + 1]!;
   return high * 2 ** 32 + readUint32(raw, at + 2);
-}
-
-function writeUint64(out: Uint8Array, at: number, value: number): void {
-  writeUint32(out, at, Math.floor(value / 2 ** 32));
-  writeUint32(out, at + 4, value >>> 0);
 }
 
 function writeUint32(out: Uint8Array, at: number, value: number): void {
