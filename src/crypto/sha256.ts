@@ -6,7 +6,7 @@
 // holds them to each other and to the FIPS vectors.
 
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { bytesFromLatin1 } from '../util/bytes.ts';
+import { bytesFromLatin1, concatBytes } from '../util/bytes.ts';
 
 export const sha256Bytes = 32;
 
@@ -25,11 +25,15 @@ const nodeHash: NodeHash | undefined = nodeProcess?.getBuiltinModule?.('node:cry
  * Merkle node (1 + 32 + 32), every transaction id and receipt hash (tag + encoding).
  */
 let scratch = new Uint8Array(1024);
+/** The buffer grows to this and no further (a transaction is at most 64 KiB); longer is a copy. */
+const scratchBytesMax = 128 * 1024;
 
 function joined(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
-  if (length > scratch.length) scratch = new Uint8Array(Math.max(length, scratch.length * 2));
+  if (length > scratchBytesMax) return concatBytes(...parts);
+  if (length > scratch.length)
+    scratch = new Uint8Array(Math.min(scratchBytesMax, Math.max(length, scratch.length * 2)));
   let at = 0;
   for (const part of parts) {
     scratch.set(part, at);

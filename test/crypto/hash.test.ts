@@ -39,12 +39,15 @@ test('sha256 (node:crypto under Node), sha256Noble and sha256Node agree on the c
 });
 
 test('sha256 of parts longer than its join buffer, then of short parts again', () => {
-  // sha256.ts lays multi-part inputs end to end in one buffer it grows on demand (1 KiB at first).
+  // sha256.ts lays multi-part inputs end to end in one buffer it grows on demand (1 KiB at first,
+  // 128 KiB at most; a longer input is copied whole).
   const sizes = [
     [40, 33],
     [700, 600],
     [5000, 1, 3000],
     [1, 64],
+    [100_000, 40_000],
+    [90_000, 30_000],
     [2, 0, 1],
   ];
   for (const lengths of sizes) {
