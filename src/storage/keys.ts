@@ -3,9 +3,7 @@
 
 /** Heights, sequence numbers and counts that are JS numbers fit here (2^53 - 1). */
 export function encodeUintKey(value: number, field = 'key'): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${field}: expected a non-negative safe integer`);
-  }
+  checkUint(value, field);
   const out = new Uint8Array(8);
   writeUint64(out, 0, value);
   return out;
@@ -43,9 +41,7 @@ export function encodePrefixedUintKey(
   value: number,
   field = 'key',
 ): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${field}: expected a non-negative safe integer`);
-  }
+  checkUint(value, field);
   const out = new Uint8Array(prefix.length + 8);
   out.set(prefix, 0);
   writeUint64(out, prefix.length, value);
@@ -62,4 +58,10 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
     }
   }
   return undefined;
+}
+
+function checkUint(value: number, field: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${field}: expected a non-negative safe integer`);
+  }
 }
