@@ -18,10 +18,24 @@ const statusByCode: Readonly<Record<string, number>> = {
   // A statement whose range begins or ends at a state version this node has pruned.
   state_height_unavailable: 404,
   no_encryption_key: 409,
+  // The one code about another server: the FX provider's node did not answer.
   fx_provider_unreachable: 502,
   mempool_full: 503,
   signer_quota_exceeded: 429,
+  // The call is one the caller's organisation, or its gateway key's roles, may not make.
+  org_not_permitted: 403,
+  signer_not_permitted: 403,
 };
+
+/**
+ * Any other code is this node's own failure, which the caller cannot mend by asking again
+ * differently: its own mempool refusing the transaction its gateway signed (`bad_signature`,
+ * `wrong_chain`, `signer_revoked`: a key or a configuration to fix) and the like. 500, with the
+ * code kept. A code of the transaction's own (`tx_*`) is the request's: 400.
+ */
+function statusOf(code: string): number {
+  return statusByCode[code] ?? (code.startsWith('tx_') ? 400 : 500);
+}
 
 export function toGatewayApiError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
@@ -30,8 +44,9 @@ export function toGatewayApiError(error: unknown): unknown {
   if (error instanceof TypeError || error instanceof RangeError)
     return new ApiError(400, 'bad_request', error.message);
   if (error instanceof TallyError) {
-    const status = statusByCode[error.code] ?? (error.code.startsWith('tx_') ? 400 : 502);
-    return new ApiError(status, error.code, error.message, { details: error.details ?? {} });
+    return new ApiError(statusOf(error.code), error.code, error.message, {
+      details: error.details ?? {},
+    });
   }
   return error;
 }

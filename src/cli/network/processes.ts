@@ -15,7 +15,6 @@ export const pollIntervalMs = 100;
 
 const tallyBin = fileURLToPath(new URL('../../../bin/tally.mjs', import.meta.url));
 
-/** The argv that runs `tally node start` for a node, under the loader flags this process has. */
 /**
  * V8's old-generation limit for a node process, MiB. Left to itself on a large machine V8 lets
  * garbage pile up to gigabytes before it collects; one validator taking 2,000 transfers a second
@@ -34,6 +33,7 @@ export function nodeHeapFlags(inherited: readonly string[]): string[] {
   return mib === 0 ? [] : [`--max-old-space-size=${mib}`];
 }
 
+/** The argv that runs `tally node start` for a node, under the loader flags this process has. */
 export function nodeStartArgs(configPath: string): string[] {
   // A debugger flag would make every child fight for the same inspector port.
   const flags = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
