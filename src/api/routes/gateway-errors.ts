@@ -15,7 +15,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   fx_rate_unavailable: 400,
   iso20022_invalid: 400,
   range_too_large: 400,
-  // A statement whose range begins or ends at a state version this node has pruned.
+  // A statement whose range may begin before the oldest block this node keeps.
+  block_height_unavailable: 404,
   state_height_unavailable: 404,
   no_encryption_key: 409,
   // The one code about another server: the FX provider's node did not answer.

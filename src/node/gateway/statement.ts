@@ -1,7 +1,13 @@
-// An account's statement between two times, from the blocks and state versions this node keeps:
-// the posted balance before the first block in range and after the last, and one entry per bank
-// transfer event that touches the account. Booked entries (posted, and posts of pending transfers)
+// An account's statement between two times, from the blocks this node keeps: one entry per bank
+// transfer event that touches the account, and the posted balance after the last block in range
+// (closing) and before the first (opening). Booked entries (posted, and posts of pending transfers)
 // sum to closing - opening; pending, voided and expired entries are shown but move no balance.
+//
+// Only the closing balance is read from a state version, and that version need not be the range's
+// own: when the node has pruned it (`prune.keepStates`), the oldest version it keeps above the range
+// is read and the entries booked between the two are taken off. The opening balance is the closing
+// one less the range's booked entries. A state window therefore limits statements only through the
+// blocks to read, which the statement's block budget bounds.
 import type { Statement, StatementEntry } from '../../apps/remittance/iso20022/types.ts';
 import type { CborValue } from '../../codec/index.ts';
 import type { StateReader } from '../../execution/types.ts';
@@ -84,12 +90,22 @@ function entryOf(
   };
 }
 
+export type StatementDeps = {
+  readonly blocks: BlockStore;
+  readonly state: StateTree;
+  readonly latest: StateReader;
+  readonly orgId: string;
+  /** Blocks one statement may read (default statementBlocksMax). */
+  readonly blocksMax?: number;
+};
+
 export function buildStatement(
-  deps: { blocks: BlockStore; state: StateTree; latest: StateReader; orgId: string },
+  deps: StatementDeps,
   accountId: Uint8Array,
   fromMs: number,
   toMs: number,
 ): Statement {
+  const blocksMax = deps.blocksMax ?? statementBlocksMax;
   const account = getAccount(deps.latest, accountId);
   if (account === undefined)
     throw new TallyError('not_found', `account ${toHex(accountId)} not found`);
@@ -98,15 +114,67 @@ export function buildStatement(
   const base = Math.max(1, (deps.blocks.baseHeight() ?? 0) + 1);
   const first = firstHeightAtOrAfter(deps.blocks, fromMs, base, tip);
   const end = firstHeightAtOrAfter(deps.blocks, toMs, base, tip); // exclusive
-  if (end - first > statementBlocksMax)
+  checkBlocksHeld(deps.blocks, base, first);
+  // The closing balance is read at `closingRead`; the blocks between it and the range are read too.
+  const closingRead = end - 1 < 1 ? end - 1 : stateHeightAtOrAbove(deps.state, end - 1);
+  const blocksRead = end - first + (closingRead - (end - 1));
+  if (blocksRead > blocksMax)
     throw new TallyError(
       'range_too_large',
-      `the range spans ${end - first} blocks; at most ${statementBlocksMax} in one statement`,
+      closingRead === end - 1
+        ? `the range spans ${end - first} blocks; at most ${blocksMax} in one statement`
+        : `the statement would read ${blocksRead} blocks: the range's ${end - first} and ${closingRead - end + 1} more up to height ${closingRead}, the oldest state version this node keeps above it; at most ${blocksMax} in one statement`,
     );
+  const entries = entriesIn(deps.blocks, accountId, first, end);
+  const bookedAfter = booked(entriesIn(deps.blocks, accountId, end, closingRead + 1));
+  const closing = postedBalance(deps.state, closingRead, accountId) - bookedAfter;
+  return {
+    orgId: deps.orgId,
+    accountId: toHex(accountId),
+    currency: account.currency,
+    decimals: currency?.decimals ?? 0,
+    fromMs,
+    toMs,
+    opening: closing - booked(entries),
+    closing,
+    entries,
+  };
+}
+
+/**
+ * Refuses a range that may begin before the oldest block this node keeps (pruned, or below the
+ * snapshot it started from): the search starts there, so a range found to begin exactly there may
+ * also cover blocks below it, whose entries are gone.
+ */
+function checkBlocksHeld(blocks: BlockStore, base: number, first: number): void {
+  if (base <= 1 || first !== base) return;
+  const timeMs = blocks.blockAt(base)?.header.timeMs;
+  const when = timeMs === undefined ? '' : ` (${new Date(timeMs).toISOString()})`;
+  throw new TallyError(
+    'block_height_unavailable',
+    `the range may begin before height ${base}, the oldest block whose entries this node keeps${when}; ask for a range that begins after that block`,
+    { details: { oldestHeight: base } },
+  );
+}
+
+/** The lowest state version at or above `height` that the tree keeps. */
+function stateHeightAtOrAbove(state: StateTree, height: number): number {
+  const oldest = state.oldestHeight;
+  if (oldest === undefined || height >= oldest) return height;
+  return oldest;
+}
+
+/** One entry per bank transfer event of the account in blocks [from, to). */
+function entriesIn(
+  blocks: BlockStore,
+  accountId: Uint8Array,
+  from: number,
+  to: number,
+): StatementEntry[] {
   const entries: StatementEntry[] = [];
-  for (let height = first; height < end; height++) {
-    const timeMs = deps.blocks.blockAt(height)?.header.timeMs ?? 0;
-    for (const receipt of deps.blocks.receiptsAt(height)) {
+  for (let height = from; height < to; height++) {
+    const timeMs = blocks.blockAt(height)?.header.timeMs ?? 0;
+    for (const receipt of blocks.receiptsAt(height)) {
       if (receipt.code !== 'ok') continue;
       for (const event of receipt.events) {
         if (event.module !== bankModuleName) continue;
@@ -122,15 +190,15 @@ export function buildStatement(
       }
     }
   }
-  return {
-    orgId: deps.orgId,
-    accountId: toHex(accountId),
-    currency: account.currency,
-    decimals: currency?.decimals ?? 0,
-    fromMs,
-    toMs,
-    opening: postedBalance(deps.state, first - 1, accountId),
-    closing: postedBalance(deps.state, end - 1, accountId),
-    entries,
-  };
+  return entries;
+}
+
+/** What the booked entries moved the posted balance by: credits less debits. */
+function booked(entries: readonly StatementEntry[]): bigint {
+  let sum = 0n;
+  for (const e of entries) {
+    if (e.status !== 'posted') continue;
+    sum += e.direction === 'credit' ? e.amount : -e.amount;
+  }
+  return sum;
 }
