@@ -15,7 +15,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   fx_rate_unavailable: 400,
   iso20022_invalid: 400,
   range_too_large: 400,
-  // A statement whose range may begin before the oldest block this node keeps.
+  // A statement whose range may begin before the oldest block this node keeps; a read at a state
+  // version it has pruned.
   block_height_unavailable: 404,
   state_height_unavailable: 404,
   no_encryption_key: 409,
