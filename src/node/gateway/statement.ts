@@ -55,7 +55,7 @@ function entryOf(
   type: string,
   accountId: Uint8Array,
   height: number,
-  timeMs: number,
+  timeOf: () => number,
 ): StatementEntry | undefined {
   const debit = attributes.debitAccountId;
   const credit = attributes.creditAccountId;
@@ -75,7 +75,7 @@ function entryOf(
   return {
     transferId: attributes.id instanceof Uint8Array ? toHex(attributes.id) : '',
     height,
-    timeMs,
+    timeMs: timeOf(),
     direction: isDebit ? 'debit' : 'credit',
     amount:
       // Decoded receipts give small integers as numbers and large ones as bigints.
@@ -173,7 +173,13 @@ function entriesIn(
 ): StatementEntry[] {
   const entries: StatementEntry[] = [];
   for (let height = from; height < to; height++) {
-    const timeMs = blocks.blockAt(height)?.header.timeMs ?? 0;
+    // Most blocks hold nothing of the account: a block (all its transactions) is read for its time
+    // only once an entry needs it.
+    let timeMs: number | undefined;
+    const timeOf = () => {
+      timeMs ??= blocks.blockAt(height)?.header.timeMs ?? 0;
+      return timeMs;
+    };
     for (const receipt of blocks.receiptsAt(height)) {
       if (receipt.code !== 'ok') continue;
       for (const event of receipt.events) {
@@ -184,7 +190,7 @@ function entriesIn(
           event.type,
           accountId,
           height,
-          timeMs,
+          timeOf,
         );
         if (entry !== undefined) entries.push(entry);
       }
