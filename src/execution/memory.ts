@@ -5,7 +5,8 @@ import { keyId } from './overlay.ts';
 import type { StateChange, StateReader } from './types.ts';
 
 export type MemoryState = StateReader & {
-  apply(changes: readonly StateChange[]): void;
+  /** A block's changes, or any list of keys and values (`existed` is not needed here). */
+  apply(changes: readonly Omit<StateChange, 'existed'>[]): void;
   readonly size: number;
   /** Every key and value, sorted by key bytes. */
   entries(): Array<{ key: Uint8Array; value: Uint8Array }>;

@@ -180,7 +180,8 @@ export class Overlay {
     const out: StateChange[] = new Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const slot = slots.get(ids[i]!)!;
-      out[i] = { key: slot.key, value: slot.value };
+      // changes() read every written key's committed value just above, so `committed` is set.
+      out[i] = { key: slot.key, value: slot.value, existed: slot.committed !== null };
     }
     // Checked on the ids, which are cheap to compare: byte order by the construction of keyId,
     // which a test pins (comparing the keys' bytes here took as long as the sort itself).

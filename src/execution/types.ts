@@ -53,6 +53,8 @@ export type TxResult = {
 export type StateChange = {
   readonly key: Uint8Array;
   readonly value: Uint8Array | null;
+  /** Whether the committed state held a value for `key` before the block (the state tree then need not look). */
+  readonly existed: boolean;
 };
 
 export type BlockOutput = {

@@ -39,7 +39,28 @@ describe('overlay', () => {
     assert.deepEqual(tx.get(k('b')), v(2));
     assert.equal(tx.get(k('c')), undefined);
     tx.mergeIntoParent();
-    assert.deepEqual(root.changes(), [{ key: k('b'), value: v(2) }]);
+    assert.deepEqual(root.changes(), [{ key: k('b'), value: v(2), existed: false }]);
+  });
+
+  it('each change says whether the committed state held its key', () => {
+    const root = Overlay.root(
+      stateWith([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
+    root.put(k('a'), v(3));
+    root.put(k('b'), null);
+    root.put(k('c'), v(4));
+    root.put(k('d'), null);
+    assert.deepEqual(
+      root.changes().map((c) => [new TextDecoder().decode(c.key), c.existed]),
+      [
+        ['a', true],
+        ['b', true],
+        ['c', false],
+      ],
+    );
   });
 
   it('a merged inner scope is undone with its parent', () => {

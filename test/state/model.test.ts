@@ -11,6 +11,7 @@ import {
   verifyStateProof,
 } from '../../src/ledger/state/index.ts';
 import type { Store } from '../../src/storage/index.ts';
+import { toHex } from '../../src/util/bytes.ts';
 import { applyToModel, keyOf, type Model, tempStores } from './helpers.ts';
 
 const stores = tempStores('tally-state-model-');
@@ -103,6 +104,35 @@ test('the root depends only on the final map, not on the blocks or their order',
   );
 });
 
+test('saying which keys existed changes nothing the tree writes, only what it reads', async () => {
+  await fc.assert(
+    fc.asyncProperty(blocksArb, async (blocks) => {
+      const plain = stores.open();
+      const hinted = stores.open();
+      try {
+        const plainTree = openStateTree(plain);
+        const hintedTree = openStateTree(hinted);
+        let model: Model = new Map();
+        for (let h = 0; h < blocks.length; h++) {
+          const before = model;
+          // What the executor says: the key held a value at the parent version.
+          const changes = blocks[h]!.map((c) => ({ ...c, existed: before.has(toHex(c.key)) }));
+          model = applyToModel(model, changes);
+          const root = await plainTree.applyBlock(h, blocks[h]!);
+          assert.deepEqual(await hintedTree.applyBlock(h, changes), root, `root at height ${h}`);
+        }
+        checkHeight(hintedTree, blocks.length - 1, model);
+        for (const name of Object.values(stateTableNames))
+          assert.deepEqual(tableEntries(hinted, name), tableEntries(plain, name), name);
+      } finally {
+        await plain.close();
+        await hinted.close();
+      }
+    }),
+    { numRuns: 25 },
+  );
+});
+
 test('pruning keeps the retained heights readable and provable', async () => {
   await fc.assert(
     fc.asyncProperty(blocksArb, fc.nat(), async (blocks, pick) => {
@@ -146,6 +176,10 @@ test('pruning keeps the retained heights readable and provable', async () => {
     { numRuns: 20 },
   );
 });
+
+function tableEntries(store: Store, name: string): string[] {
+  return [...store.db(name).range({})].map(({ key, value }) => `${toHex(key)}=${toHex(value)}`);
+}
 
 function nodeCount(store: Store): number {
   return store.db(stateTableNames.nodes).stats().entries;

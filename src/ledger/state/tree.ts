@@ -23,7 +23,7 @@ import type { StateProof } from './proof.ts';
 import { type PruneResult, pruneBelow, type StateTables } from './prune.ts';
 import { proveKey, readValue } from './read.ts';
 import { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
-import { BlockWriter, prepareChanges, updateRoot } from './update.ts';
+import { BlockWriter, type ChangeEntry, prepareChanges, updateRoot } from './update.ts';
 
 export const stateTableNames = {
   nodes: 'state.nodes',
@@ -35,7 +35,16 @@ export const cacheNodesMaxDefault = 100_000;
 const rootCacheMax = 1024;
 
 export type StateTreeOptions = { cacheNodesMax?: number };
-export type StateChange = { readonly key: Uint8Array; readonly value: Uint8Array | null };
+export type StateChange = {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | null;
+  /**
+   * true: the key holds a value in the version the block is prepared on, and the update need not
+   * read its leaf to find that out. Only a caller that read the key at that version may say so; a
+   * wrong true gives a wrong root. Left out, or false, the tree finds out for itself.
+   */
+  readonly existed?: boolean;
+};
 /** A block's writes; a key changed twice keeps its last change. null deletes. */
 export type StateChanges = readonly StateChange[] | ReadonlyMap<Uint8Array, Uint8Array | null>;
 
@@ -325,8 +334,8 @@ function checkStateKey(key: unknown, field: string): asserts key is Uint8Array {
   }
 }
 
-function validateChanges(changes: StateChanges): [Uint8Array, Uint8Array | null][] {
-  const entries: [Uint8Array, Uint8Array | null][] = [];
+function validateChanges(changes: StateChanges): ChangeEntry[] {
+  const entries: ChangeEntry[] = [];
   const list =
     changes instanceof Map ? [...changes].map(([key, value]) => ({ key, value })) : changes;
   if (!Array.isArray(list)) throw new TypeError('changes: expected an array or a Map');
@@ -340,7 +349,7 @@ function validateChanges(changes: StateChanges): [Uint8Array, Uint8Array | null]
         `changes[${i}].value: ${value.length} bytes exceeds ${stateValueBytesMax}`,
       );
     }
-    entries.push([change.key, value]);
+    entries.push([change.key, value, change.existed === true]);
   });
   return entries;
 }

@@ -23,14 +23,21 @@ export type PreparedChange = {
   readonly key: Uint8Array;
   readonly path: string;
   readonly leaf: { readonly raw: Uint8Array; readonly hash: Uint8Array } | undefined;
+  /** True when the caller knows the key holds a value in the parent version (see StateChange). */
+  readonly existed: boolean;
 };
 
+/** A change as the tree takes it: key, new value (null deletes), and whether the key existed. */
+export type ChangeEntry = readonly [
+  key: Uint8Array,
+  value: Uint8Array | null,
+  existed: boolean | undefined,
+];
+
 /** Hashes keys and values, keeps the last change of each key, and sorts by key hash. */
-export function prepareChanges(
-  changes: Iterable<readonly [Uint8Array, Uint8Array | null]>,
-): PreparedChange[] {
+export function prepareChanges(changes: Iterable<ChangeEntry>): PreparedChange[] {
   const byPath = new Map<string, PreparedChange>();
-  for (const [key, value] of changes) {
+  for (const [key, value, existed] of changes) {
     const keyHash = sha256(key);
     const path = toPathHex(keyHash);
     let leaf: PreparedChange['leaf'];
@@ -39,7 +46,7 @@ export function prepareChanges(
       leaf = { raw, hash: sha256(leafHashInput(raw)) };
     }
     byPath.delete(path);
-    byPath.set(path, { key, path, leaf });
+    byPath.set(path, { key, path, leaf, existed: existed === true });
   }
   const sorted = [...byPath.values()];
   sorted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -185,10 +192,16 @@ function updateLeaf(
   lo: number,
   hi: number,
 ): Update {
+  const leaves = newLeaves(changes, lo, hi);
+  // A key that exists is stored at the first leaf on its path, which is this one: the leaf is
+  // replaced without reading it (for an account a block updates, that read was the only one).
+  if (changesExisting(changes, lo, hi)) {
+    writer.markStale(ref.height, path);
+    return build(writer, depth, path, leaves, 0, leaves.length);
+  }
   const raw = writer.nodes.loadLeaf(ref.height, path);
   const existingPath = toPathHex(leafKeyHash(raw));
   assert(existingPath.startsWith(path), 'state update: a leaf sits off its key path');
-  const leaves = newLeaves(changes, lo, hi);
   let touched = false;
   for (let i = lo; i < hi && !touched; i++) touched = changes[i]!.path === existingPath;
   if (touched) {
@@ -207,6 +220,11 @@ function updateLeaf(
   while (index < leaves.length && leaves[index]!.path < existingPath) index++;
   leaves.splice(index, 0, existing);
   return build(writer, depth, path, leaves, 0, leaves.length);
+}
+
+function changesExisting(changes: readonly PreparedChange[], lo: number, hi: number): boolean {
+  for (let i = lo; i < hi; i++) if (changes[i]!.existed) return true;
+  return false;
 }
 
 function newLeaves(changes: readonly PreparedChange[], lo: number, hi: number): PendingLeaf[] {
