@@ -64,9 +64,14 @@ export class InternalNode {
     const index = this.indexOf(nibble);
     return {
       hash: this.childHash(index),
-      height: readUint48(this.raw, 5 + this.count * hashBytes + index * 6),
+      height: this.childHeight(index),
       leaf: ((this.leafMask >> nibble) & 1) === 1,
     };
+  }
+
+  /** The height that wrote the `index`-th present child (a read that needs no hash takes this). */
+  childHeight(index: number): number {
+    return readUint48(this.raw, 5 + this.count * hashBytes + index * 6);
   }
 
   /**

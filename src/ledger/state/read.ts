@@ -43,10 +43,30 @@ function proofLevel(
   return { bitmap, siblings };
 }
 
+/**
+ * The leaf record at the end of `path`, if the path ends at one: walk() without a proof, which
+ * follows children by height and kind alone and so never builds a child's hash view (most reads
+ * execution makes are of keys that do not exist yet, a new transfer's id, and each takes this walk).
+ */
+function leafOnPath(nodes: NodeStore, root: RootRef, path: string): Uint8Array | undefined {
+  if (root === undefined) return undefined;
+  let height = root.height;
+  let leaf = root.leaf;
+  for (let depth = 0; ; depth++) {
+    const prefix = path.slice(0, depth);
+    if (leaf) return nodes.loadLeaf(height, prefix);
+    const node = nodes.loadInternal(height, prefix);
+    const nibble = pathNibble(path, depth);
+    if (!node.has(nibble)) return undefined;
+    height = node.childHeight(node.indexOf(nibble));
+    leaf = node.isLeaf(nibble);
+  }
+}
+
 /** The value of `key` in the tree with root `root`, or null. */
 export function readValue(nodes: NodeStore, root: RootRef, key: Uint8Array): Uint8Array | null {
   const keyHash = sha256(key);
-  const { leaf } = walk(nodes, root, toPathHex(keyHash), false);
+  const leaf = leafOnPath(nodes, root, toPathHex(keyHash));
   if (leaf === undefined) return null;
   const record = readLeaf(leaf);
   return bytesEqual(record.keyHash, keyHash) ? record.value.slice() : null;
