@@ -100,6 +100,15 @@ export class BlockStore {
   /** Kept ids of pruned or restored blocks, by expiry: (expiresAtMs u64 || txId) -> height. */
   readonly #expiry: Table;
   #pruning = false;
+  /**
+   * What batches not yet committed add, so that the next block can be added, and its replays
+   * refused, while the last one is still being written: the latest block height and executed
+   * height staged, and the staged blocks' transaction ids (as latin1 strings). Each entry goes when
+   * its batch settles; from then on LMDB answers.
+   */
+  #stagedLatest: number | undefined;
+  #stagedExecuted: number | undefined;
+  readonly #stagedTxs = new Set<string>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -124,7 +133,7 @@ export class BlockStore {
     unindexed: ReadonlySet<number> = new Set(),
   ): Uint8Array {
     const height = block.header.height;
-    const latest = this.latestHeight();
+    const latest = this.#stagedLatest ?? this.latestHeight();
     assert(
       latest === undefined ? true : height === latest + 1,
       `block store: height ${height} does not follow ${latest}`,
@@ -134,11 +143,26 @@ export class BlockStore {
     const heightKey = encodeUintKey(height);
     batch.put(this.#blocks, heightKey, encodeBlock(block));
     batch.put(this.#hashes, hash, heightKey);
+    const staged: string[] = [];
     txIds.forEach((id, index) => {
-      if (!unindexed.has(index)) batch.put(this.#txs, id, encode([height, index]));
+      if (unindexed.has(index)) return;
+      batch.put(this.#txs, id, encode([height, index]));
+      staged.push(txIdKey(id));
     });
     batch.put(this.#meta, metaKeys.latest, heightKey);
+    this.#stage(batch, height, staged);
     return hash;
+  }
+
+  /** Remembers what `batch` adds until it settles (see #stagedLatest). */
+  #stage(batch: WriteBatch, height: number, txIds: readonly string[]): void {
+    this.#stagedLatest = height;
+    for (const id of txIds) this.#stagedTxs.add(id);
+    batch.onSettled(() => {
+      // Batches that share a transaction may settle out of order: a later one's entry stays.
+      if (this.#stagedLatest === height) this.#stagedLatest = undefined;
+      for (const id of txIds) this.#stagedTxs.delete(id);
+    });
   }
 
   /**
@@ -151,9 +175,9 @@ export class BlockStore {
     receipts: readonly Receipt[],
     encoded?: readonly Uint8Array[],
   ): void {
-    const executed = this.executed();
+    const executed = this.#stagedExecuted ?? this.executed()?.height;
     assert(
-      executed === undefined || info.height === executed.height + 1,
+      executed === undefined || info.height === executed + 1,
       `block store: execution of ${info.height} out of order`,
     );
     assert(
@@ -169,6 +193,10 @@ export class BlockStore {
       );
     });
     this.#putExecuted(batch, info);
+    this.#stagedExecuted = info.height;
+    batch.onSettled(() => {
+      if (this.#stagedExecuted === info.height) this.#stagedExecuted = undefined;
+    });
   }
 
   #putExecuted(batch: WriteBatch, info: ExecutedInfo): void {
@@ -394,8 +422,9 @@ export class BlockStore {
     };
   }
 
+  /** Also true for a transaction of a block staged in a batch that has not committed yet. */
   hasTx(txId: Uint8Array): boolean {
-    return this.#txs.has(txId);
+    return (this.#stagedTxs.size > 0 && this.#stagedTxs.has(txIdKey(txId))) || this.#txs.has(txId);
   }
 
   txBytes(txId: Uint8Array): Uint8Array | undefined {
@@ -437,4 +466,8 @@ function receiptKey(height: number, index: number): Uint8Array {
   writeUint64(key, 0, height);
   writeUint64(key, 8, index);
   return key;
+}
+
+function txIdKey(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.length).toString('latin1');
 }

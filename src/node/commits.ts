@@ -1,6 +1,12 @@
 // The execution pipeline: committed blocks are executed and made durable strictly in height order,
 // behind the consensus loop. Listeners (mempool cleanup, the API's event stream, metrics) hear of a
 // block only once it is on disk, so nothing reported final can be lost by a crash.
+//
+// A block executes as soon as the one before it is staged, while LMDB still writes that one
+// (BlockExecutor.commit), so a backlog (catching up, a burst) keeps both the main thread and the
+// writer busy. Two cases wait for the block before to be durable first: a block that ends an epoch
+// (the next validator set is recorded with it), and, where epochs are decided, a block whose header
+// certifies a state this node has not yet written (the decision reads it from what is on record).
 import type { CommitAction } from '../consensus/index.ts';
 import { merkleRoot } from '../crypto/merkle.ts';
 import type { BlockExecutor, CommittedBlock } from '../execution/block-executor.ts';
@@ -48,7 +54,14 @@ export class CommitPipeline {
   readonly #listeners = new Set<ExecutedListener>();
   readonly #roots = new Map<number, ExecutedRoots>();
   readonly #waiters = new Set<{ height: number; resolve: (ok: boolean) => void }>();
+  /** Blocks staged in height order: each link resolves once its block may be built on. */
+  #staging: Promise<void> = Promise.resolve();
+  /** Blocks reported (listeners told) in height order, each once durable. */
+  #reporting: Promise<void> = Promise.resolve();
+  /** Resolves once the last queued block is reported (or the pipeline has failed). */
   #chain: Promise<void> = Promise.resolve();
+  /** The last block staged, until a later one is: its successor's parent, maybe not yet written. */
+  #lastStaged: Block | undefined;
   #queued = 0;
   /** Set by the first failure: the node is stopping, and later blocks would build on a gap. */
   #failed = false;
@@ -85,16 +98,30 @@ export class CommitPipeline {
    */
   enqueue(block: Block, qc: QuorumCertificate, announced?: Announced): Promise<void> {
     this.#queued++;
-    this.#chain = this.#chain
-      .then(() => (this.#failed ? undefined : this.#execute(block, qc, announced)))
-      .catch((error: unknown) => {
-        this.#failed = true;
-        this.#deps.onFatal(error);
+    let reported: Promise<void> | undefined;
+    this.#staging = this.#staging
+      .then(async () => {
+        if (this.#failed) return;
+        const staged = await this.#stage(block, qc, announced);
+        reported = staged?.reported;
+        // The next set becomes visible once this block is durable: the next block waits for it.
+        if (staged?.endsEpoch === true) await staged.reported;
       })
+      .catch((error: unknown) => this.#fail(error));
+    this.#chain = this.#staging
+      .then(() => reported)
+      .catch((error: unknown) => this.#fail(error))
       .finally(() => {
         this.#queued--;
       });
     return this.#chain;
+  }
+
+  /** The first failure stops the node; later blocks are dropped (they would build on a gap). */
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#deps.onFatal(error);
   }
 
   /** Resolves when every queued block is executed. */
@@ -141,13 +168,26 @@ export class CommitPipeline {
     return { stateRoot: state.root(height), resultsRoot };
   }
 
-  async #execute(block: Block, qc: QuorumCertificate, announced: Announced): Promise<void> {
+  /**
+   * Executes `block` and stages its write; resolves once the next block may execute, with the
+   * promise of this one's report (undefined when the height is already executed).
+   */
+  async #stage(
+    block: Block,
+    qc: QuorumCertificate,
+    announced: Announced,
+  ): Promise<{ reported: Promise<void>; endsEpoch: boolean } | undefined> {
     const height = block.header.height;
-    if (height <= this.height) return;
+    if (height <= this.height || height <= (this.#lastStaged?.header.height ?? -1))
+      return undefined;
+    // Epoch decisions need the certified state on record (executedHeight); payloads certify three
+    // blocks down, so a node's own blocks never wait here.
+    if (this.#deps.epochs !== undefined && block.header.stateHeight > this.height)
+      await this.#reporting;
     const startMs = performance.now();
     const next = this.#nextSet(block, qc, announced);
     let recorded = () => {};
-    const committed = await this.#deps.executor.commit(
+    const committing = this.#deps.executor.commit(
       block,
       qc,
       this.#deps.decoded(block),
@@ -157,8 +197,20 @@ export class CommitPipeline {
             recorded = this.#deps.epochs!.recordNext(batch, next.set, height + 1, next.proof);
           },
     );
-    recorded();
-    const executeMs = performance.now() - startMs;
+    // Its failure is met in the reports below, unless an earlier one failed first (and stopped them).
+    committing.catch(() => {});
+    this.#lastStaged = block;
+    // Reports go out in height order, whatever order lmdb-js settles the batches in.
+    this.#reporting = this.#reporting.then(async () => {
+      const committed = await committing;
+      recorded();
+      this.#report(block, committed, performance.now() - startMs);
+    });
+    return { reported: this.#reporting, endsEpoch: next !== undefined };
+  }
+
+  #report(block: Block, committed: CommittedBlock, executeMs: number): void {
+    const height = block.header.height;
     this.#roots.set(height, { stateRoot: committed.stateRoot, resultsRoot: committed.resultsRoot });
     this.#roots.delete(height - rootsCachedMax);
     for (const waiter of this.#waiters) if (waiter.height <= height) waiter.resolve(true);
@@ -172,7 +224,11 @@ export class CommitPipeline {
   #nextSet(block: Block, qc: QuorumCertificate, announced: Announced): NextEpoch | undefined {
     const epochs = this.#deps.epochs;
     if (epochs === undefined) return undefined;
-    const parent = this.#deps.executor.blocks.blockAt(block.header.height - 1)?.header;
+    const staged = this.#lastStaged;
+    const parent =
+      staged?.header.height === block.header.height - 1
+        ? staged.header
+        : this.#deps.executor.blocks.blockAt(block.header.height - 1)?.header;
     if (parent === undefined) return undefined;
     const verdict = epochs.decide(block.header, parent);
     if (verdict.kind === 'unknown')

@@ -168,6 +168,34 @@ describe('block executor', () => {
     await store.close();
   });
 
+  it('a block committed while the last one is written executes on its state, and refuses its replays', async () => {
+    const one = await setUp();
+    const two = await setUp();
+    const first = one.w.transfers(30);
+    const blocks = [first, [first[0]!, ...one.w.transfers(30)], one.w.transfers(30)];
+    const sequential = [];
+    for (const txs of blocks) sequential.push(await one.chain.commitBlock(txs, one.next()));
+    // All three are staged before the first is durable; each resolves once it is.
+    const staged = blocks.map((txs) => two.chain.commitBlock(txs, two.next()));
+    assert.equal(two.chain.executor.height, one.chain.executor.height! - 3, 'none is durable yet');
+    const pipelined = await Promise.all(staged);
+    assert.equal(pipelined[1]!.receipts[0]!.code, 'tx_replayed', 'a replay of a staged block');
+    for (const [i, committed] of pipelined.entries()) {
+      assert.equal(toHex(committed.stateRoot), toHex(sequential[i]!.stateRoot), `root ${i}`);
+      assert.deepEqual(
+        committed.receipts.map((r) => r.code),
+        sequential[i]!.receipts.map((r) => r.code),
+      );
+    }
+    assert.equal(two.chain.executor.height, one.chain.executor.height);
+    assert.deepEqual(
+      ledgerTotals(two.chain, two.w, two.accounts),
+      ledgerTotals(one.chain, one.w, one.accounts),
+    );
+    await one.store.close();
+    await two.store.close();
+  });
+
   it('reopens at the same height and root, and goes on from there', async () => {
     const { path, store, chain, w, next } = await setUp();
     const committed = await chain.commitBlock(w.transfers(30), next());

@@ -15,10 +15,10 @@ after(() => {
 });
 
 /** Runs the child until it has reported `heights` committed blocks past setup, then SIGKILLs it. */
-function runAndKill(path: string, killAfterLines: number): Promise<number> {
+function runAndKill(path: string, killAfterLines: number, mode: Mode): Promise<number> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'fixtures/commit-forever.ts'), path],
+    ['--import', 'tsx', join(import.meta.dirname, 'fixtures/commit-forever.ts'), path, mode],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let last = -1;
@@ -42,12 +42,22 @@ function runAndKill(path: string, killAfterLines: number): Promise<number> {
   });
 }
 
+/** One block at a time, or the next one executing while the last one is written. */
+type Mode = 'sequential' | 'pipelined';
+const runs: Array<[Mode, number]> = [
+  ['sequential', 1],
+  ['sequential', 9],
+  ['pipelined', 1],
+  ['pipelined', 4],
+  ['pipelined', 9],
+];
+
 describe('crash safety of the commit path', () => {
-  for (const killAfter of [1, 4, 9]) {
-    it(`SIGKILL after ${killAfter} reported blocks: store consistent, nothing reported lost`, async () => {
+  for (const [mode, killAfter] of runs) {
+    it(`SIGKILL after ${killAfter} reported blocks, ${mode}: store consistent, nothing reported lost`, async () => {
       const path = tempDir();
       dirs.push(path);
-      const reported = await runAndKill(path, killAfter);
+      const reported = await runAndKill(path, killAfter, mode);
       const { store, chain } = openChain(path);
       const executed = chain.executor.blocks.executed()!;
       assert.ok(

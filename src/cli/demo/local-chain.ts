@@ -66,18 +66,24 @@ export class LocalChain {
     return (this.#last?.header.timeMs ?? this.#options.genesisTimeMs) + blockIntervalMs;
   }
 
-  /** Builds the next block from `txs` at `timeMs`, executes it and commits it durably. */
-  async commitBlock(
-    txs: readonly Transaction[],
-    timeMs = this.nextTimeMs(),
-  ): Promise<CommittedBlock> {
+  /**
+   * Builds the next block from `txs` at `timeMs`, executes it and commits it; resolves once it is
+   * durable. The next block may be committed before that (BlockExecutor.commit): it executes while
+   * this one is written.
+   */
+  commitBlock(txs: readonly Transaction[], timeMs = this.nextTimeMs()): Promise<CommittedBlock> {
     const header = this.#nextHeader(txs, timeMs);
     const block: Block = { header, txs: txs.map((t) => t.bytes) };
     const hash = hashHeader(header);
     const qc = this.#certify(header, hash);
-    const committed = await this.executor.commit(block, qc);
-    this.#last = { header, hash, qc };
-    return committed;
+    const previous = this.#last;
+    const last = { header, hash, qc };
+    this.#last = last;
+    return this.executor.commit(block, qc).catch((error: unknown) => {
+      // A block that did not commit is not one to build on.
+      if (this.#last === last) this.#last = previous;
+      throw error;
+    });
   }
 
   #nextHeader(txs: readonly Transaction[], timeMs: number): BlockHeader {
