@@ -61,8 +61,6 @@ export class BlockExecutor {
    * alive.
    */
   readonly #values: LruCache<string, Uint8Array>;
-  /** The last height staged in a batch that has not committed yet (see commit()). */
-  #stagedHeight: number | undefined;
 
   constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
     this.#options = options;
@@ -89,7 +87,7 @@ export class BlockExecutor {
    *
    * Everything up to the write runs before the returned promise is first awaited, so the caller may
    * commit the next block at once: it executes on the state this one staged (the tree's pinned
-   * nodes, the value cache, the block store's staged ids) while LMDB still writes this one, and
+   * nodes, the value cache, the block store's staged heights and ids) while LMDB still writes this one, and
    * lmdb-js commits the batches in order. A block is only reported durable in height order.
    */
   async commit(
@@ -99,7 +97,7 @@ export class BlockExecutor {
     alsoWrite?: (batch: WriteBatch) => void,
   ): Promise<CommittedBlock> {
     const { header } = block;
-    const expected = (this.#stagedHeight ?? this.height ?? -1) + 1;
+    const expected = (this.blocks.stagedExecutedHeight() ?? -1) + 1;
     assert(header.height === expected, `commit: block ${header.height}, expected ${expected}`);
     const txs = decoded ?? block.txs.map((bytes) => decodeTransaction(bytes));
     assert(txs.length === block.txs.length, 'commit: one decoded transaction per transaction');
@@ -144,11 +142,6 @@ export class BlockExecutor {
     // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
     alsoWrite?.(batch);
     this.state.stageBlock(prepared, batch);
-    this.#stagedHeight = header.height;
-    batch.onSettled(() => {
-      // Batches sharing a transaction may settle out of order: a later height's entry stays.
-      if (this.#stagedHeight === header.height) this.#stagedHeight = undefined;
-    });
     // Cached values follow the block's writes; a key not cached stays out (reads fill the cache).
     for (const { key, value } of output.changes) {
       const id = toKeyId(key);

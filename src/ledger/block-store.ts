@@ -175,7 +175,7 @@ export class BlockStore {
     receipts: readonly Receipt[],
     encoded?: readonly Uint8Array[],
   ): void {
-    const executed = this.#stagedExecuted ?? this.executed()?.height;
+    const executed = this.stagedExecutedHeight();
     assert(
       executed === undefined || info.height === executed + 1,
       `block store: execution of ${info.height} out of order`,
@@ -377,6 +377,11 @@ export class BlockStore {
   latestHeight(): number | undefined {
     const raw = this.#meta.get(metaKeys.latest);
     return raw === undefined ? undefined : decodeUintKey(raw);
+  }
+
+  /** The last executed height, counting one staged in a batch that has not committed yet. */
+  stagedExecutedHeight(): number | undefined {
+    return this.#stagedExecuted ?? this.executed()?.height;
   }
 
   executed(): ExecutedInfo | undefined {

@@ -6,13 +6,14 @@ import { pathNibble, type RootRef, readLeaf } from './nodes.ts';
 import type { StateProof, StateProofLevel } from './proof.ts';
 
 type Walk = {
-  readonly levels: StateProofLevel[] | undefined;
+  readonly levels: StateProofLevel[];
   /** The leaf record at the end of the path, if the path ends at a leaf. */
   readonly leaf: Uint8Array | undefined;
 };
 
-function walk(nodes: NodeStore, root: RootRef, path: string, collect: boolean): Walk {
-  const levels: StateProofLevel[] | undefined = collect ? [] : undefined;
+/** The proof levels along `path` and the leaf it ends at (see leafOnPath for a read alone). */
+function walk(nodes: NodeStore, root: RootRef, path: string): Walk {
+  const levels: StateProofLevel[] = [];
   let ref = root;
   let depth = 0;
   while (ref !== undefined) {
@@ -20,8 +21,7 @@ function walk(nodes: NodeStore, root: RootRef, path: string, collect: boolean): 
     if (ref.leaf) return { levels, leaf: nodes.loadLeaf(ref.height, prefix) };
     const node = nodes.loadInternal(ref.height, prefix);
     const nibble = pathNibble(path, depth);
-    if (levels !== undefined)
-      levels.push(proofLevel(node.bitmap, nibble, (i) => node.childHash(i)));
+    levels.push(proofLevel(node.bitmap, nibble, (i) => node.childHash(i)));
     ref = node.child(nibble);
     depth++;
   }
@@ -75,12 +75,12 @@ export function readValue(nodes: NodeStore, root: RootRef, key: Uint8Array): Uin
 /** A proof of `key`'s value or absence in the tree with root `root`. */
 export function proveKey(nodes: NodeStore, root: RootRef, key: Uint8Array): StateProof {
   const keyHash = sha256(key);
-  const { levels, leaf } = walk(nodes, root, toPathHex(keyHash), true);
-  if (leaf === undefined) return { levels: levels ?? [], leaf: null };
+  const { levels, leaf } = walk(nodes, root, toPathHex(keyHash));
+  if (leaf === undefined) return { levels, leaf: null };
   const record = readLeaf(leaf);
-  if (bytesEqual(record.keyHash, keyHash)) return { levels: levels ?? [], leaf: null };
+  if (bytesEqual(record.keyHash, keyHash)) return { levels, leaf: null };
   return {
-    levels: levels ?? [],
+    levels,
     leaf: { keyHash: record.keyHash.slice(), valueHash: record.valueHash.slice() },
   };
 }
