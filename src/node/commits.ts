@@ -63,11 +63,16 @@ export class CommitPipeline {
   /** The last block staged, until a later one is: its successor's parent, maybe not yet written. */
   #lastStaged: Block | undefined;
   #queued = 0;
+  /** The last height whose listeners were told, and the highest height queued. */
+  #reportedHeight: number;
+  #queuedHeightMax: number;
   /** Set by the first failure: the node is stopping, and later blocks would build on a gap. */
   #failed = false;
 
   constructor(deps: CommitPipelineDeps) {
     this.#deps = deps;
+    this.#reportedHeight = deps.executor.height ?? -1;
+    this.#queuedHeightMax = this.#reportedHeight;
     // The tip's roots are on record even where its receipts are not (a base restored by state sync).
     const tip = deps.executor.blocks.executed();
     if (tip !== undefined)
@@ -98,6 +103,7 @@ export class CommitPipeline {
    */
   enqueue(block: Block, qc: QuorumCertificate, announced?: Announced): Promise<void> {
     this.#queued++;
+    this.#queuedHeightMax = Math.max(this.#queuedHeightMax, block.header.height);
     let reported: Promise<void> | undefined;
     this.#staging = this.#staging
       .then(async () => {
@@ -150,7 +156,12 @@ export class CommitPipeline {
   waitBacklog(blocksMax: number, timeoutMs: number): Promise<boolean> {
     const excess = this.#queued - blocksMax;
     if (excess <= 0) return Promise.resolve(true);
-    return this.waitExecuted(this.height + excess, timeoutMs);
+    // The queued blocks are the ones after the last reported, which the height on record may run
+    // ahead of by the blocks being written: counted from it, the wait named a height nobody had
+    // proposed yet, and a leader sat out its whole timeout (2 s stalls in a soak). Never past the
+    // last queued height either (a height queued twice counts twice).
+    const target = Math.min(this.#reportedHeight + excess, this.#queuedHeightMax);
+    return this.waitExecuted(target, timeoutMs);
   }
 
   /** The roots after executing `height`, if executed (recent heights from memory, older from disk). */
@@ -211,6 +222,7 @@ export class CommitPipeline {
 
   #report(block: Block, committed: CommittedBlock, executeMs: number): void {
     const height = block.header.height;
+    this.#reportedHeight = height;
     this.#roots.set(height, { stateRoot: committed.stateRoot, resultsRoot: committed.resultsRoot });
     this.#roots.delete(height - rootsCachedMax);
     for (const waiter of this.#waiters) if (waiter.height <= height) waiter.resolve(true);

@@ -87,6 +87,20 @@ describe('commit pipeline', () => {
     await node.store.close();
   });
 
+  it('waiting for the backlog counts from the last block reported, not the last one written', async () => {
+    const node = await setUpNode();
+    const rest = source.blocks.slice(source.setupHeight + 1);
+    const waits: Promise<boolean>[] = [];
+    node.commits.onExecuted(() => {
+      // Reported while later blocks are already on record: the wait is for all but one of the rest.
+      if (waits.length === 0) waits.push(node.commits.waitBacklog(1, 30_000));
+    });
+    await Promise.all(rest.map(({ block, qc }) => node.commits.enqueue(block, qc)));
+    assert.deepEqual(await Promise.all(waits), [true]);
+    assert.deepEqual(node.fatal, []);
+    await node.store.close();
+  });
+
   it('a height queued again while it is being written runs once', async () => {
     const node = await setUpNode();
     const [first, second] = source.blocks.slice(source.setupHeight + 1);
