@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assert } from '../util/assert.ts';
+import { workerExecArgv } from '../util/worker-source.ts';
 import type { Ed25519Backend } from './libsodium.ts';
 import { type PackableItem, packItems } from './verify-pack.ts';
 import type { VerifyRequest, VerifyResponse, VerifyWorkerHello } from './verify-worker.ts';
@@ -68,9 +69,7 @@ export class VerifyPool {
   }
 
   private startWorker(): void {
-    // No inherited execArgv: a parent started with `-e` or `--input-type` would pass them on and the
-    // worker would fail to load its file (the bundle needs no loader; the tsx shim registers its own).
-    const worker = new Worker(this.#source().url, { execArgv: [] });
+    const worker = new Worker(this.#source().url, { execArgv: workerExecArgv() });
     const entry: PoolWorker = { worker, jobs: new Map() };
     worker.on('message', (message: VerifyResponse | VerifyWorkerHello) => {
       if ('hello' in message) {

@@ -7,7 +7,8 @@ import { type Block, hashHeader } from '../ledger/block.ts';
 import { BlockStore } from '../ledger/block-store.ts';
 import type { QuorumCertificate } from '../ledger/certificate.ts';
 import { encodeReceipt, hashReceiptBytes, type Receipt } from '../ledger/receipt.ts';
-import { openStateTree, type StateTree } from '../ledger/state/index.ts';
+import { openStateTree, type StateChange, type StateTree } from '../ledger/state/index.ts';
+import { TreeWorker, type TreeWorkerOptions } from '../ledger/state/remote-tree.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
@@ -33,6 +34,36 @@ export type BlockExecutorOptions = {
   execute?: ExecuteOptions;
   /** Latest-state values kept in memory; the tree is walked only on a miss. */
   stateValuesCachedMax?: number;
+  /**
+   * Prepare each block's state-tree version on a worker thread, while the main thread executes the
+   * next block (default: on the main thread, as the block is staged). close() ends the worker.
+   */
+  treeWorker?: boolean | TreeWorkerOptions;
+};
+
+/** A block executed, with everything its batch needs but the tree version. */
+type Executed = {
+  readonly height: number;
+  readonly block: Block;
+  readonly blockHash: Uint8Array;
+  readonly txs: readonly Transaction[];
+  /** Indexes of transactions refused as replays: not indexed again under their id. */
+  readonly replays: ReadonlySet<number>;
+  readonly changes: readonly StateChange[];
+  readonly receipts: readonly Receipt[];
+  readonly encodedReceipts: readonly Uint8Array[];
+  readonly resultsRoot: Uint8Array;
+  /** Set once the tree version is staged. */
+  stateRoot: Uint8Array | undefined;
+};
+
+/** What an executed block wrote, read from memory until its batch commits (tree worker only). */
+type InFlight = {
+  readonly height: number;
+  /** By keyId; null: deleted. */
+  readonly values: ReadonlyMap<string, Uint8Array | null>;
+  /** Hex ids of the transactions it holds (replays excepted). */
+  readonly txIds: ReadonlySet<string>;
 };
 
 /** Enough for every account of a busy consortium's working set; about 200 bytes an entry. */
@@ -61,6 +92,19 @@ export class BlockExecutor {
    * alive.
    */
   readonly #values: LruCache<string, Uint8Array>;
+  /** Prepares tree versions off the main thread, when the options ask for it. */
+  readonly #treeWorker: TreeWorker | undefined;
+  /**
+   * Blocks executed whose batch has not committed yet, in height order (only with the tree worker:
+   * the tree reads a height it did not prepare only once it is on disk).
+   */
+  readonly #inFlight: InFlight[] = [];
+  /** Settles once the last block handed to commit() is staged (or has failed). */
+  #staging: Promise<void> = Promise.resolve();
+  /** The last block executed, staged or not. */
+  #executedHeight: number | undefined;
+  /** Set by the first block that failed to stage: later ones would build on a gap. */
+  #failed: Error | undefined;
 
   constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
     this.#options = options;
@@ -74,6 +118,10 @@ export class BlockExecutor {
       executed === this.state.committedHeight,
       `state tree at ${this.state.committedHeight}, blocks executed to ${executed}`,
     );
+    this.#executedHeight = executed;
+    const { treeWorker } = options;
+    if (treeWorker !== undefined && treeWorker !== false)
+      this.#treeWorker = new TreeWorker(deps.store, treeWorker === true ? {} : treeWorker);
   }
 
   /** Height of the last executed block, or undefined before genesis. */
@@ -85,10 +133,15 @@ export class BlockExecutor {
    * Executes `block` (the next height) and commits it; resolves once it is durable. `decoded` may
    * hand over the transactions already decoded when the block was checked, in block order.
    *
-   * Everything up to the write runs before the returned promise is first awaited, so the caller may
-   * commit the next block at once: it executes on the state this one staged (the tree's pinned
-   * nodes, the value cache, the block store's staged heights and ids) while LMDB still writes this one, and
-   * lmdb-js commits the batches in order. A block is only reported durable in height order.
+   * The block executes before the returned promise is first awaited, so the caller may commit the
+   * next block at once: it executes on the state this one left while this one is written. On the
+   * main thread, the block's tree version is prepared and staged at once, and the next block reads
+   * it from the value cache, the tree's staged heights (pinned nodes) and the block store's staged
+   * heights and ids. With the tree worker, the version is prepared there while the next blocks
+   * execute, and a block's writes and transaction ids are read from memory (#inFlight) until its
+   * batch commits, since this thread's tree reads only committed heights then. Batches are staged
+   * in height order and lmdb-js commits them in that order, so a block is only ever durable after
+   * the one before it.
    */
   async commit(
     block: Block,
@@ -96,8 +149,69 @@ export class BlockExecutor {
     decoded?: readonly Transaction[],
     alsoWrite?: (batch: WriteBatch) => void,
   ): Promise<CommittedBlock> {
+    if (this.#failed !== undefined) throw this.#failed;
+    const executed = this.#execute(block, decoded);
+    const { height } = executed;
+    if (this.#treeWorker === undefined) {
+      // On this thread: prepare and stage at once, so nothing is left unstaged.
+      const batch = this.#store.writeBatch();
+      try {
+        this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
+          const prepared = this.state.prepareBlock(height, executed.changes);
+          this.state.stageBlock(prepared, b);
+          return prepared.root;
+        });
+      } catch (error) {
+        // The value cache already follows this block: nothing may execute on top of it.
+        this.#failed = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      }
+      this.#executedHeight = height;
+      await batch.commit();
+      return committedOf(executed);
+    }
+    this.#remember(executed);
+    const writes = this.#treeWorker.prepare(height, executed.changes);
+    writes.catch(() => {});
+    const staged = this.#staging.then(async () => {
+      if (this.#failed !== undefined) throw this.#failed;
+      const batch = this.#store.writeBatch();
+      const treeWrites = await writes;
+      this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
+        const root = this.state.stageWrites(height, treeWrites, b);
+        // After the tree's own: by then the tree has moved its readable height.
+        b.onSettled((error) => {
+          this.#treeWorker?.settled(height, error);
+          if (error === undefined) this.#forgetCommitted();
+        });
+        return root;
+      });
+      // Committed here, in staging order (lmdb-js writes batches in the order they commit); in an
+      // object, so that awaiting `staged` does not wait for the write.
+      const durable = batch.commit();
+      durable.catch(() => {});
+      return { durable };
+    });
+    this.#staging = staged.then(
+      () => {},
+      (error: unknown) => {
+        this.#failed ??= error instanceof Error ? error : new Error(String(error));
+      },
+    );
+    await (await staged).durable;
+    return committedOf(executed);
+  }
+
+  /** Waits for the blocks being staged, then ends the tree worker (if any). */
+  async close(): Promise<void> {
+    await this.#staging;
+    await this.#treeWorker?.close();
+  }
+
+  /** Checks `block` against the chain, decodes and executes it: nothing is written yet. */
+  #execute(block: Block, decoded: readonly Transaction[] | undefined): Executed {
     const { header } = block;
-    const expected = (this.blocks.stagedExecutedHeight() ?? -1) + 1;
+    const expected = (this.#executedHeight ?? -1) + 1;
     assert(header.height === expected, `commit: block ${header.height}, expected ${expected}`);
     const txs = decoded ?? block.txs.map((bytes) => decodeTransaction(bytes));
     assert(txs.length === block.txs.length, 'commit: one decoded transaction per transaction');
@@ -121,46 +235,95 @@ export class BlockExecutor {
     const receipts = buildReceipts(header.height, txs, refusals, output);
     const encodedReceipts = receipts.map(encodeReceipt);
     const resultsRoot = merkleRoot(encodedReceipts.map(hashReceiptBytes));
-    const prepared = this.state.prepareBlock(header.height, output.changes);
-    const batch = this.#store.writeBatch();
     const replays = new Set(
       [...refusals].filter(([, r]) => r.code === chainCodes.replayed).map(([i]) => i),
     );
-    this.blocks.addBlock(
-      batch,
-      block,
-      txs.map((t) => t.id),
-      replays,
-    );
-    this.blocks.addExecution(
-      batch,
-      { height: header.height, stateRoot: prepared.root, resultsRoot },
-      receipts,
-      encodedReceipts,
-    );
-    if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
-    // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
-    alsoWrite?.(batch);
-    this.state.stageBlock(prepared, batch);
     // Cached values follow the block's writes; a key not cached stays out (reads fill the cache).
     for (const { key, value } of output.changes) {
       const id = toKeyId(key);
       if (value === null) this.#values.delete(id);
       else this.#values.replace(id, value);
     }
-    await batch.commit();
-    return { height: header.height, blockHash, stateRoot: prepared.root, resultsRoot, receipts };
+    return {
+      height: header.height,
+      block,
+      blockHash,
+      txs,
+      replays,
+      changes: output.changes,
+      receipts,
+      encodedReceipts,
+      resultsRoot,
+      stateRoot: undefined,
+    };
+  }
+
+  /**
+   * Keeps what an executed block wrote readable until its batch commits: the values it changed
+   * and the transactions it holds (a replay in the next block must be refused).
+   */
+  #remember(executed: Executed): void {
+    const values = new Map<string, Uint8Array | null>();
+    for (const { key, value } of executed.changes) values.set(toKeyId(key), value);
+    const txIds = new Set<string>();
+    executed.txs.forEach((tx, i) => {
+      if (!executed.replays.has(i)) txIds.add(toHex(tx.id));
+    });
+    const inFlight = { height: executed.height, values, txIds };
+    this.#inFlight.push(inFlight);
+    this.#executedHeight = executed.height;
+  }
+
+  /** Drops the in-memory copies of blocks the tree can now read (their batches have committed). */
+  #forgetCommitted(): void {
+    const committed = this.state.committedHeight ?? -1;
+    while (this.#inFlight.length > 0 && this.#inFlight[0]!.height <= committed)
+      this.#inFlight.shift();
+  }
+
+  /** Adds the block, its receipts, certificate and tree version to `batch`. */
+  #stageBlock(
+    batch: WriteBatch,
+    executed: Executed,
+    certificate: QuorumCertificate | undefined,
+    alsoWrite: ((batch: WriteBatch) => void) | undefined,
+    stageTree: (batch: WriteBatch) => Uint8Array,
+  ): void {
+    const { block, height, txs, replays, receipts, encodedReceipts, resultsRoot } = executed;
+    this.blocks.addBlock(
+      batch,
+      block,
+      txs.map((t) => t.id),
+      replays,
+    );
+    if (certificate !== undefined) this.blocks.addCertificate(batch, certificate);
+    // What the caller keeps with the block (the next epoch's set) commits with it or not at all.
+    alsoWrite?.(batch);
+    // The tree last: staging it moves the tree to this height, and nothing after it may throw.
+    const stateRoot = stageTree(batch);
+    this.blocks.addExecution(batch, { height, stateRoot, resultsRoot }, receipts, encodedReceipts);
+    executed.stateRoot = stateRoot;
   }
 
   #readCommitted(key: Uint8Array, keyId?: string): Uint8Array | undefined {
-    if (this.state.latestHeight === undefined) return undefined;
     const id = keyId ?? toKeyId(key);
     const cached = this.#values.get(id);
     if (cached !== undefined) return cached;
+    for (let i = this.#inFlight.length - 1; i >= 0; i--) {
+      const value = this.#inFlight[i]!.values.get(id);
+      if (value !== undefined) return value ?? undefined;
+    }
+    if (this.state.latestHeight === undefined) return undefined;
     const value = this.state.get(key);
     if (value === null) return undefined;
     this.#values.set(id, value);
     return value;
+  }
+
+  /** True when the transaction (hex id) is in a block executed but not yet staged. */
+  #inFlightTx(id: string): boolean {
+    for (const block of this.#inFlight) if (block.txIds.has(id)) return true;
+    return false;
   }
 
   /** Transactions that never reach a module: replays (here or earlier in the block), expired, foreign. */
@@ -177,7 +340,7 @@ export class BlockExecutor {
           code: chainCodes.wrongChain,
           message: `transaction is for chain ${tx.chainId}`,
         });
-      } else if (seen.has(id) || this.blocks.hasTx(tx.id)) {
+      } else if (seen.has(id) || this.#inFlightTx(id) || this.blocks.hasTx(tx.id)) {
         refusals.set(i, { code: chainCodes.replayed, message: 'transaction already committed' });
       } else if (tx.expiresAtMs < timeMs) {
         refusals.set(i, {
@@ -189,6 +352,12 @@ export class BlockExecutor {
     });
     return refusals;
   }
+}
+
+function committedOf(executed: Executed): CommittedBlock {
+  const { height, blockHash, stateRoot, resultsRoot, receipts } = executed;
+  assert(stateRoot !== undefined, 'commit: the block is staged');
+  return { height, blockHash, stateRoot, resultsRoot, receipts };
 }
 
 function toCall(tx: Transaction): TxCall {

@@ -53,6 +53,12 @@ export type NodeConfig = {
   /** Pending transactions held at most; past it, submissions get mempool_full (HTTP 503). */
   readonly mempoolTxsMax: number;
   /**
+   * Where each block's state-tree version is computed (`execution.treeWorker`): on a worker thread
+   * while the main thread executes the next block (true), on the main thread (false), or on a
+   * worker where the machine has the cores for it ('auto', the default; see treeWorkerEnabled).
+   */
+  readonly treeWorker: TreeWorkerSetting;
+  /**
    * The demo key bundle the web console may fetch from loopback (`console.demoKeysFile`): written
    * and set by `tally start` for its loopback network only, never by `network init`.
    */
@@ -61,12 +67,33 @@ export type NodeConfig = {
   readonly testing?: TestingConfig | undefined;
 };
 
+export type TreeWorkerSetting = boolean | 'auto';
+
+/**
+ * With 'auto', a node prepares tree versions on a worker from this many cores on. The worker
+ * takes about 30% of the main thread's work off it but costs about 15% more CPU in all (the
+ * changes and the nodes cross threads, and two heaps are collected): worth it where a core is
+ * free, not where every core is busy, as when four validators share two cores (bench notes).
+ */
+export const treeWorkerCoresLeast = 4;
+
+/** Whether a node with `setting` runs the tree worker on a machine with `cores`. */
+export function treeWorkerEnabled(setting: TreeWorkerSetting, cores: number): boolean {
+  return setting === 'auto' ? cores >= treeWorkerCoresLeast : setting;
+}
+
+function readTreeWorker(value: unknown, field: string, source: string): TreeWorkerSetting {
+  if (value === true || value === false || value === 'auto') return value;
+  invalid(field, source, "expected true, false or 'auto'");
+}
+
 /** Overrides from the environment or flags; undefined leaves the file's value. */
 export type ConfigOverrides = {
   readonly apiPort?: number | undefined;
   readonly apiHost?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly dataDir?: string | undefined;
+  readonly treeWorker?: TreeWorkerSetting | undefined;
 };
 
 function invalid(field: string, source: string, message: string): never {
@@ -165,6 +192,11 @@ export function parseConfig(
       source,
       `expected a whole number from ${mempoolTxsMaxLeast} to ${mempoolTxsMaxMost}`,
     );
+  const execution = doc.execution === undefined ? {} : r.object('execution', doc.execution);
+  const treeWorker =
+    execution.treeWorker === undefined
+      ? 'auto'
+      : readTreeWorker(execution.treeWorker, 'execution.treeWorker', source);
   const storage = doc.storage === undefined ? {} : r.object('storage', doc.storage);
   const storageReserveBytes =
     storage.reserveBytes === undefined ? diskReserveBytesDefault : storage.reserveBytes;
@@ -206,6 +238,7 @@ export function parseConfig(
     stateSync: Object.freeze({ enabled: stateSyncEnabled }),
     storageReserveBytes,
     mempoolTxsMax,
+    treeWorker,
     ...(demoKeysFile === undefined ? {} : { consoleDemoKeysFile: demoKeysFile }),
     ...(testing === undefined ? {} : { testing }),
   });
@@ -222,6 +255,7 @@ export function applyOverrides(config: NodeConfig, o: ConfigOverrides, source: s
     }),
     logLevel: o.logLevel === undefined ? config.logLevel : readLogLevel(o.logLevel, source),
     dataDir: o.dataDir === undefined ? config.dataDir : resolve(o.dataDir),
+    treeWorker: o.treeWorker ?? config.treeWorker,
   });
 }
 
@@ -231,7 +265,20 @@ function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
     invalid('api.port', 'env TALLY_API_PORT', `"${port}" is not a port number`);
   const dataDir = env.TALLY_DATA_DIR;
   if (dataDir === '') invalid('dataDir', 'env TALLY_DATA_DIR', 'expected a non-empty path');
+  const treeWorker = env.TALLY_TREE_WORKER;
+  const treeWorkerSettings: Record<string, TreeWorkerSetting> = {
+    on: true,
+    off: false,
+    auto: 'auto',
+  };
+  if (treeWorker !== undefined && !Object.hasOwn(treeWorkerSettings, treeWorker))
+    invalid(
+      'execution.treeWorker',
+      'env TALLY_TREE_WORKER',
+      `"${treeWorker}" is not on, off or auto`,
+    );
   return {
+    treeWorker: treeWorker === undefined ? undefined : treeWorkerSettings[treeWorker],
     apiPort: port === undefined ? undefined : Number(port),
     apiHost: env.TALLY_API_HOST,
     logLevel: env.TALLY_LOG_LEVEL,

@@ -1,6 +1,7 @@
 // One place wires the node (CONVENTIONS rule 5, after lodestar's BeaconNode.init): storage, execution,
 // mempool, peer transport, the consensus driver and the API are built in order, each with a child
 // logger, and closed in reverse order.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../api/server.ts';
@@ -28,7 +29,7 @@ import {
   governanceSetup,
 } from './chain-modules.ts';
 import { CommitPipeline } from './commits.ts';
-import type { NodeConfig } from './config.ts';
+import { type NodeConfig, treeWorkerEnabled } from './config.ts';
 import { ConsensusDriver } from './driver.ts';
 import { Epochs } from './epochs.ts';
 import { EvidenceStore, recordEvidence } from './evidence-store.ts';
@@ -149,10 +150,17 @@ async function assemble(
     onCheck: (found) =>
       metrics.carriedChecks.inc({ outcome: found ? 'pre_verified' : 'verified_now' }),
   });
+  const treeWorker = treeWorkerEnabled(config.treeWorker, availableParallelism());
   const executor = new BlockExecutor(
-    { chainId: genesis.chainId, execute: { verifySignature: (check) => carried.verify(check) } },
+    {
+      chainId: genesis.chainId,
+      execute: { verifySignature: (check) => carried.verify(check) },
+      treeWorker,
+    },
     { store, registry: modules },
   );
+  // Before the store closes (closers run last to first): the worker holds the store open too.
+  closers.push(() => executor.close());
   const genesisBlock = createGenesisBlock(genesis);
   if (executor.height === undefined) await executor.commit(genesisBlock);
   const validators = genesisValidatorSet(genesis);
@@ -429,6 +437,8 @@ async function assemble(
       ed25519: ed25519Backend,
       // 'bundle', or 'tsx' where esbuild could not bundle the verify workers (more memory each).
       verifyWorkers: verifyPool().describe().source,
+      // Where state-tree versions are prepared (execution.treeWorker).
+      treeWorker,
     },
     'node started',
   );

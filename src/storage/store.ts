@@ -81,6 +81,7 @@ const tableNamePattern = /^[a-z0-9][a-z0-9._-]*$/;
 
 export class Store {
   readonly path: string;
+  readonly mapSizeBytes: number;
   readonly #root: RootDatabase<Uint8Array, Uint8Array>;
   readonly #tables = new Map<string, Table>();
   readonly #tablesMax: number;
@@ -116,6 +117,7 @@ export class Store {
     mkdirSync(path, { recursive: true });
     assertRoomForLockFile(path, join(path, 'lock.mdb'));
     this.path = path;
+    this.mapSizeBytes = mapSizeBytes;
     this.#tablesMax = tablesMax;
     this.#onWriteFailed = onWriteFailed;
     this.#reserveBytes = reserveBytes;
@@ -197,6 +199,16 @@ export class Store {
     } catch {
       return 0;
     }
+  }
+
+  /**
+   * Makes this thread's next reads see every transaction committed so far. A thread's reads share
+   * one LMDB read transaction, which lmdb-js renews after this thread's own commits; a worker thread
+   * that only reads must call this to see what another thread committed since.
+   */
+  refreshReads(): void {
+    this.#checkOpen();
+    this.#root.resetReadTxn();
   }
 
   /** Resolves once every transaction committed so far is on disk; rejects if a write failed. */

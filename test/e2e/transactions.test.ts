@@ -39,8 +39,15 @@ describe('transactions through the SDK on four validators', { timeout: 180_000 }
 
   before(async () => {
     net = await TestNetwork.create(4);
+    // Two nodes prepare state-tree versions on a worker thread, two on the main thread: all must
+    // agree on every root (headers certify them) and serve the same state and proofs.
+    for (const index of [1, 3]) net.amendConfig(index, { execution: { treeWorker: true } });
     net.startAll();
     await net.waitAllReady(60_000);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => /"treeWorker":true/.test(net.logOf(i))),
+      [false, true, false, true],
+    );
     // hk-wallet (the first organisation) holds the issuer role; its client key signs everything.
     const account = accountFromSecretKey('ed25519', net.clientKey(0).secretKey);
     clients = net.nodes.map((n) =>

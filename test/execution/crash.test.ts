@@ -42,14 +42,19 @@ function runAndKill(path: string, killAfterLines: number, mode: Mode): Promise<n
   });
 }
 
-/** One block at a time, or the next one executing while the last one is written. */
-type Mode = 'sequential' | 'pipelined';
+/**
+ * One block at a time; the next one executing while the last one is written; or the tree worker
+ * with three blocks in flight.
+ */
+type Mode = 'sequential' | 'pipelined' | 'worker';
 const runs: Array<[Mode, number]> = [
   ['sequential', 1],
   ['sequential', 9],
   ['pipelined', 1],
   ['pipelined', 4],
   ['pipelined', 9],
+  ['worker', 1],
+  ['worker', 6],
 ];
 
 describe('crash safety of the commit path', () => {

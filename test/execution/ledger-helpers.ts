@@ -39,10 +39,13 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tally-ledger-'));
 }
 
-export function openChain(path: string): { store: Store; chain: LocalChain } {
+export function openChain(
+  path: string,
+  options: { treeWorker?: boolean } = {},
+): { store: Store; chain: LocalChain } {
   const store = openStore({ path });
   const chain = new LocalChain(
-    { chainId, validator, modules: [createBankModule()], genesisTimeMs },
+    { chainId, validator, modules: [createBankModule()], genesisTimeMs, ...options },
     { store },
   );
   return { store, chain };

@@ -10,6 +10,7 @@ import {
   loadConfig,
   mempoolTxsMaxDefault,
   parseConfig,
+  treeWorkerEnabled,
 } from '../../src/node/config.ts';
 import { TallyError } from '../../src/util/errors.ts';
 
@@ -142,6 +143,24 @@ describe('parseConfig', () => {
     }
   });
 
+  it("execution.treeWorker: 'auto' unless set, else true or false", () => {
+    assert.equal(parsed().treeWorker, 'auto');
+    assert.equal(parsed((d) => (d.execution = { treeWorker: true })).treeWorker, true);
+    assert.equal(parsed((d) => (d.execution = { treeWorker: false })).treeWorker, false);
+    for (const treeWorker of ['on', 1, null]) {
+      assert.equal(
+        refusal(() => parsed((d) => (d.execution = { treeWorker }))),
+        "config_invalid: config execution.treeWorker (config.json): expected true, false or 'auto'",
+        `treeWorker ${String(treeWorker)}`,
+      );
+    }
+    // 'auto' leaves a machine whose cores are all busy (two cores) to the main thread.
+    assert.equal(treeWorkerEnabled('auto', 2), false);
+    assert.equal(treeWorkerEnabled('auto', 4), true);
+    assert.equal(treeWorkerEnabled(true, 1), true);
+    assert.equal(treeWorkerEnabled(false, 16), false);
+  });
+
   it('storage.reserveBytes: 64 MiB unless set, 0 to turn it off, never negative or fractional', () => {
     assert.equal(parsed().storageReserveBytes, 64 * 1024 * 1024);
     assert.equal(parsed((d) => (d.storage = { reserveBytes: 0 })).storageReserveBytes, 0);
@@ -266,6 +285,17 @@ describe('loadConfig', () => {
     assert.deepEqual(fromFlags.api, { host: '0.0.0.0', port: 9200 });
     assert.equal(fromFlags.logLevel, 'error');
     assert.equal(fromFlags.dataDir, join(dir, 'flag-data'));
+  });
+
+  it('TALLY_TREE_WORKER (on, off, auto) overrides execution.treeWorker', () => {
+    const path = writeConfig('config.json', fileDoc());
+    assert.equal(loadConfig(path, {}, { TALLY_TREE_WORKER: 'on' }).treeWorker, true);
+    assert.equal(loadConfig(path, {}, { TALLY_TREE_WORKER: 'off' }).treeWorker, false);
+    assert.equal(loadConfig(path, {}, { TALLY_TREE_WORKER: 'auto' }).treeWorker, 'auto');
+    assert.equal(
+      refusal(() => loadConfig(path, {}, { TALLY_TREE_WORKER: 'yes' })),
+      'config_invalid: config execution.treeWorker (env TALLY_TREE_WORKER): "yes" is not on, off or auto',
+    );
   });
 
   it('resolves a relative dataDir override against the working folder', () => {

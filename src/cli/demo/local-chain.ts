@@ -25,6 +25,8 @@ export type LocalChainOptions = {
   validator: KeyPair;
   modules: readonly Module[];
   genesisTimeMs: number;
+  /** Prepare state-tree versions on a worker thread (BlockExecutorOptions.treeWorker). */
+  treeWorker?: boolean;
 };
 
 export class LocalChain {
@@ -36,7 +38,7 @@ export class LocalChain {
   constructor(options: LocalChainOptions, deps: { store: Store }) {
     this.#options = options;
     this.executor = new BlockExecutor(
-      { chainId: options.chainId },
+      { chainId: options.chainId, treeWorker: options.treeWorker ?? false },
       { store: deps.store, registry: createRegistry(options.modules) },
     );
     this.validatorSet = createValidatorSet({

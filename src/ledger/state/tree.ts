@@ -17,12 +17,13 @@ import {
 import { assert } from '../../util/assert.ts';
 import { TallyError } from '../../util/errors.ts';
 import { LruCache } from '../../util/lru-cache.ts';
-import { NodeStore } from './node-store.ts';
+import { NodeStore, type PinnedNodes } from './node-store.ts';
 import { decodeRoot, encodeRoot, heightMax, type RootRef } from './nodes.ts';
 import type { StateProof } from './proof.ts';
 import { type PruneResult, pruneBelow, type StateTables } from './prune.ts';
 import { proveKey, readValue } from './read.ts';
 import { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+import { forEachWrite } from './tree-wire.ts';
 import { BlockWriter, type ChangeEntry, prepareChanges, updateRoot } from './update.ts';
 
 export const stateTableNames = {
@@ -76,9 +77,13 @@ export class StateTree {
   readonly #nodes: NodeStore;
   readonly #roots = new LruCache<number, RootRef | 'empty'>(rootCacheMax);
   readonly #pendingRoots = new Map<number, RootRef>();
-  /** Staged heights whose batch has settled while a lower one has not yet. */
-  readonly #settled = new Map<number, BlockWriter>();
+  /** Staged heights whose batch has settled while a lower one has not yet, with their nodes. */
+  readonly #settled = new Map<number, PinnedNodes>();
   #latest: { height: number; root: RootRef } | undefined;
+  /** Heights staged by stageWrites: readable once committed (this tree holds none of their nodes). */
+  readonly #unreadable = new Set<number>();
+  /** The last height staged, readable or not. */
+  #stagedHeight: number | undefined;
   #committedHeight: number | undefined;
   #oldestHeight: number | undefined;
   #failed: Error | undefined;
@@ -101,6 +106,7 @@ export class StateTree {
     if (last !== undefined && first !== undefined) {
       const height = decodeHeight(last.key);
       this.#latest = { height, root: decodeRoot(last.value) };
+      this.#stagedHeight = height;
       this.#committedHeight = height;
       this.#oldestHeight = decodeHeight(first.key);
     }
@@ -150,6 +156,8 @@ export class StateTree {
   prepareBlock(height: number, changes: StateChanges): PreparedBlock {
     this.#checkUsable();
     this.#checkNextHeight(height);
+    if (this.#unreadable.size > 0)
+      throw new Error('state tree: blocks staged by stageWrites are not readable here yet');
     const prepared = prepareChanges(validateChanges(changes));
     const writer = new BlockWriter(height, this.#nodes);
     const parent = this.#latest;
@@ -172,11 +180,45 @@ export class StateTree {
     for (const [key, list] of staleChunks(height, writer.stale.records()))
       batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
-    this.#nodes.pin(writer.pinned);
-    this.#pendingRoots.set(height, block.rootRef);
-    this.#latest = { height, root: block.rootRef };
+    this.#staged(height, block.rootRef, writer.pinned, batch);
+  }
+
+  /**
+   * Stages block `height` from the writes that another tree over the same store staged for it (the
+   * tree worker, tree-worker.ts, prepares blocks off the main thread), packed by tree-wire.ts: they
+   * go into `batch` as they are. Unlike stageBlock, this tree keeps none of the block's nodes, so the height becomes
+   * readable here (and the latest) only once its batch commits. Returns the block's root.
+   */
+  stageWrites(height: number, writes: ArrayBuffer, batch: WriteBatch): Uint8Array {
+    this.#checkUsable();
+    this.#checkNextHeight(height);
+    let root: { ref: RootRef } | undefined;
+    forEachWrite(writes, (table, key, value) => {
+      batch.put(this.#tables[table], key, value);
+      if (table === 'roots') {
+        assert(
+          decodeHeight(key) === height,
+          `state tree: another height's root in block ${height}`,
+        );
+        root = { ref: decodeRoot(value) };
+      }
+    });
+    assert(root !== undefined, `state tree: the writes of block ${height} hold no root`);
+    const { ref } = root;
+    this.#unreadable.add(height);
+    this.#pendingRoots.set(height, ref);
+    this.#stagedHeight = height;
+    batch.onSettled((error) => this.#onSettled(height, noNodes, error));
+    return ref === undefined ? emptyRoot.slice() : ref.hash.slice();
+  }
+
+  #staged(height: number, rootRef: RootRef, pinned: PinnedNodes, batch: WriteBatch): void {
+    this.#nodes.pin(pinned);
+    this.#pendingRoots.set(height, rootRef);
+    this.#latest = { height, root: rootRef };
+    this.#stagedHeight = height;
     this.#oldestHeight ??= height;
-    batch.onSettled((error) => this.#onSettled(height, writer, error));
+    batch.onSettled((error) => this.#onSettled(height, pinned, error));
   }
 
   /** Prepares, stages and commits block `height` on its own; resolves with the root once durable. */
@@ -213,7 +255,7 @@ export class StateTree {
    * lmdb-js writes batches in the order they commit, but may settle the promises of batches that
    * share a transaction in another order: a height counts as committed once all below it are.
    */
-  #onSettled(height: number, writer: BlockWriter, error: Error | undefined): void {
+  #onSettled(height: number, pinned: PinnedNodes, error: Error | undefined): void {
     if (error !== undefined) {
       this.#failed = new Error(
         `state tree: the batch of height ${height} failed; reopen the tree`,
@@ -223,7 +265,7 @@ export class StateTree {
       );
       return;
     }
-    this.#settled.set(height, writer);
+    this.#settled.set(height, pinned);
     let next =
       this.#committedHeight === undefined
         ? Math.min(...this.#pendingRoots.keys())
@@ -234,7 +276,11 @@ export class StateTree {
       settled = this.#settled.get(next)
     ) {
       this.#settled.delete(next);
-      this.#nodes.unpin(settled.pinned);
+      this.#nodes.unpin(settled);
+      if (this.#unreadable.delete(next)) {
+        this.#latest = { height: next, root: this.#pendingRoots.get(next) };
+        this.#oldestHeight ??= next;
+      }
       this.#pendingRoots.delete(next);
       this.#committedHeight = next;
       next++;
@@ -269,7 +315,10 @@ export class StateTree {
     }
     if (!Number.isSafeInteger(height) || height < 0)
       throw new RangeError('height: expected a non-negative integer');
-    if (latest === undefined || oldest === undefined || height < oldest || height > latest) {
+    if (
+      (latest === undefined || oldest === undefined || height < oldest || height > latest) &&
+      !this.#committedUnread(height)
+    ) {
       throw new TallyError(
         'state_height_unavailable',
         `height ${height} is not retained (retained: ${oldest ?? '-'} to ${latest ?? '-'})`,
@@ -281,11 +330,20 @@ export class StateTree {
     return height;
   }
 
+  /**
+   * A height staged by stageWrites whose batch LMDB already shows, before the batch's callback has
+   * made it readable here: the whole batch is on record, so its nodes are there to read. Asked only
+   * for a height past the latest, so the common read costs nothing.
+   */
+  #committedUnread(height: number): boolean {
+    return this.#unreadable.has(height) && this.#tables.roots.has(encodeUintKey(height));
+  }
+
   #checkNextHeight(height: number): void {
     if (!Number.isSafeInteger(height) || height < 0 || height > heightMax) {
       throw new RangeError('height: expected a non-negative integer below 2^48');
     }
-    const latest = this.#latest?.height;
+    const latest = this.#stagedHeight;
     if (latest !== undefined && height !== latest + 1) {
       throw new RangeError(
         `height: expected ${latest + 1}, the height after ${latest}, got ${height}`,
@@ -315,6 +373,8 @@ function* staleChunks(
     yield [key, record];
   }
 }
+
+const noNodes: PinnedNodes = new Map();
 
 function describeHeight(height: number | undefined): string {
   return height === undefined ? 'the empty tree' : `height ${height}`;
