@@ -41,7 +41,8 @@ describe('transactions through the SDK on four validators', { timeout: 180_000 }
     net = await TestNetwork.create(4);
     // Two nodes prepare state-tree versions on a worker thread, two on the main thread: all must
     // agree on every root (headers certify them) and serve the same state and proofs.
-    for (const index of [1, 3]) net.amendConfig(index, { execution: { treeWorker: true } });
+    for (const index of [0, 1, 2, 3])
+      net.amendConfig(index, { execution: { treeWorker: index % 2 === 1 } });
     net.startAll();
     await net.waitAllReady(60_000);
     assert.deepEqual(
