@@ -50,6 +50,8 @@ type Executed = {
   /** Indexes of transactions refused as replays: not indexed again under their id. */
   readonly replays: ReadonlySet<number>;
   readonly changes: readonly StateChange[];
+  /** keyId of each change's key. */
+  readonly changeIds: readonly string[];
   readonly receipts: readonly Receipt[];
   readonly encodedReceipts: readonly Uint8Array[];
   readonly resultsRoot: Uint8Array;
@@ -239,11 +241,12 @@ export class BlockExecutor {
       [...refusals].filter(([, r]) => r.code === chainCodes.replayed).map(([i]) => i),
     );
     // Cached values follow the block's writes; a key not cached stays out (reads fill the cache).
-    for (const { key, value } of output.changes) {
+    const changeIds = output.changes.map(({ key, value }) => {
       const id = toKeyId(key);
       if (value === null) this.#values.delete(id);
       else this.#values.replace(id, value);
-    }
+      return id;
+    });
     return {
       height: header.height,
       block,
@@ -251,6 +254,7 @@ export class BlockExecutor {
       txs,
       replays,
       changes: output.changes,
+      changeIds,
       receipts,
       encodedReceipts,
       resultsRoot,
@@ -264,7 +268,7 @@ export class BlockExecutor {
    */
   #remember(executed: Executed): void {
     const values = new Map<string, Uint8Array | null>();
-    for (const { key, value } of executed.changes) values.set(toKeyId(key), value);
+    executed.changes.forEach(({ value }, i) => values.set(executed.changeIds[i]!, value));
     const txIds = new Set<string>();
     executed.txs.forEach((tx, i) => {
       if (!executed.replays.has(i)) txIds.add(toHex(tx.id));

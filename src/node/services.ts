@@ -57,11 +57,17 @@ export type ServicesDeps = {
   readonly evidence?: EvidenceService | undefined;
 };
 
-/** Reads of the newest executed state version (what module queries such as the bank's take). */
+/**
+ * Reads of the state version of the newest executed block on record (what module queries such as
+ * the bank's take): the state that goes with the blocks and receipts a caller can see. The tree's
+ * own latest height is not that: on the main thread it may be a block staged and not yet written;
+ * with the tree worker it follows the commit a moment late, so a receipt could be on record while
+ * the state it produced was not yet the tree's latest (a remittance answered without its record).
+ */
 export function latestState(executor: BlockExecutor): StateReader {
   return {
     get: (key) => {
-      const h = executor.state.latestHeight;
+      const h = executor.height;
       return h === undefined ? undefined : (executor.state.get(key, h) ?? undefined);
     },
   };

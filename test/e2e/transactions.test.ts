@@ -45,10 +45,8 @@ describe('transactions through the SDK on four validators', { timeout: 180_000 }
       net.amendConfig(index, { execution: { treeWorker: index % 2 === 1 } });
     net.startAll();
     await net.waitAllReady(60_000);
-    assert.deepEqual(
-      [0, 1, 2, 3].map((i) => /"treeWorker":true/.test(net.logOf(i))),
-      [false, true, false, true],
-    );
+    // (TALLY_TREE_WORKER, where set, overrides the configs for every node.)
+    for (const index of [1, 3]) assert.match(net.logOf(index), /"treeWorker":true/);
     // hk-wallet (the first organisation) holds the issuer role; its client key signs everything.
     const account = accountFromSecretKey('ed25519', net.clientKey(0).secretKey);
     clients = net.nodes.map((n) =>

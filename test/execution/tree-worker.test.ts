@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import type { CommittedBlock } from '../../src/execution/block-executor.ts';
+import { moduleKey } from '../../src/execution/context.ts';
 import { openStateTree } from '../../src/ledger/state/index.ts';
-import { TreeWorker } from '../../src/ledger/state/remote-tree.ts';
+import { TreeWorker, tsxTreeWorkerSource } from '../../src/ledger/state/remote-tree.ts';
 import {
   forEachEntry,
   Packer,
@@ -15,6 +16,8 @@ import {
   unpackChanges,
 } from '../../src/ledger/state/tree-wire.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
+import { bankKeys } from '../../src/modules/bank/store.ts';
+import { latestState } from '../../src/node/services.ts';
 import { openStore } from '../../src/storage/index.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { TallyError } from '../../src/util/errors.ts';
@@ -105,10 +108,20 @@ describe('tree worker', () => {
     await again.store.close();
   });
 
-  it('the height on record is always one whose state the tree reads', async () => {
+  it('the block on record is one whose state the tree reads, and the latest state is its state', async () => {
     const { store, chain } = chainAt(true);
     const { executor } = chain;
+    const latest = latestState(executor);
     const w = workload(12);
+    const setup = w.setupBlocks(10);
+    const transfers = [1, 2, 3, 4, 5, 6].map(() => w.transfers(20));
+    // The record each transfer block creates first: visible in the latest state with its block.
+    const created = new Map(
+      transfers.map((txs, i) => [
+        setup.length + i,
+        moduleKey('bank', bankKeys.transfer((txs[0]!.args as { id: Uint8Array }).id)),
+      ]),
+    );
     let checks = 0;
     const heights = new Set<number>();
     let watching = true;
@@ -117,16 +130,16 @@ describe('tree worker', () => {
       const height = executor.height;
       if (height !== undefined) {
         executor.state.root(height);
+        const key = created.get(height);
+        if (key !== undefined)
+          assert.notEqual(latest.get(key), undefined, `block ${height}'s record`);
         heights.add(height);
       }
       checks++;
       if (watching) setImmediate(watch);
     };
     watch();
-    await commitAllInFlight(chain, [
-      ...w.setupBlocks(10),
-      ...[1, 2, 3, 4].map(() => w.transfers(20)),
-    ]);
+    await commitAllInFlight(chain, [...setup, ...transfers]);
     watching = false;
     // lmdb-js may commit several in-flight batches in one transaction: a few heights are seen.
     assert.ok(heights.size >= 2, `${checks} checks saw ${heights.size} heights`);
@@ -178,40 +191,46 @@ describe('tree worker', () => {
 });
 
 describe('tree worker thread', () => {
-  it('prepares what the main thread would, and a height becomes readable there once committed', async () => {
-    const path = tempDir();
-    dirs.push(path);
-    const store = openStore({ path });
-    const tree = openStateTree(store);
-    const reference = openStateTree(openStore({ path: `${path}-reference` }));
-    dirs.push(`${path}-reference`);
-    const worker = new TreeWorker(store);
-    const key = (i: number) => new TextEncoder().encode(`key-${i}`);
-    for (let height = 0; height < 12; height++) {
-      const changes = [
-        ...new Set(Array.from({ length: 40 }, (_, i) => (height * 37 + i * 11) % 200)),
-      ]
-        .sort((a, b) => toHex(key(a)).localeCompare(toHex(key(b))))
-        .map((i) => ({
-          key: key(i),
-          // Every fifth key of a later block is deleted.
-          value: height > 2 && i % 5 === 0 ? null : new TextEncoder().encode(`${height}:${i}`),
-        }));
-      const writes = await worker.prepare(height, changes);
-      const batch = store.writeBatch();
-      const root = tree.stageWrites(height, writes, batch);
-      batch.onSettled((error) => worker.settled(height, error));
-      assert.equal(tree.latestHeight, height === 0 ? undefined : height - 1, 'not readable yet');
-      assert.throws(() => tree.prepareBlock(height + 1, []), /not readable here yet/);
-      await batch.commit();
-      assert.equal(tree.latestHeight, height, 'readable once committed');
-      assert.equal(toHex(root), toHex(await reference.applyBlock(height, changes)));
-      assert.equal(toHex(tree.root()), toHex(root));
-    }
-    await assert.rejects(worker.prepare(3, []), /block 3: .*expected 12/);
-    await worker.close();
-    await store.close();
-  });
+  for (const from of ['bundle', 'tsx'] as const)
+    it(`prepares what the main thread would (started from ${from}), readable once committed`, async () => {
+      const path = tempDir();
+      dirs.push(path);
+      const store = openStore({ path });
+      const tree = openStateTree(store);
+      const reference = openStateTree(openStore({ path: `${path}-reference` }));
+      dirs.push(`${path}-reference`);
+      const worker = new TreeWorker(
+        store,
+        from === 'tsx' ? { source: () => tsxTreeWorkerSource } : {},
+      );
+      // The bundle (lmdb imported from node_modules by its resolved URL), not the tsx fallback.
+      assert.equal(worker.source, from);
+      const key = (i: number) => new TextEncoder().encode(`key-${i}`);
+      for (let height = 0; height < 12; height++) {
+        const changes = [
+          ...new Set(Array.from({ length: 40 }, (_, i) => (height * 37 + i * 11) % 200)),
+        ]
+          .sort((a, b) => toHex(key(a)).localeCompare(toHex(key(b))))
+          .map((i) => ({
+            key: key(i),
+            // Every fifth key of a later block is deleted.
+            value: height > 2 && i % 5 === 0 ? null : new TextEncoder().encode(`${height}:${i}`),
+          }));
+        const writes = await worker.prepare(height, changes);
+        const batch = store.writeBatch();
+        const root = tree.stageWrites(height, writes, batch);
+        batch.onSettled((error) => worker.settled(height, error));
+        assert.equal(tree.latestHeight, height === 0 ? undefined : height - 1, 'not readable yet');
+        assert.throws(() => tree.prepareBlock(height + 1, []), /not readable here yet/);
+        await batch.commit();
+        assert.equal(tree.latestHeight, height, 'readable once committed');
+        assert.equal(toHex(root), toHex(await reference.applyBlock(height, changes)));
+        assert.equal(toHex(tree.root()), toHex(root));
+      }
+      await assert.rejects(worker.prepare(3, []), /block 3: .*expected 12/);
+      await worker.close();
+      await store.close();
+    });
 
   it('packs and unpacks changes and writes, and refuses a buffer cut short', () => {
     const changes = [

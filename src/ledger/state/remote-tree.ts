@@ -19,6 +19,9 @@ const treeWorker: WorkerEntry = {
   external: { lmdb: import.meta.resolve('lmdb') },
 };
 
+/** Workers that register tsx themselves: the fallback (tests compare it with the bundle). */
+export const tsxTreeWorkerSource: WorkerSource = { kind: 'tsx', url: treeWorker.tsxShim };
+
 export type TreeWorkerOptions = {
   /** Decoded internal nodes the worker keeps (its own cache, beside the main thread's). */
   cacheNodesMax?: number;
@@ -29,6 +32,8 @@ export type TreeWorkerOptions = {
 type Pending = { resolve: (writes: ArrayBuffer) => void; reject: (error: Error) => void };
 
 export class TreeWorker {
+  /** What the worker started from: its bundle, or tsx where no bundle could be made. */
+  readonly source: WorkerSource['kind'];
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #failed: Error | undefined;
@@ -42,6 +47,7 @@ export class TreeWorker {
       cacheNodesMax: options.cacheNodesMax ?? cacheNodesMaxDefault,
     };
     const source = (options.source ?? (() => workerSources.get(treeWorker)))();
+    this.source = source.kind;
     this.#worker = new Worker(source.url, { workerData: init, execArgv: workerExecArgv() });
     this.#worker.on('message', (reply: TreeReply) => this.#onReply(reply));
     this.#worker.on('error', (error) => this.#fail(error));
