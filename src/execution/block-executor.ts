@@ -268,7 +268,9 @@ export class BlockExecutor {
    */
   #remember(executed: Executed): void {
     const values = new Map<string, Uint8Array | null>();
-    executed.changes.forEach(({ value }, i) => values.set(executed.changeIds[i]!, value));
+    executed.changes.forEach(({ value }, i) => {
+      values.set(executed.changeIds[i]!, value);
+    });
     const txIds = new Set<string>();
     executed.txs.forEach((tx, i) => {
       if (!executed.replays.has(i)) txIds.add(toHex(tx.id));
