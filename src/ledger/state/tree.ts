@@ -127,11 +127,17 @@ export class StateTree {
     return this.#oldestHeight;
   }
 
-  /** True when `height` lies between the oldest retained height and the latest one. */
+  /**
+   * True when `height` can be read: it lies between the oldest retained height and the latest one,
+   * or it is a height the tree worker prepared whose batch LMDB already shows (#committedUnread).
+   */
   holds(height: number): boolean {
     const latest = this.#latest?.height;
     const oldest = this.#oldestHeight;
-    return latest !== undefined && oldest !== undefined && height >= oldest && height <= latest;
+    return (
+      (latest !== undefined && oldest !== undefined && height >= oldest && height <= latest) ||
+      this.#committedUnread(height)
+    );
   }
 
   /** The root hash at `height` (default: the latest). */
@@ -315,10 +321,7 @@ export class StateTree {
     }
     if (!Number.isSafeInteger(height) || height < 0)
       throw new RangeError('height: expected a non-negative integer');
-    if (
-      (latest === undefined || oldest === undefined || height < oldest || height > latest) &&
-      !this.#committedUnread(height)
-    ) {
+    if (!this.holds(height)) {
       throw new TallyError(
         'state_height_unavailable',
         `height ${height} is not retained (retained: ${oldest ?? '-'} to ${latest ?? '-'})`,
