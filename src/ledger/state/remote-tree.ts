@@ -1,6 +1,8 @@
 // The main thread's end of the tree worker (tree-worker.ts): hands it each block's state changes
 // and gets back the block's writes to the tree's tables, which the main thread stages with
 // StateTree.stageWrites into the block's own batch. Blocks go in height order and come back in it.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
@@ -16,7 +18,9 @@ import { packChanges, type TreeReply, type TreeRequest, type TreeWorkerInit } fr
 const treeWorker: WorkerEntry = {
   entry: new URL('./tree-worker.ts', import.meta.url),
   tsxShim: new URL('./tree-worker.mjs', import.meta.url),
-  external: { lmdb: import.meta.resolve('lmdb') },
+  // lmdb's CommonJS build, resolved from here: only import.meta.url may appear in a module the
+  // CLI bundle takes in (bin/cli-bundle.mjs), and Node gives its named exports to an import.
+  external: { lmdb: pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).href },
 };
 
 /** Workers that register tsx themselves: the fallback (tests compare it with the bundle). */
