@@ -374,13 +374,14 @@ function readUint48(raw: Uint8Array, at: number): number {
   return high * 2 ** 32 + readUint32(raw, at + 2);
 }
 
-function writeUint32(out: Uint8Array, at: number, value: number): void {
+/** Big-endian, as every length and height in the state's records (tree-wire.ts too). */
+export function writeUint32(out: Uint8Array, at: number, value: number): void {
   out[at] = value >>> 24;
   out[at + 1] = (value >>> 16) & 0xff;
   out[at + 2] = (value >>> 8) & 0xff;
   out[at + 3] = value & 0xff;
 }
 
-function readUint32(raw: Uint8Array, at: number): number {
+export function readUint32(raw: Uint8Array, at: number): number {
   return ((raw[at]! << 24) >>> 0) + (raw[at + 1]! << 16) + (raw[at + 2]! << 8) + raw[at + 3]!;
 }

@@ -6,6 +6,7 @@
 //   changes: tag = flags (1 existed, 2 deleted)
 //   writes:  tag = table (0 nodes, 1 roots, 2 stale)
 import { assert } from '../../util/assert.ts';
+import { readUint32, writeUint32 } from './nodes.ts';
 import type { StateTables } from './prune.ts';
 import type { StateChange } from './tree.ts';
 
@@ -74,19 +75,6 @@ export function forEachEntry(
     each(tag, key, bytes.subarray(at, at + valueLength));
     at += valueLength;
   }
-}
-
-function writeUint32(out: Uint8Array, at: number, value: number): void {
-  out[at] = value >>> 24;
-  out[at + 1] = (value >>> 16) & 0xff;
-  out[at + 2] = (value >>> 8) & 0xff;
-  out[at + 3] = value & 0xff;
-}
-
-function readUint32(bytes: Uint8Array, at: number): number {
-  return (
-    ((bytes[at]! << 24) >>> 0) + (bytes[at + 1]! << 16) + (bytes[at + 2]! << 8) + bytes[at + 3]!
-  );
 }
 
 const noValue = new Uint8Array(0);
