@@ -54,8 +54,8 @@ export type NodeConfig = {
   readonly mempoolTxsMax: number;
   /**
    * Where each block's state-tree version is computed (`execution.treeWorker`): on a worker thread
-   * while the main thread executes the next block (true), on the main thread (false), or on a
-   * worker where the machine has the cores for it ('auto', the default; see treeWorkerEnabled).
+   * while the main thread executes the next block (true), on the main thread (false, the default),
+   * or on a worker where the machine has the cores for it ('auto'; see treeWorkerEnabled).
    */
   readonly treeWorker: TreeWorkerSetting;
   /**
@@ -72,8 +72,9 @@ export type TreeWorkerSetting = boolean | 'auto';
 /**
  * With 'auto', a node prepares tree versions on a worker from this many cores on. The worker
  * takes about 30% of the main thread's work off it but costs about 15% more CPU in all (the
- * changes and the nodes cross threads, and two heaps are collected): worth it where a core is
- * free, not where every core is busy, as when four validators share two cores (bench notes).
+ * changes and the nodes cross threads, and two heaps are collected) and 75-150 MiB of memory:
+ * worth it where a core is free, not where every core is busy. It is off unless asked for, since a
+ * node cannot tell how many others share its machine (`npm start` runs four).
  */
 export const treeWorkerCoresLeast = 4;
 
@@ -195,7 +196,7 @@ export function parseConfig(
   const execution = doc.execution === undefined ? {} : r.object('execution', doc.execution);
   const treeWorker =
     execution.treeWorker === undefined
-      ? 'auto'
+      ? false
       : readTreeWorker(execution.treeWorker, 'execution.treeWorker', source);
   const storage = doc.storage === undefined ? {} : r.object('storage', doc.storage);
   const storageReserveBytes =

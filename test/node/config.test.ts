@@ -143,8 +143,9 @@ describe('parseConfig', () => {
     }
   });
 
-  it("execution.treeWorker: 'auto' unless set, else true or false", () => {
-    assert.equal(parsed().treeWorker, 'auto');
+  it("execution.treeWorker: false unless set, else true or 'auto'", () => {
+    assert.equal(parsed().treeWorker, false);
+    assert.equal(parsed((d) => (d.execution = { treeWorker: 'auto' })).treeWorker, 'auto');
     assert.equal(parsed((d) => (d.execution = { treeWorker: true })).treeWorker, true);
     assert.equal(parsed((d) => (d.execution = { treeWorker: false })).treeWorker, false);
     for (const treeWorker of ['on', 1, null]) {
