@@ -55,8 +55,6 @@ type Executed = {
   readonly receipts: readonly Receipt[];
   readonly encodedReceipts: readonly Uint8Array[];
   readonly resultsRoot: Uint8Array;
-  /** Set once the tree version is staged. */
-  stateRoot: Uint8Array | undefined;
 };
 
 /** What an executed block wrote, read from memory until its batch commits (tree worker only). */
@@ -157,8 +155,9 @@ export class BlockExecutor {
     if (this.#treeWorker === undefined) {
       // On this thread: prepare and stage at once, so nothing is left unstaged.
       const batch = this.#store.writeBatch();
+      let stateRoot: Uint8Array;
       try {
-        this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
+        stateRoot = this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
           const prepared = this.state.prepareBlock(height, executed.changes);
           this.state.stageBlock(prepared, b);
           return prepared.root;
@@ -170,7 +169,7 @@ export class BlockExecutor {
       }
       this.#executedHeight = height;
       await batch.commit();
-      return committedOf(executed);
+      return committedOf(executed, stateRoot);
     }
     this.#remember(executed);
     const writes = this.#treeWorker.prepare(height, executed.changes);
@@ -179,7 +178,7 @@ export class BlockExecutor {
       if (this.#failed !== undefined) throw this.#failed;
       const batch = this.#store.writeBatch();
       const treeWrites = await writes;
-      this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
+      const stateRoot = this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
         const root = this.state.stageWrites(height, treeWrites, b);
         // After the tree's own: by then the tree has moved its readable height.
         b.onSettled((error) => {
@@ -192,7 +191,7 @@ export class BlockExecutor {
       // object, so that awaiting `staged` does not wait for the write.
       const durable = batch.commit();
       durable.catch(() => {});
-      return { durable };
+      return { durable, stateRoot };
     });
     this.#staging = staged.then(
       () => {},
@@ -200,8 +199,9 @@ export class BlockExecutor {
         this.#failed ??= error instanceof Error ? error : new Error(String(error));
       },
     );
-    await (await staged).durable;
-    return committedOf(executed);
+    const { durable, stateRoot } = await staged;
+    await durable;
+    return committedOf(executed, stateRoot);
   }
 
   /** Waits for the blocks being staged, then ends the tree worker (if any). */
@@ -258,7 +258,6 @@ export class BlockExecutor {
       receipts,
       encodedReceipts,
       resultsRoot,
-      stateRoot: undefined,
     };
   }
 
@@ -287,14 +286,14 @@ export class BlockExecutor {
       this.#inFlight.shift();
   }
 
-  /** Adds the block, its receipts, certificate and tree version to `batch`. */
+  /** Adds the block, its receipts, certificate and tree version to `batch`; returns the state root. */
   #stageBlock(
     batch: WriteBatch,
     executed: Executed,
     certificate: QuorumCertificate | undefined,
     alsoWrite: ((batch: WriteBatch) => void) | undefined,
     stageTree: (batch: WriteBatch) => Uint8Array,
-  ): void {
+  ): Uint8Array {
     const { block, height, txs, replays, receipts, encodedReceipts, resultsRoot } = executed;
     this.blocks.addBlock(
       batch,
@@ -308,7 +307,7 @@ export class BlockExecutor {
     // The tree last: staging it moves the tree to this height, and nothing after it may throw.
     const stateRoot = stageTree(batch);
     this.blocks.addExecution(batch, { height, stateRoot, resultsRoot }, receipts, encodedReceipts);
-    executed.stateRoot = stateRoot;
+    return stateRoot;
   }
 
   #readCommitted(key: Uint8Array, keyId?: string): Uint8Array | undefined {
@@ -360,9 +359,8 @@ export class BlockExecutor {
   }
 }
 
-function committedOf(executed: Executed): CommittedBlock {
-  const { height, blockHash, stateRoot, resultsRoot, receipts } = executed;
-  assert(stateRoot !== undefined, 'commit: the block is staged');
+function committedOf(executed: Executed, stateRoot: Uint8Array): CommittedBlock {
+  const { height, blockHash, resultsRoot, receipts } = executed;
   return { height, blockHash, stateRoot, resultsRoot, receipts };
 }
 

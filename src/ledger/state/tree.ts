@@ -192,8 +192,9 @@ export class StateTree {
   /**
    * Stages block `height` from the writes that another tree over the same store staged for it (the
    * tree worker, tree-worker.ts, prepares blocks off the main thread), packed by tree-wire.ts: they
-   * go into `batch` as they are. Unlike stageBlock, this tree keeps none of the block's nodes, so the height becomes
-   * readable here (and the latest) only once its batch commits. Returns the block's root.
+   * go into `batch` as they are. Unlike stageBlock, this tree keeps none of the block's nodes, so
+   * the height becomes readable here (and the latest) only once its batch commits. Returns the
+   * block's root.
    */
   stageWrites(height: number, writes: ArrayBuffer, batch: WriteBatch): Uint8Array {
     this.#checkUsable();
