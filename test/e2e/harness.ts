@@ -80,12 +80,16 @@ export type TestNode = {
   process: ChildProcess | null;
   /** How the last process of this node ended: an exit code, or the signal that ended it. */
   lastExit: string | null;
+  /** True while the harness is stopping or killing it: an exit then is no news. */
+  stopping: boolean;
 };
 
 export class TestNetwork {
   readonly network: Network;
   readonly nodes: TestNode[];
   readonly #dir: string;
+  /** Nodes whose process ended without the harness asking, and how (told at close). */
+  readonly #unasked: string[] = [];
 
   private constructor(dir: string, network: Network) {
     this.#dir = dir;
@@ -95,6 +99,7 @@ export class TestNetwork {
       apiUrl: n.apiUrl,
       process: null,
       lastExit: null,
+      stopping: false,
     }));
   }
 
@@ -153,6 +158,7 @@ export class TestNetwork {
     child.once('exit', (code, signal) => {
       if (node.process === child) node.process = null;
       node.lastExit = signal ?? String(code);
+      if (!node.stopping) this.#unasked.push(`${node.nodeId} (${node.lastExit})`);
     });
     node.process = child;
     node.lastExit = null;
@@ -175,9 +181,12 @@ export class TestNetwork {
     const child = this.nodes[index]!.process;
     if (child === null) return null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const node = this.nodes[index]!;
+    node.stopping = true;
     child.kill(signal);
     const code = await exited;
-    this.nodes[index]!.process = null;
+    node.stopping = false;
+    node.process = null;
     return code;
   }
 
@@ -186,6 +195,12 @@ export class TestNetwork {
     // write its profile; by default they are killed, which is faster.
     const graceful = process.env.TALLY_E2E_GRACEFUL === '1';
     await Promise.all(this.nodes.map((_, i) => (graceful ? this.stop(i) : this.kill(i))));
+    // A node that exited by itself is the first thing to know when a test or bench then failed
+    // with a refused connection; its log goes with the folder unless TALLY_E2E_KEEP=1.
+    if (this.#unasked.length > 0)
+      console.error(
+        `network ${this.#dir}: exited without being stopped: ${this.#unasked.join(', ')}`,
+      );
     // TALLY_E2E_KEEP=1 keeps the network folder (logs, data) for a post-mortem.
     if (process.env.TALLY_E2E_KEEP === '1') console.error(`kept ${this.#dir}`);
     else rmSync(this.#dir, { recursive: true, force: true });
