@@ -178,10 +178,10 @@ export class TestNetwork {
   }
 
   async #stop(index: number, signal: NodeJS.Signals): Promise<number | null> {
-    const child = this.nodes[index]!.process;
+    const node = this.nodes[index]!;
+    const child = node.process;
     if (child === null) return null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const node = this.nodes[index]!;
     node.stopping = true;
     child.kill(signal);
     const code = await exited;
