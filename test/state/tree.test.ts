@@ -2,6 +2,7 @@
 // block store, pipelined staging, reopening, and the errors callers see.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { sha256, toPathHex } from '../../src/ledger/state/hash.ts';
 import {
   emptyRoot,
   openStateTree,
@@ -300,5 +301,66 @@ test('a block’s nodes reach the batch in key order, so LMDB fills its pages', 
     assert.ok(payload / bytes > 0.75, `pages ${((100 * payload) / bytes).toFixed(0)}% full`);
   } finally {
     await store.close();
+  }
+});
+
+test('nodes cached by path (five levels), in the LRU (deeper) or not at all read and prove alike', async () => {
+  // Keys in pairs whose hashes share five nibbles, so internal nodes sit below the levels kept by
+  // path, plus keys that stay shallow.
+  const byPrefix = new Map<string, string[]>();
+  for (let i = 0; i < 20_000; i++) {
+    const key = `deep/${i}`;
+    const prefix = toPathHex(sha256(utf8(key))).slice(0, 5);
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), key]);
+  }
+  const deep = [...byPrefix.values()].filter((keys) => keys.length > 1).flat();
+  assert.ok(deep.length >= 40, 'the search finds keys that share five nibbles');
+  const keys = [...deep, ...Array.from({ length: 300 }, (_, i) => `shallow/${i}`)];
+  const opened = [stores.open(), stores.open(), stores.open()];
+  try {
+    // Default cache; an LRU of two deep nodes (evicting all the time); no cache at all.
+    const trees = [
+      openStateTree(opened[0]!),
+      openStateTree(opened[1]!, { cacheNodesMax: 2 }),
+      openStateTree(opened[2]!, { cacheNodesMax: 0 }),
+    ];
+    const models: Map<string, string>[] = [];
+    let model = new Map<string, string>();
+    for (let h = 0; h < 5; h++) {
+      const changes = keys
+        .filter((_, i) => i % 5 !== h)
+        .map((key, i) => (i % 7 === h ? del(key) : put(key, `${key}@${h}`)));
+      model = new Map(model);
+      for (const { key, value } of changes) {
+        const text = Buffer.from(key).toString();
+        if (value === null) model.delete(text);
+        else model.set(text, Buffer.from(value).toString());
+      }
+      models.push(model);
+      const roots = await Promise.all(trees.map((tree) => tree.applyBlock(h, changes)));
+      assert.deepEqual(roots[1], roots[0]);
+      assert.deepEqual(roots[2], roots[0]);
+    }
+    // Every height, newest first and then oldest first: a node cached at a later height must not
+    // answer for an older one, and reading an older one must not displace the newer.
+    for (const heights of [
+      [4, 3, 2, 1, 0],
+      [0, 1, 2, 3, 4],
+    ]) {
+      for (const h of heights) {
+        for (const tree of trees) {
+          const root = tree.root(h);
+          for (const key of keys.filter((_, i) => i % 3 === h % 3)) {
+            const expected = models[h]!.get(key);
+            const value = tree.get(utf8(key), h);
+            assert.equal(value === null ? undefined : Buffer.from(value).toString(), expected);
+            const proof = tree.prove(utf8(key), h);
+            assert.ok(verifyStateProof(root, utf8(key), value, proof), `${key}@${h}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all(opened.map((store) => store.close()));
   }
 });

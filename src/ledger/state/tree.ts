@@ -31,11 +31,17 @@ export const stateTableNames = {
   roots: 'state.roots',
   stale: 'state.stale',
 } as const;
-/** Decoded internal nodes kept in memory: the top four levels (4,369 nodes) and much of the fifth. */
-export const cacheNodesMaxDefault = 100_000;
+/**
+ * Decoded internal nodes deeper than the five levels that always stay in memory (node-store.ts,
+ * at most 69,905 nodes): with these, about 100,000 in all.
+ */
+export const cacheNodesMaxDefault = 32_768;
 const rootCacheMax = 1024;
 
-export type StateTreeOptions = { cacheNodesMax?: number };
+export type StateTreeOptions = {
+  /** Internal nodes below the top five levels kept in an LRU; 0 keeps no node in memory at all. */
+  cacheNodesMax?: number;
+};
 export type StateChange = {
   readonly key: Uint8Array;
   readonly value: Uint8Array | null;
