@@ -4,7 +4,7 @@
 import type { Table } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
 import { LruCache } from '../../util/lru-cache.ts';
-import { encodeNodeKey, InternalNode } from './nodes.ts';
+import { encodeNodeKey, InternalNode, pathNibble } from './nodes.ts';
 
 /** A node as one height wrote it: an internal node, or a leaf record. */
 type Versioned = { readonly height: number; readonly node: InternalNode | Uint8Array };
@@ -25,7 +25,7 @@ type StoredLeaf = { readonly height: number; readonly node: Uint8Array };
  * entries between generations; measured with a CPU profile of blocks of 1,000 transfers).
  * Depths 0 to 4 hold at most 1 + 16 + 256 + 4,096 + 65,536 nodes, which about 1M keys fill.
  */
-export const shallowDepthMax = 4;
+const shallowDepthMax = 4;
 /** Where each depth's slots begin: the number of paths shorter than it. */
 const shallowOffsets = [0, 1, 17, 273, 4369, 69_905];
 const shallowSlots = shallowOffsets[shallowDepthMax + 1]!;
@@ -35,11 +35,7 @@ function shallowSlot(path: string): number {
   const depth = path.length;
   if (depth > shallowDepthMax) return -1;
   let index = 0;
-  for (let i = 0; i < depth; i++) {
-    const code = path.charCodeAt(i);
-    // '0'..'9' are 48..57, 'a'..'f' are 97..102
-    index = index * 16 + (code <= 57 ? code - 48 : code - 87);
-  }
+  for (let i = 0; i < depth; i++) index = index * 16 + pathNibble(path, i);
   return shallowOffsets[depth]! + index;
 }
 
