@@ -48,7 +48,7 @@ export class NodeStore {
    */
   readonly #cache: LruCache<string, CachedInternal>;
   /** The shallow levels' nodes by shallowSlot; empty when the store caches nothing. */
-  #shallow: (CachedInternal | undefined)[];
+  readonly #shallow: (CachedInternal | undefined)[];
   readonly #caches: boolean;
   readonly #pinned = new Set<PinnedNodes>();
   /**
@@ -64,7 +64,7 @@ export class NodeStore {
     this.#cache = new LruCache(cacheNodesMax);
     // 0 keeps no node in memory at all (tests read everything from LMDB this way).
     this.#caches = cacheNodesMax > 0;
-    this.#shallow = this.#emptyShallow();
+    this.#shallow = this.#caches ? new Array(shallowSlots).fill(undefined) : [];
   }
 
   loadInternal(height: number, path: string): InternalNode {
@@ -103,16 +103,6 @@ export class NodeStore {
 
   unpin(nodes: PinnedNodes): void {
     this.#pinned.delete(nodes);
-  }
-
-  clearCache(): void {
-    this.#cache.clear();
-    this.#shallow = this.#emptyShallow();
-    this.#recentLeaves = new Map();
-  }
-
-  #emptyShallow(): (CachedInternal | undefined)[] {
-    return this.#caches ? new Array(shallowSlots).fill(undefined) : [];
   }
 
   #cached(slot: number, path: string): CachedInternal | undefined {
