@@ -42,9 +42,10 @@ function shallowSlot(path: string): number {
 export class NodeStore {
   readonly table: Table;
   /**
-   * Decoded internal nodes by path, one version each: the newest this store has seen. The latest
-   * state reads only those, and keying by path alone spares every lookup building a string of path
-   * and height; a read at an older height misses and goes to LMDB.
+   * Decoded internal nodes deeper than shallowDepthMax (the shallower ones are in #shallow), by
+   * path, one version each: the newest this store has seen. In both, the latest state reads only
+   * those, and keying by path alone spares every lookup building a string of path and height; a
+   * read at an older height misses and goes to LMDB.
    */
   readonly #cache: LruCache<string, CachedInternal>;
   /** The shallow levels' nodes by shallowSlot; empty when the store caches nothing. */
