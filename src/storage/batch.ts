@@ -46,6 +46,8 @@ export function checkValue(value: unknown, field: string): asserts value is Uint
 /**
  * What a Store hands the batch to run the commit (keeps the batch free of lmdb-js types). It calls
  * `onVisible` exactly once: when the transaction is committed, or with the error that failed it.
+ * It hands every operation to LMDB (or refuses them all) before it returns, so `ops` is not read
+ * once it has returned.
  */
 export type CommitOps = (
   ops: readonly StoreOp[],
@@ -71,6 +73,7 @@ export class WriteBatch {
     return this.#ops.length;
   }
 
+  /** The operations collected so far; empty once commit() has handed them to the store. */
   get ops(): readonly StoreOp[] {
     return this.#ops;
   }
@@ -107,7 +110,13 @@ export class WriteBatch {
       this.#runSettled(error);
     };
     try {
-      await this.#commitOps(this.#ops, options, onVisible);
+      const committed = this.#commitOps(this.#ops, options, onVisible);
+      // LMDB copied the keys and holds the values itself until they are written: the operations
+      // and their keys need not wait here for the flush (a block's time or more). Of the memory a
+      // block of 1,000 transfers still held once its commit was under way, they were a third
+      // (8.7 MB, 5.9 without them; a sampling heap profile of LocalChain.commitBlock).
+      this.#ops.length = 0;
+      await committed;
     } catch (error) {
       onVisible(error instanceof Error ? error : new Error(String(error)));
       throw error;

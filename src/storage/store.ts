@@ -251,13 +251,14 @@ export class Store {
       return;
     }
     let written: CommitPromise;
+    const bytes = opsBytes(ops);
     try {
-      const shortfall = reserveShortfall(this.path, this.#reserveBytes, opsBytes(ops));
+      const shortfall = reserveShortfall(this.path, this.#reserveBytes, bytes);
       if (shortfall !== undefined) throw shortfall;
       written = this.#root.batch(() => writeOps(ops)) as CommitPromise;
       await written;
     } catch (error) {
-      const failure = await this.#fail(error, ops);
+      const failure = await this.#fail(error, bytes);
       onVisible(failure);
       throw failure;
     }
@@ -296,13 +297,13 @@ export class Store {
   }
 
   /** Records the first failure (later ones, from writes already queued, share it) and reports it. */
-  #fail(error: unknown, ops: readonly StoreOp[]): Promise<TallyError> {
+  #fail(error: unknown, bytes: number): Promise<TallyError> {
     // lmdb-js rejects each failed commit's `commitError` promise later with the real cause; only
     // the first failure's is read, so the others need a handler or they crash the process.
     const cause = (error as { commitError?: unknown } | null)?.commitError;
     if (cause instanceof Promise) cause.catch(() => {});
     if (this.#failure === undefined) {
-      this.#failure = describeWriteFailure(error, this.path, opsBytes(ops)).then((failure) => {
+      this.#failure = describeWriteFailure(error, this.path, bytes).then((failure) => {
         this.#failedWith = failure;
         for (const endWait of this.#flushWaits) endWait(failure);
         this.#flushWaits.clear();

@@ -35,7 +35,10 @@ describe('store', () => {
     ]);
     const batch = store.writeBatch().put(a, utf8('x'), utf8('10')).del(b, utf8('y'));
     assert.equal(batch.size, 2);
-    await batch.commit();
+    const committed = batch.commit();
+    // Handed to LMDB at once: the batch keeps no reference to its keys and values while it flushes.
+    assert.equal(batch.size, 0);
+    await committed;
     assert.equal(text(a.get(utf8('x'))), '10');
     assert.equal(text(b.get(utf8('x'))), '2');
     assert.equal(b.get(utf8('y')), undefined);
