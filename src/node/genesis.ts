@@ -111,7 +111,12 @@ export const consensusDefaults: ConsensusParams = Object.freeze({
   roundTimeoutDoublingsMax: 5,
   blockTxsMax: 2000,
   emptyBlockDelayMs: 250,
-  blockIntervalMinMs: 25,
+  // Each block costs every validator a fixed amount of work (consensus messages and their
+  // signatures, two fsyncs, a state root, events), whatever it carries. Four validators sharing two
+  // cores at 75% of their capacity spent 1,562 us of CPU per final transfer with 100 ms against
+  // 2,017-2,042 with 25 ms, and their finality p99 was lower too (bench/network.ts, TALLY_BENCH_LOADS
+  // 0.75 and 1.0); under a light load a transaction waits up to this long for its block.
+  blockIntervalMinMs: 100,
 });
 
 /**
@@ -255,12 +260,20 @@ function readConsensus(v: unknown): ConsensusParams {
   const d = consensusDefaults;
   const int = (name: keyof ConsensusParams, min: number, max: number) =>
     r[name] === undefined ? d[name] : readInt(r[name], `consensus.${name}`, min, max);
+  const roundTimeoutMs = int('roundTimeoutMs', 50, 60_000);
   const params = Object.freeze({
-    roundTimeoutMs: int('roundTimeoutMs', 50, 60_000),
+    roundTimeoutMs,
     roundTimeoutDoublingsMax: int('roundTimeoutDoublingsMax', 0, 10),
     blockTxsMax: int('blockTxsMax', 1, 10_000),
     emptyBlockDelayMs: int('emptyBlockDelayMs', 0, 60_000),
-    blockIntervalMinMs: int('blockIntervalMinMs', 0, 60_000),
+    // Unset, it is the default or what a shorter round timeout allows (tests use short ones).
+    blockIntervalMinMs:
+      r.blockIntervalMinMs === undefined
+        ? Math.min(
+            d.blockIntervalMinMs,
+            Math.floor(roundTimeoutMs / emptyBlockDelaysPerRoundTimeout),
+          )
+        : readInt(r.blockIntervalMinMs, 'consensus.blockIntervalMinMs', 0, 60_000),
   });
   for (const name of ['emptyBlockDelayMs', 'blockIntervalMinMs'] as const)
     if (params[name] * emptyBlockDelaysPerRoundTimeout > params.roundTimeoutMs)

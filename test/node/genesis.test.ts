@@ -310,6 +310,21 @@ describe('parseGenesis: refusals name the field', () => {
     );
   });
 
+  it('an unset block interval is the default, or a quarter of a shorter round timeout', () => {
+    const intervalOf = (consensus: Record<string, number>) => {
+      const d = doc();
+      d.consensus = consensus;
+      return parseGenesis(d).consensus.blockIntervalMinMs;
+    };
+    assert.equal(intervalOf({}), consensusDefaults.blockIntervalMinMs);
+    assert.equal(intervalOf({ roundTimeoutMs: 150, emptyBlockDelayMs: 20 }), 37);
+    assert.equal(
+      intervalOf({ roundTimeoutMs: 150, emptyBlockDelayMs: 20, blockIntervalMinMs: 10 }),
+      10,
+    );
+    assert.equal(intervalOf({ roundTimeoutMs: 5000 }), consensusDefaults.blockIntervalMinMs);
+  });
+
   it('error: more validators than a validator set holds', () => {
     const d = doc();
     const template = d.nodes[0]!;
