@@ -12,7 +12,7 @@ import { TreeWorker, type TreeWorkerOptions } from '../ledger/state/remote-tree.
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
-import { bytesEqual, toHex } from '../util/bytes.ts';
+import { bytesEqual } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
 import { type ExecuteOptions, executeBlock } from './execute.ts';
 import { keyId as toKeyId } from './overlay.ts';
@@ -272,7 +272,7 @@ export class BlockExecutor {
     });
     const txIds = new Set<string>();
     executed.txs.forEach((tx, i) => {
-      if (!executed.replays.has(i)) txIds.add(toHex(tx.id));
+      if (!executed.replays.has(i)) txIds.add(tx.idHex);
     });
     const inFlight = { height: executed.height, values, txIds };
     this.#inFlight.push(inFlight);
@@ -339,7 +339,7 @@ export class BlockExecutor {
     const refusals = new Map<number, { code: string; message: string }>();
     const seen = new Set<string>();
     txs.forEach((tx, i) => {
-      const id = toHex(tx.id);
+      const id = tx.idHex;
       if (tx.chainId !== this.#options.chainId) {
         refusals.set(i, {
           code: chainCodes.wrongChain,

@@ -334,7 +334,7 @@ class Pool implements Mempool {
       const size = entry.tx.bytes.length;
       // A transaction that does not fit is passed over; a smaller one behind it may still fit.
       if (entry.expiresAtMs <= nowMs || bytes + size > bytesMax) continue;
-      if (skip?.(entry.tx.id) === true) continue;
+      if (skip?.(entry.tx) === true) continue;
       txs.push(entry.tx);
       bytes += size;
     }

@@ -23,7 +23,7 @@ export type AdmittedListener = (batch: AdmittedBatch) => void;
 
 export type ReapOptions = {
   /** Leaves out transactions already in uncommitted blocks (pipelined proposals). */
-  readonly skip?: (txId: Uint8Array) => boolean;
+  readonly skip?: (tx: Transaction) => boolean;
 };
 
 export type Mempool = {

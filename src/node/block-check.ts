@@ -163,15 +163,15 @@ export class BlockChecker {
       // The replay set only keeps ids until expiry (pruning, state sync): a transaction valid for
       // longer than the window could be replayed later, so no block may carry one.
       if (tx.expiresAtMs > h.timeMs + txExpiryWindowMs)
-        return refuse(`transaction ${toHex(tx.id)} expires too far after the block time`);
-      if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${toHex(tx.id)}`);
+        return refuse(`transaction ${tx.idHex} expires too far after the block time`);
+      if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${tx.idHex}`);
       // Execution would refuse it as a replay, but the chain would still carry it twice.
       if (this.#deps.isCommitted(tx.id))
-        return refuse(`transaction ${toHex(tx.id)} is already committed`);
+        return refuse(`transaction ${tx.idHex} is already committed`);
       const permission = this.#deps.registry.checkProposed(tx);
-      if (!permission.ok) return refuse(`${permission.code} on ${toHex(tx.id)}`);
+      if (!permission.ok) return refuse(`${permission.code} on ${tx.idHex}`);
     }
-    const ids = d.txs.map((tx) => toHex(tx.id));
+    const ids = d.txs.map((tx) => tx.idHex);
     const repeated = this.#repeatedInAncestor(h.parentHash, ids);
     if (repeated !== undefined)
       return refuse(`transaction ${repeated.txId} is already in block ${repeated.height}`);
@@ -235,7 +235,7 @@ type AcceptedBlock = {
 };
 
 function verifiedKey(tx: Transaction): string {
-  return toHex(tx.id) + toHex(tx.signature);
+  return tx.idHex + toHex(tx.signature);
 }
 
 /** latin1 maps each byte to one code unit: a cheap, exact key for a byte string. */

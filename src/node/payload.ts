@@ -92,7 +92,7 @@ export class InFlightTxs {
   readonly #heights = new Map<string, number>();
 
   add(txs: readonly Transaction[], height: number): void {
-    for (const tx of txs) this.#heights.set(toHex(tx.id), height);
+    for (const tx of txs) this.#heights.set(tx.idHex, height);
   }
 
   has(txId: Uint8Array): boolean {
@@ -106,8 +106,8 @@ export class InFlightTxs {
    * transaction back from every block built on the winning branch until that height executes, and
    * its proposer puts it in flight again at each turn.
    */
-  holdsBack(txId: Uint8Array, height: number): boolean {
-    const at = this.#heights.get(toHex(txId));
+  holdsBack(tx: Transaction, height: number): boolean {
+    const at = this.#heights.get(tx.idHex);
     return at !== undefined && at < height;
   }
 
@@ -149,7 +149,7 @@ export class PayloadBuilder {
     const txs = backlogged
       ? []
       : this.#deps.mempool.reap(this.txLimit(), blockBytesMax - blockOverheadBytes, {
-          skip: (id) => this.inFlight.holdsBack(id, request.height),
+          skip: (tx) => this.inFlight.holdsBack(tx, request.height),
         });
     this.inFlight.add(txs, request.height);
     const state = this.#stateFor(request);

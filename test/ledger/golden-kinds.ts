@@ -74,7 +74,8 @@ export function jsonView(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => k !== 'bytes')
+        // Both derived: the encoding itself, and a transaction's id in hex (`id` is in the view).
+        .filter(([k]) => k !== 'bytes' && k !== 'idHex')
         .map(([k, v]) => [k, jsonView(v)]),
     );
   }

@@ -47,6 +47,7 @@ function checkSignatures(kind: KindName, value: unknown): void {
   if (kind === 'transaction') {
     const tx = value as Transaction;
     assert.ok(verifyTransactionSignature(tx, getSuite(tx.suite)), 'transaction signature');
+    assert.equal(tx.idHex, toHex(tx.id));
   }
   if (kind === 'quorumCertificate')
     assert.deepEqual(

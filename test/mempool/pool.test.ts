@@ -292,7 +292,7 @@ describe('mempool reap', () => {
     await h.mempool.admit([soon, ...later].map(txBytes));
     h.clock.nowMs = t0Ms + 1_000;
     const skipped = toHex(idOf(later[0]!));
-    const reaped = h.mempool.reap(10, 1 << 20, { skip: (id) => toHex(id) === skipped });
+    const reaped = h.mempool.reap(10, 1 << 20, { skip: (tx) => tx.idHex === skipped });
     assert.deepEqual(hexIds(reaped), [toHex(idOf(later[1]!))]);
     assert.equal(h.mempool.size(), 3);
   });

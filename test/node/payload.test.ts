@@ -377,9 +377,9 @@ describe('InFlightTxs', () => {
     const inFlight = new InFlightTxs();
     inFlight.add(opens.slice(0, 1), 7);
     // A child of the block at 7 must not repeat it; a rival at 7 (or a block after a rival) may.
-    assert.equal(inFlight.holdsBack(opens[0]!.id, 8), true);
-    assert.equal(inFlight.holdsBack(opens[0]!.id, 7), false);
-    assert.equal(inFlight.holdsBack(opens[0]!.id, 6), false);
-    assert.equal(inFlight.holdsBack(opens[1]!.id, 8), false);
+    assert.equal(inFlight.holdsBack(opens[0]!, 8), true);
+    assert.equal(inFlight.holdsBack(opens[0]!, 7), false);
+    assert.equal(inFlight.holdsBack(opens[0]!, 6), false);
+    assert.equal(inFlight.holdsBack(opens[1]!, 8), false);
   });
 });
