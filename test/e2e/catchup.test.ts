@@ -79,7 +79,7 @@ describe('catching up with the network', { timeout: 180_000 }, () => {
   /** Merges `patch` into a node's config file (read again when the node starts). */
   before(async () => {
     net = await TestNetwork.create(4, {
-      consensus: { emptyBlockDelayMs: 20, roundTimeoutMs: 150, blockIntervalMinMs: 25 },
+      consensus: { emptyBlockDelayMs: 20, roundTimeoutMs: 150 },
     });
     net.amendConfig(prunedNode, { prune: { keepBlocks: pruneKeepBlocks } });
     net.amendConfig(stoppedNode, { prune: { keepStates: pruneKeepStates } });

@@ -317,10 +317,10 @@ describe('parseGenesis: refusals name the field', () => {
       return parseGenesis(d).consensus.blockIntervalMinMs;
     };
     assert.equal(intervalOf({}), consensusDefaults.blockIntervalMinMs);
-    assert.equal(intervalOf({ roundTimeoutMs: 150, emptyBlockDelayMs: 20 }), 37);
+    assert.equal(intervalOf({ roundTimeoutMs: 60, emptyBlockDelayMs: 10 }), 15);
     assert.equal(
-      intervalOf({ roundTimeoutMs: 150, emptyBlockDelayMs: 20, blockIntervalMinMs: 10 }),
-      10,
+      intervalOf({ roundTimeoutMs: 60, emptyBlockDelayMs: 10, blockIntervalMinMs: 5 }),
+      5,
     );
     assert.equal(intervalOf({ roundTimeoutMs: 5000 }), consensusDefaults.blockIntervalMinMs);
   });
