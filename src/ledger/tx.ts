@@ -45,9 +45,9 @@ export type Transaction = TransactionBody & {
   /** sha256 over the body under the 'tx' domain; the signature signs exactly these 32 bytes. */
   readonly id: Uint8Array;
   /**
-   * `id` in lowercase hex, made once with the transaction: the mempool's neighbours, block checks,
-   * the executor and the event stream key maps and messages by it, and hexing the same 32 bytes at
-   * each of them was about 5% of a saturated validator's main thread.
+   * `id` in lowercase hex, made once with the transaction: the block check, the executor's replay
+   * sets and the leader's in-flight map key by it, and hexing the same 32 bytes at each of them
+   * was about 3% of a saturated validator's main thread.
    */
   readonly idHex: string;
   /** The canonical encoding of the signed transaction. */
