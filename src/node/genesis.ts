@@ -275,7 +275,7 @@ function readConsensus(v: unknown): ConsensusParams {
             d.blockIntervalMinMs,
             Math.floor(roundTimeoutMs / emptyBlockDelaysPerRoundTimeout),
           )
-        : readInt(r.blockIntervalMinMs, 'consensus.blockIntervalMinMs', 0, 60_000),
+        : int('blockIntervalMinMs', 0, 60_000),
   });
   for (const name of ['emptyBlockDelayMs', 'blockIntervalMinMs'] as const)
     if (params[name] * emptyBlockDelaysPerRoundTimeout > params.roundTimeoutMs)
