@@ -196,7 +196,10 @@ describe('api reads', () => {
       status: 'ok',
       height: 2,
     });
-    assert.deepEqual((await call(h.url, undefined, 'GET', '/ready')).body, { ready: true });
+    assert.deepEqual((await call(h.url, undefined, 'GET', '/ready')).body, {
+      ready: true,
+      height: 2,
+    });
   });
 
   it('answers 503 on /ready while the node is not ready', async () => {
@@ -207,7 +210,7 @@ describe('api reads', () => {
     try {
       const res = await call(server.url, undefined, 'GET', '/ready');
       assert.equal(res.status, 503);
-      assert.deepEqual(res.body, { ready: false, reason: 'catching up' });
+      assert.deepEqual(res.body, { ready: false, reason: 'catching up', height: 2 });
     } finally {
       await server.close();
     }

@@ -183,18 +183,27 @@ function registerProbes(app: FastifyInstance, services: ApiServices): void {
         summary: 'Readiness: started, caught up and connected to enough validators',
         tags: ['operations'],
         response: {
-          200: { type: 'object', properties: { ready: { type: 'boolean' } } },
+          200: {
+            type: 'object',
+            properties: { ready: { type: 'boolean' }, height: { type: 'integer' } },
+          },
           503: {
             type: 'object',
-            properties: { ready: { type: 'boolean' }, reason: { type: 'string' } },
+            properties: {
+              ready: { type: 'boolean' },
+              reason: { type: 'string' },
+              height: { type: 'integer' },
+            },
           },
         },
       },
     },
     async (_request, reply) => {
+      // The executed height beside the answer shows what a node that says ready can serve.
       const readiness = services.readiness();
-      if (readiness.ready) return { ready: true };
-      return reply.code(503).send({ ready: false, reason: readiness.reason });
+      const height = services.status().executedHeight;
+      if (readiness.ready) return { ready: true, height };
+      return reply.code(503).send({ ready: false, reason: readiness.reason, height });
     },
   );
   app.get(
