@@ -53,6 +53,12 @@ export type ApiServices = {
   readiness(): { readonly ready: true } | { readonly ready: false; readonly reason: string };
   /** Committed blocks, their certificates, transactions and receipts (read-only use). */
   readonly blocks: BlockStore;
+  /**
+   * The newest block every part of the node has taken in (key registry, event stream): a receipt
+   * above it is on disk but not yet final here, since a caller acting on it could meet a node that
+   * does not yet know, say, the key it registered.
+   */
+  finalHeight(): number;
   /** The authenticated state: values and proofs by height (read-only use). */
   readonly state: StateTree;
   /** Reads the latest executed state (what module queries such as the bank's take). */

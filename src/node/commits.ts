@@ -88,6 +88,14 @@ export class CommitPipeline {
     return this.#deps.executor.height ?? -1;
   }
 
+  /**
+   * The last height whose listeners have run. The store can be ahead of it: LMDB makes a batch
+   * readable on its write thread before this thread hears the batch is durable.
+   */
+  get reportedHeight(): number {
+    return this.#reportedHeight;
+  }
+
   onExecuted(listener: ExecutedListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

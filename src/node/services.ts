@@ -110,6 +110,7 @@ export function createServices(deps: ServicesDeps): ApiServices {
     submit: (txs) => deps.admitFromClient(txs),
     isPending: (txId) => mempool.has(txId),
     status,
+    finalHeight: () => deps.commits.reportedHeight,
     readiness() {
       if (!deps.started()) return { ready: false, reason: 'starting' };
       if (deps.syncing()) return { ready: false, reason: 'catching up with peers' };

@@ -209,6 +209,7 @@ function buildServices(
       };
     },
     readiness: () => ({ ready: true }),
+    finalHeight: () => blocks.executed()?.height ?? -1,
     blocks,
     state,
     latest,

@@ -2,6 +2,7 @@
 // batch order, duplicates, malformed input, overload answers, and a transaction from pending to final.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createApiServer } from '../../src/api/server.ts';
 import { encode } from '../../src/codec/index.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
 import { signTransaction } from '../../src/ledger/tx.ts';
@@ -40,6 +41,25 @@ describe('api transactions', () => {
     const events = final.events as { module: string; type: string; attributes: unknown }[];
     const registered = events.find((e) => e.type === 'currency_registered');
     assert.equal(registered?.module, 'bank');
+  });
+
+  it('keeps a receipt on disk pending until the node has taken its block in', async () => {
+    const tx = h.signTx(h.keys.submitter, 'bank', 'close_account', { id: new Uint8Array(16) });
+    await submit([toHex(tx.bytes)]);
+    const height = await h.commitPending();
+    // LMDB shows a batch before this thread hears it is durable and runs the block's listeners.
+    const server = await createApiServer(
+      { host: '127.0.0.1', port: 0 },
+      { ...h.services, finalHeight: () => height - 1 },
+    );
+    try {
+      const id = toHex(tx.id);
+      const res = await call(server.url, h.keys.reader, 'GET', `/v1/txs/${id}`);
+      assert.deepEqual(res.body, { txId: id, status: 'pending', height, index: 0 });
+    } finally {
+      await server.close();
+    }
+    assert.equal(((await txStatus(toHex(tx.id))).body as Result).status, 'final');
   });
 
   it('admits a batch with one result per input, in order', async () => {

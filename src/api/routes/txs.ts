@@ -119,7 +119,8 @@ type TxStatusJson = {
 function txStatus(services: ApiServices, txIdHex: string): TxStatusJson {
   const txId = parseHex(txIdHex, 'txId', 32);
   const receipt = services.blocks.receipt(txId);
-  if (receipt !== undefined) {
+  // On disk is not yet final here: the node's listeners (keys, events) may not have run for it.
+  if (receipt !== undefined && receipt.height <= services.finalHeight()) {
     return {
       txId: txIdHex,
       status: 'final',
