@@ -79,6 +79,15 @@ function pruneWindowFromEnv(name: string): number {
   return n;
 }
 
+/** TALLY_BENCH_TREE_WORKER sets every validator's execution.treeWorker (default: the node's). */
+function treeWorkerFromEnv(): { execution: { treeWorker: boolean | 'auto' } } | undefined {
+  const text = process.env.TALLY_BENCH_TREE_WORKER;
+  if (text === undefined || text === '') return undefined;
+  if (text === 'true' || text === 'false') return { execution: { treeWorker: text === 'true' } };
+  if (text === 'auto') return { execution: { treeWorker: 'auto' } };
+  throw new RangeError(`TALLY_BENCH_TREE_WORKER: expected true, false or auto (got ${text})`);
+}
+
 /** A running network under test, and what the generator needs to load it. */
 type Cluster = {
   readonly validators: number;
@@ -239,6 +248,7 @@ async function openCluster(
     for (let i = 0; i < net.nodes.length; i++)
       net.amendConfig(i, {
         ...(mempoolTxsMax === undefined ? {} : { mempool: { txsMax: mempoolTxsMax } }),
+        ...treeWorkerFromEnv(),
         prune,
       });
     net.startAll();

@@ -20,7 +20,7 @@ import { bankIdFromName } from '../../src/cli/tx-args.ts';
 import { sha256 } from '../../src/crypto/sha256.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import { decodeStored, moduleKey } from '../../src/execution/index.ts';
-import { bankKeys } from '../../src/modules/bank/index.ts';
+import { bankKeys, transferFlags } from '../../src/modules/bank/index.ts';
 import { decodeTransfer } from '../../src/modules/bank/records.ts';
 import { orgOwner } from '../../src/modules/identity/index.ts';
 import {
@@ -288,7 +288,10 @@ const legStateOf: Readonly<Record<RemittanceStatus, string>> = {
 async function legState(client: Client, legId: Uint8Array): Promise<string | undefined> {
   const response = await getProof(client, { key: moduleKey('bank', bankKeys.transfer(legId)) });
   if (response.value === null) return undefined;
-  return decodeTransfer(decodeStored(fromHex(response.value), 'bank')).state;
+  const t = decodeTransfer(decodeStored(fromHex(response.value), 'bank'));
+  // A leg the receiving wallet's policy had made posted at send is a plain transfer, with no
+  // pending state to move.
+  return (t.flags & transferFlags.pending) === 0 ? 'posted' : t.state;
 }
 
 /** Every remittance's four legs are all in the state its status says: posted, voided or pending. */

@@ -19,7 +19,7 @@ import {
 import { logChunkIds, remittanceKeys } from '../../src/apps/remittance/store.ts';
 import { openEnvelope } from '../../src/crypto/envelope.ts';
 import { type BlockOutput, type Event, moduleKey } from '../../src/execution/index.ts';
-import { getTransfer } from '../../src/modules/bank/index.ts';
+import { getTransfer, transferFlags } from '../../src/modules/bank/index.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import {
   acceptWindowSec,
@@ -123,6 +123,16 @@ describe('remittance flow', () => {
       );
       assert.equal(chain.remittance(1).status, 'completed');
       assert.equal(chain.balance(acct.maria), maria + chain.remittance(1).receiveAmount);
+      // The legs were made posted: four plain transfers, no pending ones and no posts of them.
+      for (const leg of chain.remittance(1).legs) {
+        const t = getTransfer(chain.state, leg);
+        assert.equal((t!.flags & transferFlags.pending) === 0 && t!.state === 'none', true);
+      }
+      const bankEvents = out.results[0]!.events.filter((e) => e.module === 'bank');
+      assert.deepEqual(
+        bankEvents.map((e) => e.type),
+        Array(4).fill('transfer_created'),
+      );
       // Over the policy's maxAmount: pending as usual.
       assert.equal((await chain.send({ n: 2, sendAmount: 200_000n })).code, 'ok');
       assert.equal(chain.remittance(2).status, 'pending');

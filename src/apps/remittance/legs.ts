@@ -1,5 +1,6 @@
-// The four linked pending transfers of a remittance, through the bank's keeper function: created
-// together at send, then all posted (accept) or all voided (reject, refuse, expiry). Their ids are
+// The four linked transfers of a remittance, through the bank's keeper function: created together
+// at send, pending, then all posted (accept) or all voided (reject, refuse, expiry); or, where the
+// receiving wallet's policy accepts the remittance as it is sent, created posted. Their ids are
 // derived from the remittance id, so a retry finds the same legs and nothing can be moved twice.
 
 import { sha256 } from '../../crypto/sha256.ts';
@@ -57,8 +58,15 @@ export type LegPlan = {
 
 export type LegFailure = { leg: number; code: TransferCode };
 
-/** Creates the four pending legs as one linked chain; undefined when all four were created. */
-export function createLegs(ctx: BlockContext, plan: LegPlan): LegFailure | undefined {
+/**
+ * Creates the four legs as one linked chain, pending or (`posted`) final; undefined when all four
+ * were created. A chain that fails writes nothing.
+ */
+export function createLegs(
+  ctx: BlockContext,
+  plan: LegPlan,
+  posted = false,
+): LegFailure | undefined {
   const ids = legIds(plan.id);
   const a = plan.accounts;
   const path: Array<[Uint8Array, Uint8Array, bigint, string]> = [
@@ -73,7 +81,7 @@ export function createLegs(ctx: BlockContext, plan: LegPlan): LegFailure | undef
     creditAccountId: credit,
     amount,
     currency,
-    flags: transferFlags.pending | (leg < legCount - 1 ? transferFlags.linked : 0),
+    flags: (posted ? 0 : transferFlags.pending) | (leg < legCount - 1 ? transferFlags.linked : 0),
     userData: plan.id, // the UETR: a bank statement entry points back to its remittance
   }));
   return firstFailure(executeBankTransfers(ctx, inputs, moduleAuthority));

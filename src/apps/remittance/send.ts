@@ -30,9 +30,9 @@ import { bytesEqual } from '../../util/bytes.ts';
 import type { SendInput } from './args.ts';
 import type { RemittanceCode } from './codes.ts';
 import { enqueueDeadline } from './expiry.ts';
-import { createLegs, legIds, postLegs } from './legs.ts';
+import { createLegs, type LegPlan, legIds, postLegs } from './legs.ts';
 import { addUsage, checkLimits } from './limits.ts';
-import type { Corridor, Remittance } from './records.ts';
+import type { AcceptancePolicy, Corridor, Remittance } from './records.ts';
 import { screenParties } from './sanctions.ts';
 import { recordStatus } from './status.ts';
 import type { RemittanceStore } from './store.ts';
@@ -209,11 +209,10 @@ export function settle(
   r: Remittance,
   corridor: Corridor,
 ): void {
-  const policy = store.policy(r.corridor);
-  const auto =
-    policy?.autoAccept === true &&
-    (policy.maxAmount === undefined || r.receiveAmount <= policy.maxAmount);
-  if (auto && postLegs(ctx, r.id, r.legs) === undefined) {
+  if (
+    policyAccepts(store.policy(r.corridor), r.receiveAmount) &&
+    postLegs(ctx, r.id, r.legs) === undefined
+  ) {
     r.status = 'completed';
     r.deadlineMs = 0;
     return;
@@ -221,6 +220,14 @@ export function settle(
   r.status = 'pending';
   r.deadlineMs = ctx.block.timeMs + corridor.acceptWindowSec * 1000;
   enqueueDeadline(store, corridor.acceptWindowSec, r.id, r.deadlineMs);
+}
+
+/** Whether the receiving wallet's acceptance policy accepts `receiveAmount` without a review. */
+function policyAccepts(policy: AcceptancePolicy | undefined, receiveAmount: bigint): boolean {
+  return (
+    policy?.autoAccept === true &&
+    (policy.maxAmount === undefined || receiveAmount <= policy.maxAmount)
+  );
 }
 
 function logOrgs(store: RemittanceStore, r: Remittance): void {
@@ -238,7 +245,7 @@ export function send(
   if (!('fxOrg' in checked)) return checked;
   const corridor = checked;
   const q = input.quote.quote;
-  const legFailure = createLegs(ctx, {
+  const plan: LegPlan = {
     id: input.id,
     senderAccountId: input.senderAccountId,
     beneficiaryAccountId: input.beneficiaryAccountId,
@@ -247,15 +254,26 @@ export function send(
     receiveCurrency: corridor.receiveCurrency,
     totalDebit: q.totalDebit,
     receiveAmount: q.receiveAmount,
-  });
-  if (legFailure !== undefined) {
-    if (legFailure.leg === 0 && legFailure.code === 'exceeds_credits')
-      return fail('insufficient_funds');
-    return fail('leg_failed', `leg ${legFailure.leg + 1}: ${legFailure.code}`);
+  };
+  const match = screenParties(store, input.screening);
+  // Accepted as it is sent: the legs are created posted, one transfer each where a pending one and
+  // its post took two (eight of a send's twelve state records were those). Should the posted chain
+  // fail, the legs are made pending as for any other send, and settle() decides what follows.
+  const completed =
+    match === undefined &&
+    policyAccepts(store.policy(corridor.id), q.receiveAmount) &&
+    createLegs(ctx, plan, true) === undefined;
+  if (!completed) {
+    const legFailure = createLegs(ctx, plan);
+    if (legFailure !== undefined) {
+      if (legFailure.leg === 0 && legFailure.code === 'exceeds_credits')
+        return fail('insufficient_funds');
+      return fail('leg_failed', `leg ${legFailure.leg + 1}: ${legFailure.code}`);
+    }
   }
   const r = newRemittance(ctx, corridor, input);
-  const match = screenParties(store, input.screening);
   if (match !== undefined) r.sanctionsMatch = match;
+  else if (completed) r.status = 'completed';
   else settle(ctx, store, r, corridor);
   addUsage(store, r.senderAccountId, r.createdAtMs, r.totalDebit);
   rememberUsedQuote(store, q.provider, q.id, r.id, ctx.block.timeMs);
