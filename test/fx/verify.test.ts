@@ -52,6 +52,12 @@ for (const suite of suiteIds) {
       );
     });
 
+    it('signs alike with the key pair, taking its public key as given', () => {
+      const byPair = signQuote(quote, suite, keyPair);
+      assert.deepEqual(byPair.publicKey, keyPair.publicKey);
+      assert.equal(verifyQuoteSignature(byPair), true);
+    });
+
     it('verifies after the canonical CBOR round trip', () => {
       const back = readSignedQuote(decode(encode(signedQuoteToCbor(signed))), 'quote');
       assert.equal(verifyQuoteSignature(back), true);

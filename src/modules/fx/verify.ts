@@ -34,10 +34,20 @@ export function quoteSignatureCheck(s: SignedQuote): VerifyItem | undefined {
   return { suite: s.suite, message, signature: s.signature, publicKey: s.publicKey };
 }
 
-/** Signs a quote with a suite's raw secret key (src/crypto/suite.ts: 32 bytes for every suite). */
-export function signQuote(q: Quote, suite: SuiteId, secretKey: Uint8Array): SignedQuote {
+/**
+ * Signs a quote with a suite's raw secret key (src/crypto/suite.ts: 32 bytes for every suite), or
+ * with a key pair whose public key the caller already holds: deriving it again per quote took 4.3%
+ * of the quoting node's main thread against 9.9% for the whole quote (CPU profile, remittance bench).
+ */
+export function signQuote(
+  q: Quote,
+  suite: SuiteId,
+  key: Uint8Array | { readonly secretKey: Uint8Array; readonly publicKey: Uint8Array },
+): SignedQuote {
   const signer = getSuite(suite);
-  const { publicKey } = signer.keyPairFromSecret(secretKey);
+  const secretKey = key instanceof Uint8Array ? key : key.secretKey;
+  const publicKey =
+    key instanceof Uint8Array ? signer.keyPairFromSecret(key).publicKey : key.publicKey;
   const signature = signer.sign(quoteSigningBytes(q), secretKey);
   assert(signature.length === signer.signatureBytes, 'signQuote: signature has the suite size');
   return { quote: q, suite, publicKey, signature };

@@ -121,7 +121,7 @@ export function createRemittanceGateway(deps: RemittanceGatewayDeps): Remittance
       mid,
       deps.pricing,
     );
-    return signQuote(q, deps.keys.signing.suite, deps.keys.signing.secretKey);
+    return signQuote(q, deps.keys.signing.suite, deps.keys.signing);
   };
 
   const recipientsFor = (corridorId: string) => {
