@@ -199,9 +199,9 @@ function registerProbes(app: FastifyInstance, services: ApiServices): void {
       },
     },
     async (_request, reply) => {
-      // The executed height beside the answer shows what a node that says ready can serve.
+      // The height beside the answer shows what a node that says ready can serve.
       const readiness = services.readiness();
-      const height = services.status().executedHeight;
+      const height = services.finalHeight();
       if (readiness.ready) return { ready: true, height };
       return reply.code(503).send({ ready: false, reason: readiness.reason, height });
     },
