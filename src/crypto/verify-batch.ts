@@ -2,7 +2,7 @@
 // mempool entry). Two parallel paths: a pool of worker threads sized to the cores, each verifying a
 // packed chunk, and async crypto.verify on libuv's thread pool. Measured on the quiet 2-core machine
 // with Ed25519 on node:crypto, medians of three interleaved rounds, when a batch went out as two
-// chunks a worker (bench/ledger/crypto.ts reports both paths):
+// chunks to each worker in turn (bench/ledger/crypto.ts reports both paths):
 //   items     16     64    128    256   1000   2000
 //   workers  41%    76%    94%    89%    96%    96%   of (single-thread rate x cores)
 //   libuv    72%    76%    82%    78%    78%    78%
@@ -29,17 +29,6 @@ export type VerifyItem = {
 
 /** Batches at least this large go to the worker pool; below it a worker round trip costs more than it saves. */
 export const poolBatchItemsMin = 64;
-/** Smallest chunk sent to one worker, so that message overhead stays small next to the work. */
-export const poolChunkItemsMin = 32;
-/**
- * A batch is cut into about this many chunks per worker, which the pool hands to whichever worker
- * is free (verify-pool.ts): small enough that a worker on a slower or busier core takes fewer and
- * the batch does not wait on it. One batch of 2,000 Ed25519 items on the 2-core VM, alternating in
- * one process (12 rounds, three runs), while one vCPU ran slower than the other: 4 chunks (the
- * old split, two a worker) 71.4-71.8% parallel efficiency, 16 chunks 80.1-82.2%, 32 chunks
- * 81.0-81.8%.
- */
-export const poolChunksPerWorker = 8;
 /**
  * Thread-pool verifications in flight at once: a few queued per libuv thread hides the callback round
  * trip without crowding out file and DNS work queued there for long.
@@ -84,22 +73,15 @@ async function verifySmallBatch(items: readonly VerifyItem[]): Promise<boolean[]
   return results;
 }
 
-/** verifyBatch on worker threads: the batch is cut into about poolChunksPerWorker chunks per worker. */
+/** verifyBatch on worker threads: the pool cuts the batch into chunks its workers claim. */
 export async function verifyBatchOnWorkers(
   items: readonly VerifyItem[],
   pool: VerifyPool,
 ): Promise<boolean[]> {
-  const chunkItems = Math.max(
-    poolChunkItemsMin,
-    Math.ceil(items.length / (poolChunksPerWorker * pool.workersMax)),
-  );
-  const chunks: Promise<Uint8Array>[] = [];
-  for (let from = 0; from < items.length; from += chunkItems) {
-    chunks.push(pool.verifyChunk(items, from, Math.min(items.length, from + chunkItems)));
-  }
-  const results: boolean[] = [];
-  for (const chunk of await Promise.all(chunks)) for (const byte of chunk) results.push(byte === 1);
-  assert(results.length === items.length, 'verifyBatchOnWorkers: one result per item');
+  const bytes = await pool.verifyRange(items, 0, items.length);
+  assert(bytes.length === items.length, 'verifyBatchOnWorkers: one result per item');
+  const results = new Array<boolean>(items.length);
+  for (let i = 0; i < bytes.length; i++) results[i] = bytes[i] === 1;
   return results;
 }
 

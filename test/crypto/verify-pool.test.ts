@@ -1,10 +1,10 @@
-// The verify pool's scheduling, with stand-in workers (fixtures/paced-verify-worker.mjs) that verify
-// nothing and answer at two paces: chunks go to whichever worker is free, a worker that dies fails
-// only the chunks it held, and closing the pool rejects what still waits. What the real workers
-// answer is checked in verify-batch.test.ts.
+// The verify pool's scheduling, with stand-in workers (fixtures/paced-verify-worker.mjs) that speak
+// the real protocol but verify nothing, at two paces: a worker that is slower claims fewer chunks
+// of a batch, a worker that dies fails what was pending and the next batch runs on a fresh one,
+// and closing the pool rejects what is pending. What real workers answer is in verify-batch.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunksPerWorkerMax, VerifyPool } from '../../src/crypto/verify-pool.ts';
+import { chunkItemsMin, chunksPerWorker, VerifyPool } from '../../src/crypto/verify-pool.ts';
 import type { WorkerSource } from '../../src/crypto/verify-worker-source.ts';
 
 const pacedSource: WorkerSource = {
@@ -14,60 +14,59 @@ const pacedSource: WorkerSource = {
 /** The stand-in's tag for its fast worker (1 ms a chunk); the other takes 40 ms. */
 const fastTag = 0;
 
-const items = Array.from({ length: 20 }, (_, i) => ({
-  suite: 'ed25519' as const,
-  message: Uint8Array.of(i),
-  signature: new Uint8Array(64),
-  publicKey: new Uint8Array(32),
-}));
+function itemsOf(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    suite: 'ed25519' as const,
+    message: Uint8Array.of(i & 0xff),
+    signature: new Uint8Array(64),
+    publicKey: new Uint8Array(32),
+  }));
+}
 
-test('a slow worker takes fewer chunks: each goes to whichever worker is free', async () => {
+test('a slower worker claims fewer chunks of a batch', async () => {
   const pool = new VerifyPool(2, () => pacedSource);
   try {
     await pool.warm();
-    const answers = await Promise.all(items.map((_, i) => pool.verifyChunk(items, i, i + 1)));
-    const byFast = answers.filter((a) => a[0] === fastTag).length;
-    // Handed out in turn, each worker would answer 10. The slow one holds at most
-    // chunksPerWorkerMax at a time, 40 ms each, while the fast one answers every millisecond.
-    assert.ok(byFast >= 14, `the fast worker answered ${byFast} of 20 chunks`);
-    assert.deepEqual(pool.backlog(), { inFlight: 0, queued: 0 });
+    const chunks = 2 * chunksPerWorker;
+    const items = itemsOf(chunks * chunkItemsMin);
+    const results = await pool.verifyRange(items, 0, items.length);
+    assert.equal(results.length, items.length);
+    let byFast = 0;
+    for (let c = 0; c < chunks; c++) if (results[c * chunkItemsMin] === fastTag) byFast++;
+    // Split evenly, each worker would take 16. The slow one spends 40 ms on each it claims,
+    // while the fast one takes a chunk every millisecond.
+    assert.ok(byFast >= (3 * chunks) / 4, `the fast worker took ${byFast} of ${chunks} chunks`);
+    assert.equal(pool.pendingCount, 0);
   } finally {
     await pool.close();
   }
 });
 
-test('a worker that dies fails only the chunks it held; the queue goes on on a fresh worker', async () => {
+test('a worker that dies fails what is pending; the next batch runs on a fresh worker', async () => {
   const pool = new VerifyPool(1, () => pacedSource);
   try {
     await pool.warm();
-    const many = Array.from({ length: 40 }, (_, i) => items[i % items.length]!);
-    const dying = pool.verifyChunk(many, 0, 13);
-    const after = [pool.verifyChunk(many, 13, 14), pool.verifyChunk(many, 14, 30)];
-    await assert.rejects(dying, /verify worker exited with code 3/);
-    const settled = await Promise.allSettled(after);
-    // The chunk sent along with the dying one (two a worker) may fail with it; the one that
-    // waited in the queue is answered by the worker started in its place.
-    assert.equal(settled[1]!.status, 'fulfilled');
-    assert.equal((settled[1] as PromiseFulfilledResult<Uint8Array>).value.length, 16);
-    assert.deepEqual(pool.backlog(), { inFlight: 0, queued: 0 });
+    const items = itemsOf(40);
+    await assert.rejects(pool.verifyRange(items, 0, 13), /verify worker exited with code 3/);
+    const next = await pool.verifyRange(items, 13, 40);
+    assert.equal(next.length, 27);
+    assert.equal(pool.pendingCount, 0);
   } finally {
     await pool.close();
   }
 });
 
-test('closing the pool rejects the chunks that wait, and a later chunk starts workers again', async () => {
+test('closing the pool rejects the batches pending, and a later batch starts workers again', async () => {
   const pool = new VerifyPool(1, () => pacedSource);
   await pool.warm();
-  const chunks = Array.from({ length: 6 }, (_, i) => pool.verifyChunk(items, i, i + 1));
-  assert.deepEqual(pool.backlog(), {
-    inFlight: chunksPerWorkerMax,
-    queued: 6 - chunksPerWorkerMax,
-  });
-  const settling = Promise.allSettled(chunks);
+  const items = itemsOf(400);
+  const pending = [pool.verifyRange(items, 0, 200), pool.verifyRange(items, 200, 400)];
+  assert.equal(pool.pendingCount, 2);
+  const settling = Promise.allSettled(pending);
   await pool.close();
   const settled = await settling;
   assert.ok(settled.every((s) => s.status === 'rejected'));
-  const again = await pool.verifyChunk(items, 0, 3);
+  const again = await pool.verifyRange(items, 0, 3);
   assert.equal(again.length, 3);
   await pool.close();
 });
