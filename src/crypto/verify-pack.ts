@@ -145,7 +145,9 @@ export const controlNextChunk = 0;
 export const controlChunksDone = 1;
 /** Chunks the main thread has packed: a worker that claims one beyond waits for it. */
 export const controlChunksPacked = 2;
-export const controlSlots = 3;
+/** Non-zero once the main thread gave up packing: workers count the chunks done unverified. */
+export const controlAbandoned = 3;
+export const controlSlots = 4;
 
 // What the pool and its workers say to each other (verify-pool.ts, verify-worker.ts).
 export type VerifyRequest =

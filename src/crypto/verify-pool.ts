@@ -20,6 +20,7 @@ import { assert } from '../util/assert.ts';
 import { workerExecArgv } from '../util/worker-source.ts';
 import type { Ed25519Backend } from './libsodium.ts';
 import {
+  controlAbandoned,
   controlChunksPacked,
   controlSlots,
   layoutBatch,
@@ -106,7 +107,9 @@ export class VerifyPool {
         Atomics.notify(control, controlChunksPacked);
       }
     } catch (error) {
-      // An item that changed under us: let the workers run out the batch, and drop its answer.
+      // An item that read differently the second time (a getter): the workers run out the batch
+      // without reading the chunks left unpacked, and its answer is dropped.
+      Atomics.store(control, controlAbandoned, 1);
       Atomics.store(control, controlChunksPacked, batch.chunks);
       Atomics.notify(control, controlChunksPacked);
       this.#pending.get(id)?.reject(error as Error);

@@ -11,6 +11,7 @@ import { assert } from '../util/assert.ts';
 import { ed25519Backend } from './libsodium.ts';
 import { getSuite } from './suites.ts';
 import {
+  controlAbandoned,
   controlChunksDone,
   controlChunksPacked,
   controlNextChunk,
@@ -53,7 +54,7 @@ port.on('message', (request: VerifyRequest) => {
       if (packed > chunk) break;
       Atomics.wait(control, controlChunksPacked, packed);
     }
-    verifyChunk(batch, chunk, results);
+    if (Atomics.load(control, controlAbandoned) === 0) verifyChunk(batch, chunk, results);
     // Atomics order the results' writes before the count another thread reads.
     if (Atomics.add(control, controlChunksDone, 1) + 1 === batch.chunks)
       port.postMessage({ id: request.id } satisfies VerifyResponse);

@@ -4,6 +4,7 @@
 // and closing the pool rejects what is pending. What real workers answer is in verify-batch.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getSuite } from '../../src/crypto/suites.ts';
 import { chunkItemsMin, chunksPerWorker, VerifyPool } from '../../src/crypto/verify-pool.ts';
 import type { WorkerSource } from '../../src/crypto/verify-worker-source.ts';
 
@@ -69,4 +70,37 @@ test('closing the pool rejects the batches pending, and a later batch starts wor
   const again = await pool.verifyRange(items, 0, 3);
   assert.equal(again.length, 3);
   await pool.close();
+});
+
+test('an item that reads differently while packed fails its batch only; the workers go on', async () => {
+  const pool = new VerifyPool(2);
+  try {
+    await pool.warm();
+    const signer = getSuite('ed25519');
+    const key = signer.generateKeyPair();
+    const signed = Array.from({ length: 300 }, (_, i) => {
+      const message = Uint8Array.of(i & 0xff, i >> 8);
+      const signature = signer.sign(message, key.secretKey);
+      return { suite: 'ed25519' as const, message, signature, publicKey: key.publicKey };
+    });
+    // Laid out with two reads of its message, it throws on the third: while its chunk is packed,
+    // after the workers were sent the batch.
+    let reads = 0;
+    const fickle = {
+      ...signed[250]!,
+      get message(): Uint8Array {
+        reads++;
+        if (reads > 2) throw new Error('changed under the pool');
+        return signed[250]!.message;
+      },
+    };
+    const items = signed.map((item, i) => (i === 250 ? fickle : item));
+    await assert.rejects(pool.verifyRange(items, 0, items.length), /changed under the pool/);
+    const again = await pool.verifyRange(signed, 0, signed.length);
+    assert.ok(again.every((byte) => byte === 1));
+    assert.deepEqual(pool.describe().ed25519.length, 2, 'no worker died');
+    assert.equal(pool.pendingCount, 0);
+  } finally {
+    await pool.close();
+  }
 });
