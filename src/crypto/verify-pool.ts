@@ -163,7 +163,8 @@ export class VerifyPool {
         return;
       }
       const pending = this.#pending.get(message.id);
-      assert(pending !== undefined, 'VerifyPool: an answer matches a pending request');
+      // A batch failed when another worker died can still be finished by this one: no one waits.
+      if (pending === undefined) return;
       this.#pending.delete(message.id);
       if (this.#pending.size === 0) for (const w of this.workers) w.worker.unref();
       pending.resolve(pending.results);

@@ -57,6 +57,23 @@ test('a worker that dies fails what is pending; the next batch runs on a fresh w
   }
 });
 
+test('a batch failed by one worker dying and then finished by another is let go', async () => {
+  const pool = new VerifyPool(2, () => pacedSource);
+  try {
+    await pool.warm();
+    const items = itemsOf(20);
+    // The odd worker exits on this batch; the even one finishes it 100 ms later, after the pool
+    // has failed it. Its answer then finds nothing waiting and must not throw.
+    await assert.rejects(pool.verifyRange(items, 0, 14), /verify worker exited with code 3/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const next = await pool.verifyRange(items, 0, 20);
+    assert.equal(next.length, 20);
+    assert.equal(pool.pendingCount, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('closing the pool rejects the batches pending, and a later batch starts workers again', async () => {
   const pool = new VerifyPool(1, () => pacedSource);
   await pool.warm();
