@@ -24,10 +24,19 @@ function itemsOf(count: number) {
   }));
 }
 
-test('a slower worker claims fewer chunks of a batch', async () => {
-  const pool = new VerifyPool(2, () => pacedSource);
+/** Runs `body` on a warmed pool of `workers` stand-in workers, and closes the pool after. */
+async function withPacedPool(workers: number, body: (pool: VerifyPool) => Promise<void>) {
+  const pool = new VerifyPool(workers, () => pacedSource);
   try {
     await pool.warm();
+    await body(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+test('a slower worker claims fewer chunks of a batch', () =>
+  withPacedPool(2, async (pool) => {
     const chunks = 2 * chunksPerWorker;
     const items = itemsOf(chunks * chunkItemsMin);
     const results = await pool.verifyRange(items, 0, items.length);
@@ -38,29 +47,19 @@ test('a slower worker claims fewer chunks of a batch', async () => {
     // while the fast one takes a chunk every millisecond.
     assert.ok(byFast >= (3 * chunks) / 4, `the fast worker took ${byFast} of ${chunks} chunks`);
     assert.equal(pool.pendingCount, 0);
-  } finally {
-    await pool.close();
-  }
-});
+  }));
 
-test('a worker that dies fails what is pending; the next batch runs on a fresh worker', async () => {
-  const pool = new VerifyPool(1, () => pacedSource);
-  try {
-    await pool.warm();
+test('a worker that dies fails what is pending; the next batch runs on a fresh worker', () =>
+  withPacedPool(1, async (pool) => {
     const items = itemsOf(40);
     await assert.rejects(pool.verifyRange(items, 0, 13), /verify worker exited with code 3/);
     const next = await pool.verifyRange(items, 13, 40);
     assert.equal(next.length, 27);
     assert.equal(pool.pendingCount, 0);
-  } finally {
-    await pool.close();
-  }
-});
+  }));
 
-test('a batch failed by one worker dying and then finished by another is let go', async () => {
-  const pool = new VerifyPool(2, () => pacedSource);
-  try {
-    await pool.warm();
+test('a batch failed by one worker dying and then finished by another is let go', () =>
+  withPacedPool(2, async (pool) => {
     const items = itemsOf(20);
     // The odd worker exits on this batch; the even one finishes it 100 ms later, after the pool
     // has failed it. Its answer then finds nothing waiting and must not throw.
@@ -69,10 +68,7 @@ test('a batch failed by one worker dying and then finished by another is let go'
     const next = await pool.verifyRange(items, 0, 20);
     assert.equal(next.length, 20);
     assert.equal(pool.pendingCount, 0);
-  } finally {
-    await pool.close();
-  }
-});
+  }));
 
 test('closing the pool rejects the batches pending, and a later batch starts workers again', async () => {
   const pool = new VerifyPool(1, () => pacedSource);
