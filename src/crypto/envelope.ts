@@ -182,12 +182,13 @@ export async function openEnvelope(
  * synchronous and free of crypto, so on-chain execution can check who can read it. Throws CodecError.
  */
 export function readEnvelopeRecipients(envelope: Uint8Array): string[] {
-  return parseEnvelope(envelope).recipients.map((r) => r.id);
+  // Views: only the ids outlive the parse, so the sealed keys and the ciphertext need no copy.
+  return parseEnvelope(envelope, true).recipients.map((r) => r.id);
 }
 
-function parseEnvelope(bytes: Uint8Array): ParsedEnvelope {
+function parseEnvelope(bytes: Uint8Array, views = false): ParsedEnvelope {
   const field = 'envelope';
-  const value = decode(bytes, { bytesMax: envelopeBytesMax, field });
+  const value = decode(bytes, { bytesMax: envelopeBytesMax, field, views });
   const map = readRecord(value, field, [
     'v',
     'suite',

@@ -17,10 +17,11 @@ import {
   utcDay,
 } from '../../src/apps/remittance/index.ts';
 import { logChunkIds, remittanceKeys } from '../../src/apps/remittance/store.ts';
+import { decode } from '../../src/codec/index.ts';
 import { openEnvelope } from '../../src/crypto/envelope.ts';
 import { type BlockOutput, type Event, moduleKey } from '../../src/execution/index.ts';
 import { getTransfer, transferFlags } from '../../src/modules/bank/index.ts';
-import { utf8 } from '../../src/util/bytes.ts';
+import { concatBytes, utf8 } from '../../src/util/bytes.ts';
 import {
   acceptWindowSec,
   acct,
@@ -353,32 +354,36 @@ describe('remittance flow', () => {
       assert.throws(() => listRemittances(chain.state, orgs.hk, { limit: 0 }), RangeError);
     }));
 
-  it('keeps a long log in chunks and pages through it across a chunk boundary', () =>
+  it('keeps a long log in closed chunks and a head, and pages through it across chunk boundaries', () =>
     withChain(async (chain) => {
-      // 60 sends in one block, then 13 in the next: the second block fills chunk 0 and opens chunk 1.
+      // 12 sends in one block, then 25 in the next: the second closes chunks 0 and 1 and leaves 5 open.
+      const total = 2 * logChunkIds + 5;
       for (const [from, to] of [
-        [1, 60],
-        [61, 73],
+        [1, 12],
+        [13, total],
       ] as const) {
         const calls = [];
         for (let n = from; n <= to; n++) calls.push(await chain.sendCall({ n, sendAmount: 100n }));
         assert.ok(chain.block(calls).results.every((r) => r.code === 'ok'));
       }
-      const chunk = (index: number) =>
-        chain.state.get(moduleKey(remittanceModuleName, remittanceKeys.logChunk(orgs.hk, index)));
-      assert.equal(chunk(0)?.length, 3 + logChunkIds * 16); // CBOR byte string header + ids
-      assert.equal(chunk(1)?.length, 2 + 9 * 16);
+      const stored = (key: Uint8Array) => chain.state.get(moduleKey(remittanceModuleName, key));
+      const chunk = (index: number) => stored(remittanceKeys.logChunk(orgs.hk, index));
+      const byteStringHeader = 3; // 256 bytes take a two-byte length
+      assert.equal(chunk(0)?.length, byteStringHeader + logChunkIds * 16);
+      assert.equal(chunk(1)?.length, byteStringHeader + logChunkIds * 16);
       assert.equal(chunk(2), undefined);
+      const head = decode(stored(remittanceKeys.logHead(orgs.hk))!);
+      assert.deepEqual(head, [2, concatBytes(...[33, 34, 35, 36, 37].map(uetr))]);
       const listed: Uint8Array[] = [];
       let before: number | undefined;
       do {
-        const page = listRemittances(chain.state, orgs.hk, { limit: 25, before });
+        const page = listRemittances(chain.state, orgs.hk, { limit: 7, before });
         listed.push(...page.items.map((r) => r.id));
         before = page.next;
       } while (before !== undefined);
       assert.deepEqual(
         listed,
-        Array.from({ length: 73 }, (_, i) => uetr(73 - i)),
+        Array.from({ length: total }, (_, i) => uetr(total - i)),
       );
     }));
 

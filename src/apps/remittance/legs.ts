@@ -47,6 +47,8 @@ const moduleAuthority: TransferAuthority = Object.freeze({
 
 export type LegPlan = {
   id: Uint8Array;
+  /** legIds(id), which the caller keeps for the remittance's record. */
+  legs: readonly Uint8Array[];
   senderAccountId: Uint8Array;
   beneficiaryAccountId: Uint8Array;
   accounts: CorridorAccounts;
@@ -67,7 +69,7 @@ export function createLegs(
   plan: LegPlan,
   posted = false,
 ): LegFailure | undefined {
-  const ids = legIds(plan.id);
+  const ids = plan.legs;
   const a = plan.accounts;
   const path: Array<[Uint8Array, Uint8Array, bigint, string]> = [
     [plan.senderAccountId, a.sendingSettlement, plan.totalDebit, plan.sendCurrency],

@@ -2,6 +2,7 @@
 // records.ts does (compact, strict decoding). A stored record that does not decode is a bug: assert.
 import {
   type CborValue,
+  CodecError,
   readArray,
   readBoolean,
   readBytes,
@@ -318,7 +319,27 @@ export function decodeObligations(value: CborValue): Obligation[] {
   );
 }
 
-/** A stored count or amount (usage sums, log counts). */
+/**
+ * The open end of an organisation's log: how many chunks of logChunkIds ids are closed (each its own
+ * record, never rewritten), and the ids after them, fewer than a chunk's worth.
+ */
+export type LogHead = { closedChunks: number; open: Uint8Array };
+
+export function encodeLogHead(h: LogHead): CborValue {
+  return [h.closedChunks, h.open];
+}
+
+export function decodeLogHead(value: CborValue): LogHead {
+  return decoding('log head', () => {
+    const f = readTuple(value, 'log head', 2);
+    const open = f[1];
+    if (!(open instanceof Uint8Array) || open.length % remittanceIdBytes !== 0)
+      throw new CodecError('wrong_type', 'log head.open', 'expected whole remittance ids');
+    return { closedChunks: readUint(f[0], 'log head.closedChunks'), open };
+  });
+}
+
+/** A stored count or amount (usage sums, daily and monthly limits). */
 export function decodeUint64(value: CborValue, what: string): bigint {
   return decoding(what, () => readUint64(value, what));
 }

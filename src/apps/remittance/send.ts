@@ -166,7 +166,12 @@ function checkSend(
   return failure ?? corridor;
 }
 
-function newRemittance(ctx: TxContext, corridor: Corridor, input: SendInput): Remittance {
+function newRemittance(
+  ctx: TxContext,
+  corridor: Corridor,
+  input: SendInput,
+  legs: Uint8Array[],
+): Remittance {
   const q = input.quote.quote;
   return {
     id: input.id,
@@ -193,7 +198,7 @@ function newRemittance(ctx: TxContext, corridor: Corridor, input: SendInput): Re
     deadlineMs: 0,
     updatedAtMs: ctx.block.timeMs,
     updatedHeight: ctx.block.height,
-    legs: legIds(input.id),
+    legs,
     history: [],
   };
 }
@@ -231,8 +236,11 @@ function policyAccepts(policy: AcceptancePolicy | undefined, receiveAmount: bigi
 }
 
 function logOrgs(store: RemittanceStore, r: Remittance): void {
-  const orgs = new Set([r.sendingOrg, r.receivingOrg, r.fxOrg, ...r.regulators]);
-  for (const org of orgs) store.appendLog(org, r.id);
+  const orgs = [r.sendingOrg, r.receivingOrg, r.fxOrg, ...r.regulators];
+  // An organisation in two roles is logged once.
+  orgs.forEach((org, i) => {
+    if (orgs.indexOf(org) === i) store.appendLog(org, r.id);
+  });
 }
 
 export function send(
@@ -245,8 +253,10 @@ export function send(
   if (!('fxOrg' in checked)) return checked;
   const corridor = checked;
   const q = input.quote.quote;
+  const legs = legIds(input.id);
   const plan: LegPlan = {
     id: input.id,
+    legs,
     senderAccountId: input.senderAccountId,
     beneficiaryAccountId: input.beneficiaryAccountId,
     accounts: corridor.accounts,
@@ -271,7 +281,7 @@ export function send(
       return fail('leg_failed', `leg ${legFailure.leg + 1}: ${legFailure.code}`);
     }
   }
-  const r = newRemittance(ctx, corridor, input);
+  const r = newRemittance(ctx, corridor, input, legs);
   if (match !== undefined) r.sanctionsMatch = match;
   else if (completed) r.status = 'completed';
   else settle(ctx, store, r, corridor);
