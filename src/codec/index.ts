@@ -1,4 +1,5 @@
 // Canonical bytes: deterministic CBOR and the typed readers built on it.
+export { allocateBytes } from './allocate.ts';
 export {
   type CborValue,
   canEncode,

@@ -3,7 +3,7 @@
 // Tags: r remittance, v Travel-Rule envelope, c corridor, i/I corridor list, p acceptance policy,
 // k KYC level, d/m daily/monthly usage, u used quote, s/e/x sanctions list, w/q/Q expiry queues,
 // o/O per-organisation log (head, closed chunks), n net obligations per day.
-import type { CborValue } from '../../codec/index.ts';
+import { allocateBytes, type CborValue } from '../../codec/index.ts';
 import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
 import { encodeUintBE } from '../../modules/bank/store.ts';
 import { assert } from '../../util/assert.ts';
@@ -283,7 +283,8 @@ export class RemittanceStore extends RemittanceReader {
   appendLog(org: string, id: Uint8Array): void {
     checkId(id);
     const head = this.logHead(org);
-    const open = new Uint8Array(head.open.length + remittanceIdBytes);
+    // allocateBytes: a new Uint8Array over 64 bytes costs an allocation outside V8's heap.
+    const open = allocateBytes(head.open.length + remittanceIdBytes);
     open.set(head.open);
     open.set(id, head.open.length);
     if (open.length < logChunkIds * remittanceIdBytes) {
