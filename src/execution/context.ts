@@ -33,6 +33,14 @@ export type Frame = {
 
 const prefixes = new Map<string, Uint8Array>();
 
+// Messages of the checks on every read, write and event, built once: an argument is evaluated on
+// every call, and a template string there was an allocation per state access.
+const stateKeyTooLong = `a state key is at most ${stateKeyBytesMax} bytes`;
+const stateValueTooLong = `a state value is at most ${stateValueBytesMax} bytes`;
+const atomicTooDeep = `atomically nests at most ${atomicDepthMax} deep`;
+/** Each module's name for its stored values in decoding errors, by module. */
+const stateFields = new Map<string, string>();
+
 /** The state-tree prefix of a module's keys: its name and a 0x00, which no name contains. */
 export function modulePrefix(module: string): Uint8Array {
   let prefix = prefixes.get(module);
@@ -51,7 +59,7 @@ export function moduleKey(module: string, key: Uint8Array): Uint8Array {
 /** A module's key in the state tree: one allocation, as this runs for every read and write. */
 function prefixedKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
   assert(key instanceof Uint8Array, 'a state key is bytes');
-  assert(key.length <= stateKeyBytesMax, `a state key is at most ${stateKeyBytesMax} bytes`);
+  assert(key.length <= stateKeyBytesMax, stateKeyTooLong);
   const out = new Uint8Array(prefix.length + key.length);
   // Byte loops: for keys this short they beat two calls to set().
   for (let i = 0; i < prefix.length; i++) out[i] = prefix[i]!;
@@ -64,8 +72,13 @@ function prefixedKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
  * decoded without a size limit; failing to decode one is a bug.
  */
 export function decodeStored(bytes: Uint8Array, module: string): CborValue {
+  let field = stateFields.get(module);
+  if (field === undefined) {
+    field = `${module} state`;
+    stateFields.set(module, field);
+  }
   try {
-    return decodeTrusted(bytes, `${module} state`);
+    return decodeTrusted(bytes, field);
   } catch (error) {
     if (error instanceof CodecError) throw new AssertionError(`stored value: ${error.message}`);
     throw error;
@@ -81,10 +94,7 @@ function encodeStored(value: CborValue, module: string): Uint8Array {
     if (error instanceof CodecError) throw new AssertionError(`${module} state: ${error.message}`);
     throw error;
   }
-  assert(
-    bytes.length <= stateValueBytesMax,
-    `a state value is at most ${stateValueBytesMax} bytes`,
-  );
+  assert(bytes.length <= stateValueBytesMax, stateValueTooLong);
   return bytes;
 }
 
@@ -117,7 +127,8 @@ class ModuleStateView implements ModuleState {
 }
 
 function emitEvent(frame: Frame, module: string, type: string, attributes: EventAttributes): void {
-  assert(codePattern.test(type), `event type ${JSON.stringify(type)} is not snake_case`);
+  if (!codePattern.test(type))
+    throw new AssertionError(`event type ${JSON.stringify(type)} is not snake_case`);
   assert(frame.eventsLeft > 0, 'too many events in one transaction or hook');
   // Receipts encode events later; an attribute that cannot be encoded must fail here, in the tx.
   checkAttributes(attributes, type);
@@ -126,12 +137,13 @@ function emitEvent(frame: Frame, module: string, type: string, attributes: Event
 }
 
 function checkAttributes(attributes: EventAttributes, type: string): void {
-  assert(canEncode(attributes), `event ${type} has an attribute canonical CBOR cannot carry`);
+  if (!canEncode(attributes))
+    throw new AssertionError(`event ${type} has an attribute canonical CBOR cannot carry`);
 }
 
 function runAtomically(frame: Frame, fn: () => MethodResult): MethodResult {
   const parent = frame.overlay;
-  assert(parent.depth < atomicDepthMax, `atomically nests at most ${atomicDepthMax} deep`);
+  assert(parent.depth < atomicDepthMax, atomicTooDeep);
   const child = parent.child();
   const eventsLeft = frame.eventsLeft;
   frame.overlay = child;
@@ -163,7 +175,8 @@ class BlockContextView implements BlockContext {
     protected readonly frame: Frame,
     readonly module: string,
   ) {
-    assert(frame.isKnownModule(module), `module ${module} is not registered`);
+    if (!frame.isKnownModule(module))
+      throw new AssertionError(`module ${module} is not registered`);
     this.block = frame.block;
     this.state = new ModuleStateView(frame, module);
   }
