@@ -1,6 +1,7 @@
 // One place wires the node (CONVENTIONS rule 5, after lodestar's BeaconNode.init): storage, execution,
 // mempool, peer transport, the consensus driver and the API are built in order, each with a child
 // logger, and closed in reverse order.
+
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -30,6 +31,7 @@ import {
 } from './chain-modules.ts';
 import { CommitPipeline } from './commits.ts';
 import { type NodeConfig, treeWorkerEnabled } from './config.ts';
+import { checkDataFormat } from './data-format.ts';
 import { ConsensusDriver } from './driver.ts';
 import { Epochs } from './epochs.ts';
 import { EvidenceStore, recordEvidence } from './evidence-store.ts';
@@ -133,6 +135,7 @@ async function assemble(
     onWriteFailed: (error) => void fatal.stop(error),
   });
   closers.push(() => store.close());
+  await checkDataFormat(store, config.dataDir);
   addStorageMetrics(metrics, store);
   const transport = createNodeTransport(config, genesis, self, log);
   closers.push(() => transport.close());
