@@ -38,13 +38,14 @@ export function listRemittances(
   }
   const r = reader(state);
   if (orgId.length === 0 || orgId.length > 64) return { items: [] };
-  const count = r.logCount(orgId);
+  const head = r.logHead(orgId);
+  const count = r.logCount(orgId, head);
   const start = Math.min(options.before ?? count, count);
   const items: Remittance[] = [];
   let index = start;
   while (index > 0 && items.length < options.limit) {
     index -= 1;
-    const remittance = r.remittance(r.logEntry(orgId, index));
+    const remittance = r.remittance(r.logEntry(orgId, index, head));
     assert(remittance !== undefined, 'a logged remittance exists');
     items.push(remittance);
   }

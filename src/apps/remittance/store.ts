@@ -164,14 +164,15 @@ export class RemittanceReader {
   }
 
   /** How many remittance ids an organisation's log holds. */
-  logCount(org: string): number {
-    const head = this.logHead(org);
+  logCount(org: string, head = this.logHead(org)): number {
     return head.closedChunks * logChunkIds + head.open.length / remittanceIdBytes;
   }
 
-  /** The `index`-th id of an organisation's log, oldest first; `index` is below logCount. */
-  logEntry(org: string, index: number): Uint8Array {
-    const head = this.logHead(org);
+  /**
+   * The `index`-th id of an organisation's log, oldest first; `index` is below logCount. A reader
+   * of many entries passes the head it read once.
+   */
+  logEntry(org: string, index: number, head = this.logHead(org)): Uint8Array {
     const chunk = Math.floor(index / logChunkIds);
     const ids =
       chunk < head.closedChunks
