@@ -1,7 +1,7 @@
 // Write scopes layered over the committed state: one for the block, one per transaction, one per
 // `atomically` scope. A child is merged into its parent on success and discarded on failure.
 import { assert } from '../util/assert.ts';
-import { bytesEqual } from '../util/bytes.ts';
+import { bytesEqual, latin1FromBytes } from '../util/bytes.ts';
 import type { Event, StateChange, StateReader } from './types.ts';
 
 /** Thrown when the committed state cannot be read: the environment failed, not the module. */
@@ -11,9 +11,8 @@ export class StateReadError extends Error {
 
 /** A byte string as a Map key: one UTF-16 unit per byte, so equal bytes give equal strings. */
 export function keyId(key: Uint8Array): string {
-  // fromCharCode takes any array-like of numbers; keys are short (state keys are at most 256 + 33 bytes).
-  // It gives a flat string: ids built by concatenation sort and compare about twice as slowly.
-  return String.fromCharCode.apply(null, key as unknown as number[]);
+  // A flat string: ids built by concatenation sort and compare about twice as slowly.
+  return latin1FromBytes(key);
 }
 
 /**

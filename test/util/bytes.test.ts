@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bytesFromLatin1, fromHex, toHex, toHexPortable, utf8 } from '../../src/util/bytes.ts';
+import {
+  bytesFromLatin1,
+  compareBytes,
+  fromHex,
+  latin1FromBytes,
+  toHex,
+  toHexPortable,
+  utf8,
+} from '../../src/util/bytes.ts';
 
 describe('hex', () => {
   it('writes known bytes, including a view into a larger buffer', () => {
@@ -35,6 +43,30 @@ describe('latin1', () => {
         assert.equal(toHex(out), toHex(bytes));
         assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
       }),
+    );
+  });
+
+  it('reads bytes back as one character per byte, views included, in byte order', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.uint8Array({ maxLength: 80 }),
+        fc.nat(8),
+        (a, b, offset) => {
+          const backing = new Uint8Array(offset + a.length);
+          backing.set(a, offset);
+          const text = latin1FromBytes(backing.subarray(offset));
+          assert.equal(text, String.fromCharCode(...a));
+          assert.equal(toHex(bytesFromLatin1(text)), toHex(a));
+          // State ids sort by these strings: their order must be the bytes' order.
+          const other = latin1FromBytes(b);
+          assert.equal(
+            Math.sign(text < other ? -1 : text > other ? 1 : 0),
+            Math.sign(compareBytes(a, b)),
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -13,7 +13,7 @@ import { suiteIds } from '../../crypto/suite.ts';
 import type { MethodResult, Module, TxContext } from '../../execution/index.ts';
 import { checkPublicKey } from '../../ledger/keys.ts';
 import { assert } from '../../util/assert.ts';
-import { toHex } from '../../util/bytes.ts';
+import { latin1FromBytes, toHex } from '../../util/bytes.ts';
 import type { Directory } from './directory.ts';
 import {
   identityModuleName,
@@ -196,9 +196,7 @@ class BlockVerdicts {
 
   check(ctx: TxContext, directory: Directory): MethodResult | undefined {
     // One UTF-16 unit per byte (as the overlay keys its map): cheap, and equal keys give equal strings.
-    const key =
-      ctx.signer.suite +
-      String.fromCharCode.apply(null, ctx.signer.publicKey as unknown as number[]);
+    const key = ctx.signer.suite + latin1FromBytes(ctx.signer.publicKey);
     let verdict = this.#verdicts.get(key);
     if (verdict === undefined) {
       verdict = checkLiveSigner(ctx, directory) ?? live;
