@@ -7,6 +7,7 @@ import {
   compareBytes,
   fromHex,
   latin1FromBytes,
+  taggedKey,
   toHex,
   toHexPortable,
   utf8,
@@ -67,6 +68,19 @@ describe('latin1', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('taggedKey', () => {
+  it('is the tag byte followed by the parts, with no parts too', () => {
+    assert.deepEqual(taggedKey('o'), Uint8Array.of(0x6f));
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 4 }), (parts) => {
+        const key = taggedKey('k', ...parts);
+        assert.equal(toHex(key), `6b${parts.map(toHex).join('')}`);
+      }),
+      { numRuns: 200 },
     );
   });
 });

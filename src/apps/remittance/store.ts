@@ -7,7 +7,7 @@ import { allocateBytes, type CborValue } from '../../codec/index.ts';
 import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
 import { encodeUintBE } from '../../modules/bank/store.ts';
 import { assert } from '../../util/assert.ts';
-import { concatBytes, utf8 } from '../../util/bytes.ts';
+import { taggedKey, utf8 } from '../../util/bytes.ts';
 import { remittanceIdBytes } from './constants.ts';
 import {
   type AcceptancePolicy,
@@ -38,10 +38,6 @@ import {
   type SanctionsMeta,
 } from './records.ts';
 
-function tagged(tag: string, ...parts: Uint8Array[]): Uint8Array {
-  return concatBytes(new Uint8Array([tag.charCodeAt(0)]), ...parts);
-}
-
 function checkId(id: Uint8Array): Uint8Array {
   assert(id.length === remittanceIdBytes, `an id is ${remittanceIdBytes} bytes`);
   return id;
@@ -56,31 +52,31 @@ function checkId(id: Uint8Array): Uint8Array {
 export const logChunkIds = 16;
 
 export const remittanceKeys = {
-  remittance: (id: Uint8Array) => tagged('r', checkId(id)),
-  envelope: (id: Uint8Array) => tagged('v', checkId(id)),
-  corridor: (id: string) => tagged('c', utf8(id)),
-  corridorCount: () => tagged('i'),
-  corridorAt: (index: number) => tagged('I', encodeUintBE(index, 4)),
-  policy: (corridor: string) => tagged('p', utf8(corridor)),
-  kyc: (accountId: Uint8Array) => tagged('k', checkId(accountId)),
+  remittance: (id: Uint8Array) => taggedKey('r', checkId(id)),
+  envelope: (id: Uint8Array) => taggedKey('v', checkId(id)),
+  corridor: (id: string) => taggedKey('c', utf8(id)),
+  corridorCount: () => taggedKey('i'),
+  corridorAt: (index: number) => taggedKey('I', encodeUintBE(index, 4)),
+  policy: (corridor: string) => taggedKey('p', utf8(corridor)),
+  kyc: (accountId: Uint8Array) => taggedKey('k', checkId(accountId)),
   dailyUsage: (accountId: Uint8Array, day: number) =>
-    tagged('d', checkId(accountId), encodeUintBE(day, 4)),
+    taggedKey('d', checkId(accountId), encodeUintBE(day, 4)),
   monthlyUsage: (accountId: Uint8Array, month: number) =>
-    tagged('m', checkId(accountId), encodeUintBE(month, 4)),
+    taggedKey('m', checkId(accountId), encodeUintBE(month, 4)),
   quoteUsed: (provider: string, quoteId: Uint8Array) =>
-    tagged('u', checkId(quoteId), utf8(provider)),
-  usedQuoteQueue: () => tagged('g'),
-  usedQuoteEntry: (index: number) => tagged('G', encodeUintBE(index, 8)),
-  sanctions: () => tagged('s'),
-  sanctionsEntry: (index: number) => tagged('e', encodeUintBE(index, 4)),
-  sanctionsIndex: (key: Uint8Array) => tagged('x', key),
-  queueWindows: () => tagged('w'),
-  queue: (windowSec: number) => tagged('q', encodeUintBE(windowSec, 4)),
+    taggedKey('u', checkId(quoteId), utf8(provider)),
+  usedQuoteQueue: () => taggedKey('g'),
+  usedQuoteEntry: (index: number) => taggedKey('G', encodeUintBE(index, 8)),
+  sanctions: () => taggedKey('s'),
+  sanctionsEntry: (index: number) => taggedKey('e', encodeUintBE(index, 4)),
+  sanctionsIndex: (key: Uint8Array) => taggedKey('x', key),
+  queueWindows: () => taggedKey('w'),
+  queue: (windowSec: number) => taggedKey('q', encodeUintBE(windowSec, 4)),
   queueEntry: (windowSec: number, index: number) =>
-    tagged('Q', encodeUintBE(windowSec, 4), encodeUintBE(index, 8)),
-  logHead: (org: string) => tagged('o', utf8(org)),
-  logChunk: (org: string, chunk: number) => tagged('O', encodeUintBE(chunk, 4), utf8(org)),
-  obligations: (day: number) => tagged('n', encodeUintBE(day, 4)),
+    taggedKey('Q', encodeUintBE(windowSec, 4), encodeUintBE(index, 8)),
+  logHead: (org: string) => taggedKey('o', utf8(org)),
+  logChunk: (org: string, chunk: number) => taggedKey('O', encodeUintBE(chunk, 4), utf8(org)),
+  obligations: (day: number) => taggedKey('n', encodeUintBE(day, 4)),
 };
 
 /** Reads the module's records from committed state or from a transaction's state. */

@@ -4,7 +4,7 @@ import type { CborValue } from '../../codec/index.ts';
 import type { ModuleStateReader } from '../../execution/read.ts';
 import type { ModuleState } from '../../execution/types.ts';
 import { assert } from '../../util/assert.ts';
-import { utf8 } from '../../util/bytes.ts';
+import { taggedKey, utf8 } from '../../util/bytes.ts';
 import { idBytes } from './constants.ts';
 import {
   type Account,
@@ -17,13 +17,6 @@ import {
   encodeTransfer,
   type Transfer,
 } from './records.ts';
-
-function tagged(tag: string, body: Uint8Array): Uint8Array {
-  const key = new Uint8Array(1 + body.length);
-  key[0] = tag.charCodeAt(0);
-  for (let i = 0; i < body.length; i++) key[1 + i] = body[i]!; // short: a loop beats set()
-  return key;
-}
 
 /** Big-endian, so that byte order is numeric order. */
 export function encodeUintBE(value: number, bytes: 4 | 8): Uint8Array {
@@ -39,18 +32,18 @@ export function encodeUintBE(value: number, bytes: 4 | 8): Uint8Array {
 }
 
 export const bankKeys = {
-  currency: (code: string) => tagged('c', utf8(code)),
-  account: (id: Uint8Array) => tagged('a', checkId(id)),
-  transfer: (id: Uint8Array) => tagged('t', checkId(id)),
-  queue: () => tagged('q', new Uint8Array(0)),
-  bucket: (sec: number) => tagged('b', encodeUintBE(sec, 8)),
-  level1: (slot: number) => tagged('m', encodeUintBE(slot, 8)),
-  level2: (slot: number) => tagged('n', encodeUintBE(slot, 8)),
+  currency: (code: string) => taggedKey('c', utf8(code)),
+  account: (id: Uint8Array) => taggedKey('a', checkId(id)),
+  transfer: (id: Uint8Array) => taggedKey('t', checkId(id)),
+  queue: () => taggedKey('q', new Uint8Array(0)),
+  bucket: (sec: number) => taggedKey('b', encodeUintBE(sec, 8)),
+  level1: (slot: number) => taggedKey('m', encodeUintBE(slot, 8)),
+  level2: (slot: number) => taggedKey('n', encodeUintBE(slot, 8)),
   entry: (sec: number, index: number) => {
     const body = new Uint8Array(12);
     body.set(encodeUintBE(sec, 8), 0);
     body.set(encodeUintBE(index, 4), 8);
-    return tagged('e', body);
+    return taggedKey('e', body);
   },
 };
 

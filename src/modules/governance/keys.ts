@@ -4,6 +4,7 @@
 import type { ModuleStateReader } from '../../execution/read.ts';
 import { validatorsMax } from '../../ledger/limits.ts';
 import { assert } from '../../util/assert.ts';
+import { taggedKey } from '../../util/bytes.ts';
 import { encodeUintBE } from '../bank/store.ts';
 
 export const governanceModuleName = 'governance';
@@ -40,24 +41,17 @@ export const governanceCodes = [
 ] as const;
 export type GovernanceCode = (typeof governanceCodes)[number];
 
-function tagged(tag: string, body?: Uint8Array): Uint8Array {
-  const key = new Uint8Array(1 + (body?.length ?? 0));
-  key[0] = tag.charCodeAt(0);
-  if (body !== undefined) key.set(body, 1);
-  return key;
-}
-
 function proposalIdBytes(id: number): Uint8Array {
   assert(Number.isSafeInteger(id) && id >= 1, 'a proposal id is a positive integer');
   return encodeUintBE(id, 8);
 }
 
 export const governanceKeys = {
-  lastId: () => tagged('l'),
-  open: () => tagged('o'),
-  proposal: (id: number) => tagged('p', proposalIdBytes(id)),
-  approvals: (id: number) => tagged('a', proposalIdBytes(id)),
-  approvedChange: () => tagged('c'),
+  lastId: () => taggedKey('l'),
+  open: () => taggedKey('o'),
+  proposal: (id: number) => taggedKey('p', proposalIdBytes(id)),
+  approvals: (id: number) => taggedKey('a', proposalIdBytes(id)),
+  approvedChange: () => taggedKey('c'),
 };
 
 /** A proposal id as state holds it (a pointer or the counter), checked on the way out. */

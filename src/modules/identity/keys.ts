@@ -12,7 +12,7 @@ import {
 } from '../../codec/index.ts';
 import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
 import { assert } from '../../util/assert.ts';
-import { utf8 } from '../../util/bytes.ts';
+import { taggedKey, utf8 } from '../../util/bytes.ts';
 
 export const identityModuleName = 'identity';
 
@@ -39,19 +39,12 @@ export type KeyRecord = {
   readonly revokedHeight?: number | undefined;
 };
 
-function tagged(tag: string, body: Uint8Array): Uint8Array {
-  const key = new Uint8Array(1 + body.length);
-  key[0] = tag.charCodeAt(0);
-  key.set(body, 1);
-  return key;
-}
-
 export const identityKeys = {
   key: (publicKey: Uint8Array) => {
     assert(publicKey.length <= publicKeyBytesMax, 'a public key is short');
-    return tagged('k', publicKey);
+    return taggedKey('k', publicKey);
   },
-  org: (orgId: string) => tagged('o', utf8(orgId)),
+  org: (orgId: string) => taggedKey('o', utf8(orgId)),
 };
 
 export function encodeKeyRecord(r: KeyRecord): CborValue {
