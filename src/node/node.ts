@@ -1,7 +1,6 @@
 // One place wires the node (CONVENTIONS rule 5, after lodestar's BeaconNode.init): storage, execution,
 // mempool, peer transport, the consensus driver and the API are built in order, each with a child
 // logger, and closed in reverse order.
-
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';

@@ -35,16 +35,12 @@ export const bankKeys = {
   currency: (code: string) => taggedKey('c', utf8(code)),
   account: (id: Uint8Array) => taggedKey('a', checkId(id)),
   transfer: (id: Uint8Array) => taggedKey('t', checkId(id)),
-  queue: () => taggedKey('q', new Uint8Array(0)),
+  queue: () => taggedKey('q'),
   bucket: (sec: number) => taggedKey('b', encodeUintBE(sec, 8)),
   level1: (slot: number) => taggedKey('m', encodeUintBE(slot, 8)),
   level2: (slot: number) => taggedKey('n', encodeUintBE(slot, 8)),
-  entry: (sec: number, index: number) => {
-    const body = new Uint8Array(12);
-    body.set(encodeUintBE(sec, 8), 0);
-    body.set(encodeUintBE(index, 4), 8);
-    return taggedKey('e', body);
-  },
+  entry: (sec: number, index: number) =>
+    taggedKey('e', encodeUintBE(sec, 8), encodeUintBE(index, 4)),
 };
 
 function checkId(id: Uint8Array): Uint8Array {
