@@ -22,6 +22,7 @@ import {
   extraLoad,
   finalPerSecond,
   formatStepRow,
+  kernelShareOfCpu,
   type LadderStep,
   ladderFractions,
   ladderFractionsFromEnv,
@@ -308,6 +309,7 @@ function reportStep(report: Report, name: string, step: LadderStep, bound: numbe
     '% of a core',
   );
   report(`${name}: validators' CPU per final tx ${at}`, cpuUsPerFinal(step), 'us');
+  report(`${name}: validators' CPU spent in the kernel ${at}`, kernelShareOfCpu(step), '% of CPU');
   report(`${name}: blocks/s ${at}`, step.blocksPerS ?? Number.NaN, 'blocks/s');
   report(
     `${name}: largest validator RSS ${at}`,

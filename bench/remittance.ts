@@ -12,6 +12,7 @@ import {
   cpuUsPerFinal,
   dueCount,
   formatStepRow,
+  kernelShareOfCpu,
   type LadderStep,
   ladderStep,
   offeredRate,
@@ -268,6 +269,7 @@ async function runRate(
   const cpu = r.nodes.map((x) => x.cpuPct);
   report(`${at}: busiest validator CPU`, Math.max(...cpu), '% of a core');
   report(`${at}: validators' CPU per final remittance`, cpuUsPerFinal(stepOf(r)), 'us');
+  report(`${at}: validators' CPU spent in the kernel`, kernelShareOfCpu(stepOf(r)), '% of CPU');
   report(`${at}: blocks/s`, r.blocksPerSec, 'blocks/s');
   report(
     `${at}: max resident memory of a validator`,

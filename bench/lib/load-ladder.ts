@@ -180,6 +180,7 @@ function rounded(step: LadderStep): LadderStep {
     rejected,
     nodes: step.nodes.map((n) => ({
       cpuPct: fixed(n.cpuPct, 1),
+      systemPct: fixed(n.systemPct, 1),
       rssMaxMiB: fixed(n.rssMaxMiB, 1),
       rssAnonMaxMiB: fixed(n.rssAnonMaxMiB, 1),
       rssFileMaxMiB: fixed(n.rssFileMaxMiB, 1),
@@ -190,6 +191,16 @@ function rounded(step: LadderStep): LadderStep {
     ...(step.bound === undefined ? {} : { bound: fixed(step.bound, 1) }),
     ...(step.blocksPerS === undefined ? {} : { blocksPerS: fixed(step.blocksPerS, 1) }),
   };
+}
+
+/**
+ * The share of all validators' CPU time spent in the kernel (syscalls, page faults, scheduling), in
+ * %: what batching writes or waking fewer threads could win back.
+ */
+export function kernelShareOfCpu(step: LadderStep): number {
+  const total = step.nodes.reduce((sum, n) => sum + n.cpuPct, 0);
+  const kernel = step.nodes.reduce((sum, n) => sum + n.systemPct, 0);
+  return (100 * kernel) / total;
 }
 
 /**
@@ -278,7 +289,9 @@ export function formatStepRow(step: LadderStep): string {
     step.bound === undefined
       ? ''
       : `  bound ${cell(step.bound)}/s (${cell((100 * step.final) / step.bound, 1)}%)`;
-  const nodes = step.nodes.map((n, i) => `v${i} ${cell(n.cpuPct)}% ${formatRss(n)}`).join(', ');
+  const nodes = step.nodes
+    .map((n, i) => `v${i} ${cell(n.cpuPct)}% (kernel ${cell(n.systemPct)}%) ${formatRss(n)}`)
+    .join(', ');
   const blocks = step.blocksPerS === undefined ? '' : `  blocks ${cell(step.blocksPerS, 1)}/s`;
   const cpu = `  CPU ${cell(cpuUsPerFinal(step))} us/final`;
   return (

@@ -1,5 +1,6 @@
 // CPU time and resident memory of other processes (the validators) from Linux's /proc, proc(5):
-// utime + stime from /proc/PID/stat; VmRSS, VmHWM and the resident set's parts (RssAnon: heap and
+// utime and stime from /proc/PID/stat (stime, time in the kernel, on its own too: on a virtual
+// machine the context switches of four validators' threads cost a fifth of their CPU at light load); VmRSS, VmHWM and the resident set's parts (RssAnon: heap and
 // other private memory; RssFile: mapped files such as code and LMDB's map; RssShmem) from
 // /proc/PID/status. Elsewhere the figures come back as NaN rather than failing the benchmark.
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 export type ProcessUsage = {
   /** CPU time over wall time, in % of one core (a process busy on two cores shows 200). */
   readonly cpuPct: number;
+  /** The part of cpuPct spent in the kernel (stime): syscalls, page faults, scheduling. */
+  readonly systemPct: number;
   /** Largest resident set seen, in MiB. */
   readonly rssMaxMiB: number;
   /**
@@ -24,8 +27,17 @@ const statUtimeIndex = 11; // field 14 of proc(5), counted from field 3 (state),
 const statStimeIndex = 12; // field 15
 const sampleMsDefault = 500;
 
+/** User and system CPU time of a process, in clock ticks, from the text of /proc/PID/stat. */
+export type CpuTicks = { readonly user: number; readonly system: number };
+
 /** User plus system CPU time of a process, in clock ticks, from the text of /proc/PID/stat. */
 export function parseStatCpuTicks(text: string): number {
+  const { user, system } = parseStatCpuSplit(text);
+  return user + system;
+}
+
+/** User and system CPU time of a process, each in clock ticks, from the text of /proc/PID/stat. */
+export function parseStatCpuSplit(text: string): CpuTicks {
   // comm may hold spaces and parentheses: the fields proper start after the last ')'.
   const close = text.lastIndexOf(')');
   if (close < 0) throw new RangeError('proc stat: no ")" closing the command name');
@@ -37,7 +49,7 @@ export function parseStatCpuTicks(text: string): number {
   const stime = Number(fields[statStimeIndex]);
   if (!Number.isInteger(utime) || !Number.isInteger(stime))
     throw new RangeError(`proc stat: utime/stime not integers (${fields.length} fields)`);
-  return utime + stime;
+  return { user: utime, system: stime };
 }
 
 /** Resident memory of a process from /proc/PID/status, in KiB. */
@@ -96,11 +108,13 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecondCached;
 }
 
-function readTicks(pid: number): number {
+const unreadableTicks: CpuTicks = Object.freeze({ user: Number.NaN, system: Number.NaN });
+
+function readTicks(pid: number): CpuTicks {
   try {
-    return parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parseStatCpuSplit(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
-    return Number.NaN; // gone, or not Linux
+    return unreadableTicks; // gone, or not Linux
   }
 }
 
@@ -177,13 +191,16 @@ export function watchProcesses(
       const wallMs = performance.now() - startedMs;
       const hz = clockTicksPerSecond();
       return pids.map((pid, i) => {
-        const ticks = readTicks(pid) - ticksAtStart[i]!;
+        const now = readTicks(pid);
+        const before = ticksAtStart[i]!;
+        const system = now.system - before.system;
         const last = readMemoryKiB(pid);
         const peak = peaks[i]!;
         peak.add(last);
         const rssKiB = peakReset[i] ? larger(peak.rssKiB, last.hwmKiB) : peak.rssKiB;
         return {
-          cpuPct: cpuPercent(ticks, hz, wallMs),
+          cpuPct: cpuPercent(now.user - before.user + system, hz, wallMs),
+          systemPct: cpuPercent(system, hz, wallMs),
           rssMaxMiB: rssKiB / 1024,
           rssAnonMaxMiB: peak.anonKiB / 1024,
           rssFileMaxMiB: peak.fileKiB / 1024,

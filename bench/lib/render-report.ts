@@ -91,6 +91,7 @@ function ladderTable(steps: readonly LadderStep[]): string[] {
   const rows = steps.map((s) => {
     const nodes = [
       perNode(s, (n) => n.cpuPct),
+      perNode(s, (n) => n.systemPct),
       perNode(s, (n) => n.rssMaxMiB),
       perNode(s, (n) => n.rssAnonMaxMiB),
       perNode(s, (n) => n.rssFileMaxMiB),
@@ -100,8 +101,8 @@ function ladderTable(steps: readonly LadderStep[]): string[] {
     return `| ${[String(s.validators), ...figures, ...nodes].join(' | ')} |`;
   });
   return [
-    '| validators | offered /s | final /s | p50 ms | p90 ms | p99 ms | max ms | rejected | CPU % per node | RSS max MiB per node | RssAnon max MiB | RssFile max MiB | RssShmem max MiB |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |',
+    '| validators | offered /s | final /s | p50 ms | p90 ms | p99 ms | max ms | rejected | CPU % per node | of which kernel % | RSS max MiB per node | RssAnon max MiB | RssFile max MiB | RssShmem max MiB |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ];
 }

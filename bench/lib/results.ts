@@ -26,9 +26,10 @@ export type LadderStep = {
   p99: number;
   max: number;
   rejected: number;
-  /** The RSS parts are absent from steps files written before they were measured. */
+  /** The RSS parts and the kernel's share are absent from steps files written before they were measured. */
   nodes: {
     cpuPct: number;
+    systemPct?: number | null;
     rssMaxMiB: number;
     rssAnonMaxMiB?: number | null;
     rssFileMaxMiB?: number | null;

@@ -14,6 +14,7 @@ import {
   extraLoad,
   finalPerSecond,
   formatStepRow,
+  kernelShareOfCpu,
   type LadderStep,
   ladderChartSeries,
   ladderRates,
@@ -30,6 +31,7 @@ import type { ProcessUsage } from '../../bench/lib/proc-stats.ts';
 function usage(cpuPct: number, rssMaxMiB: number, anon = 240, file = 60, shmem = 0): ProcessUsage {
   return {
     cpuPct,
+    systemPct: cpuPct / 5,
     rssMaxMiB,
     rssAnonMaxMiB: anon,
     rssFileMaxMiB: file,
@@ -101,7 +103,7 @@ test('a step record carries the latency summary and the nodes', () => {
   );
   assert.match(
     formatStepRow(s),
-    /rejected 3 {2}not final 1 {2}\[v0 75% 513 MiB \(anon 400, file 110, shmem 2\)\]$/,
+    /rejected 3 {2}not final 1 {2}\[v0 75% \(kernel 15%\) 513 MiB \(anon 400, file 110, shmem 2\)\]$/,
   );
 });
 
@@ -113,6 +115,8 @@ test('CPU per final transaction sums every validator', () => {
   );
   // One core busy in all (40% + 60%) for 500 final a second: 2 ms of CPU each.
   assert.equal(cpuUsPerFinal(s), 2000);
+  // A fifth of each node's CPU in the kernel (8% + 12% of 100%).
+  assert.equal(kernelShareOfCpu(s), 20);
   assert.doesNotMatch(formatStepRow(s), /blocks/);
 });
 
@@ -141,7 +145,14 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
       max: 120,
       rejected: 0,
       nodes: [
-        { cpuPct: 50, rssMaxMiB: 300, rssAnonMaxMiB: 240, rssFileMaxMiB: 60, rssShmemMaxMiB: 0 },
+        {
+          cpuPct: 50,
+          systemPct: 10,
+          rssMaxMiB: 300,
+          rssAnonMaxMiB: 240,
+          rssFileMaxMiB: 60,
+          rssShmemMaxMiB: 0,
+        },
       ],
       notFinal: 0,
       load: 0.25,
@@ -160,7 +171,14 @@ test('writes GROUP.steps.json in the shape the report reads', () => {
     ]);
     assert.equal(json.steps[1].p50, null);
     assert.deepEqual(json.steps[1].nodes, [
-      { cpuPct: null, rssMaxMiB: 12, rssAnonMaxMiB: null, rssFileMaxMiB: 2, rssShmemMaxMiB: 0 },
+      {
+        cpuPct: null,
+        systemPct: null,
+        rssMaxMiB: 12,
+        rssAnonMaxMiB: null,
+        rssFileMaxMiB: 2,
+        rssShmemMaxMiB: 0,
+      },
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   cpuPercent,
+  parseStatCpuSplit,
   parseStatCpuTicks,
   parseStatusMemoryKiB,
   watchProcesses,
@@ -18,6 +19,7 @@ const onLinux = process.platform === 'linux';
 test('reads utime + stime from a captured /proc/PID/stat', () => {
   // utime 108, stime 60 in that sample
   assert.equal(parseStatCpuTicks(fixture('node-proc-stat.txt')), 168);
+  assert.deepEqual(parseStatCpuSplit(fixture('node-proc-stat.txt')), { user: 108, system: 60 });
 });
 
 test('reads the fields after a command name holding spaces and parentheses', () => {
@@ -73,6 +75,8 @@ test('watches a live process: some CPU time and a resident set', { skip: !onLinu
   const [usage] = watch.stop();
   assert.ok(spin > 0);
   assert.ok(usage !== undefined && usage.cpuPct > 0);
+  // Spinning is user time: the kernel's part is some of the CPU time, never more.
+  assert.ok(usage.systemPct >= 0 && usage.systemPct < usage.cpuPct, `${usage.systemPct}`);
   assert.ok(usage.rssMaxMiB > 1);
   // A Node process has a heap (anonymous) and its mapped executable (file-backed) resident.
   assert.ok(usage.rssAnonMaxMiB > 0);
@@ -83,6 +87,7 @@ test('watches a live process: some CPU time and a resident set', { skip: !onLinu
 test('a process that is gone reads as NaN, not a failure', () => {
   const [usage] = watchProcesses([2 ** 22 + 1]).stop();
   assert.ok(Number.isNaN(usage!.cpuPct));
+  assert.ok(Number.isNaN(usage!.systemPct));
   assert.ok(Number.isNaN(usage!.rssMaxMiB));
   assert.ok(Number.isNaN(usage!.rssAnonMaxMiB));
   assert.ok(Number.isNaN(usage!.rssFileMaxMiB));

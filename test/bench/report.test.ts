@@ -81,8 +81,22 @@ const ladder = {
       max: 1500,
       rejected: 3,
       nodes: [
-        { cpuPct: 81.5, rssMaxMiB: 300, rssAnonMaxMiB: 250, rssFileMaxMiB: 48, rssShmemMaxMiB: 0 },
-        { cpuPct: 78, rssMaxMiB: 290, rssAnonMaxMiB: 241, rssFileMaxMiB: 47, rssShmemMaxMiB: 0 },
+        {
+          cpuPct: 81.5,
+          systemPct: 16.5,
+          rssMaxMiB: 300,
+          rssAnonMaxMiB: 250,
+          rssFileMaxMiB: 48,
+          rssShmemMaxMiB: 0,
+        },
+        {
+          cpuPct: 78,
+          systemPct: 15,
+          rssMaxMiB: 290,
+          rssAnonMaxMiB: 241,
+          rssFileMaxMiB: 47,
+          rssShmemMaxMiB: 0,
+        },
       ],
     },
   ],
@@ -164,7 +178,7 @@ describe('bench report', () => {
     assert.match(text, /### Load ladder/);
     assert.match(
       text,
-      /\| 4 \| 500 \| 480 \| 410 \| 700 \| 1,200 \| 1,500 \| 3.00 \| 81.5 \/ 78.0 \| 300 \/ 290 \| 250 \/ 241 \| 48.0 \/ 47.0 \| 0.00 \/ 0.00 \|$/m,
+      /\| 4 \| 500 \| 480 \| 410 \| 700 \| 1,200 \| 1,500 \| 3.00 \| 81.5 \/ 78.0 \| 16.5 \/ 15.0 \| 300 \/ 290 \| 250 \/ 241 \| 48.0 \/ 47.0 \| 0.00 \/ 0.00 \|$/m,
     );
     assert.match(text, /!\[network: throughput and latency\]\(results\/network\.svg\)/);
   });
@@ -178,7 +192,7 @@ describe('bench report', () => {
     assert.match(text, /!\[Soak: memory & time\]\(results\/soak\.svg\)/);
   });
 
-  it('shows n/a for the RSS parts of a steps file written before they were measured', () => {
+  it('shows n/a for the kernel share and RSS parts of a steps file written before they were measured', () => {
     const [first] = ladder.steps;
     const older = {
       steps: [
@@ -191,7 +205,7 @@ describe('bench report', () => {
     });
     assert.match(
       text,
-      /\| 81.5 \/ 78.0 \| 300 \/ 290 \| n\/a \/ n\/a \| n\/a \/ n\/a \| n\/a \/ n\/a \|$/m,
+      /\| 81.5 \/ 78.0 \| n\/a \/ n\/a \| 300 \/ 290 \| n\/a \/ n\/a \| n\/a \/ n\/a \| n\/a \/ n\/a \|$/m,
     );
   });
 
