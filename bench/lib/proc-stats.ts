@@ -1,8 +1,9 @@
 // CPU time and resident memory of other processes (the validators) from Linux's /proc, proc(5):
-// utime and stime from /proc/PID/stat (stime, time in the kernel, on its own too: on a virtual
-// machine the context switches of four validators' threads cost a fifth of their CPU at light load); VmRSS, VmHWM and the resident set's parts (RssAnon: heap and
-// other private memory; RssFile: mapped files such as code and LMDB's map; RssShmem) from
-// /proc/PID/status. Elsewhere the figures come back as NaN rather than failing the benchmark.
+// utime and stime from /proc/PID/stat, kept apart because time in the kernel (syscalls, page
+// faults, thread switches) was a fifth of four validators' CPU at light load on a two-vCPU VM;
+// VmRSS, VmHWM and the resident set's parts (RssAnon: heap and other private memory; RssFile:
+// mapped files such as code and LMDB's map; RssShmem) from /proc/PID/status. Elsewhere the
+// figures come back as NaN rather than failing the benchmark.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -27,7 +28,7 @@ const statUtimeIndex = 11; // field 14 of proc(5), counted from field 3 (state),
 const statStimeIndex = 12; // field 15
 const sampleMsDefault = 500;
 
-/** User and system CPU time of a process, in clock ticks, from the text of /proc/PID/stat. */
+/** A process's CPU time in clock ticks: in user space and in the kernel. */
 export type CpuTicks = { readonly user: number; readonly system: number };
 
 /** User plus system CPU time of a process, in clock ticks, from the text of /proc/PID/stat. */
