@@ -268,8 +268,9 @@ async function runRate(
   report(`${at}: refused at admission`, r.refused, 'remit');
   const cpu = r.nodes.map((x) => x.cpuPct);
   report(`${at}: busiest validator CPU`, Math.max(...cpu), '% of a core');
-  report(`${at}: validators' CPU per final remittance`, cpuUsPerFinal(stepOf(r)), 'us');
-  report(`${at}: validators' CPU spent in the kernel`, kernelShareOfCpu(stepOf(r)), '% of CPU');
+  const step = stepOf(r);
+  report(`${at}: validators' CPU per final remittance`, cpuUsPerFinal(step), 'us');
+  report(`${at}: validators' CPU spent in the kernel`, kernelShareOfCpu(step), '% of CPU');
   report(`${at}: blocks/s`, r.blocksPerSec, 'blocks/s');
   report(
     `${at}: max resident memory of a validator`,

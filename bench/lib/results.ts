@@ -26,7 +26,7 @@ export type LadderStep = {
   p99: number;
   max: number;
   rejected: number;
-  /** The RSS parts and the kernel's share are absent from steps files written before they were measured. */
+  /** The RSS parts and the kernel's share are absent from steps files older than their measuring. */
   nodes: {
     cpuPct: number;
     systemPct?: number | null;
