@@ -31,6 +31,20 @@ const safeHighWordMax = 2 ** 21 - 1;
 const shortTextMax = 32;
 
 /** Decodes `bytes`, which must be exactly one canonical value. */
+/**
+ * Inputs this short may sit on V8's heap (a value the writer produced, a hash), and reading
+ * `.buffer` for a view would make V8 move them to a new allocation outside it: their byte strings
+ * are copied out by index instead.
+ */
+const onHeapInputMax = 64;
+
+/** `length` bytes of `bytes` from `at`, in a new array, without touching `bytes.buffer`. */
+function copyOut(bytes: Uint8Array, at: number, length: number): Uint8Array {
+  const copy = new Uint8Array(length);
+  for (let i = 0; i < length; i++) copy[i] = bytes[at + i]!;
+  return copy;
+}
+
 export function readCanonical(bytes: Uint8Array, options: ReadOptions): CborValue {
   const reader = new Reader(bytes, options);
   const value = reader.item(1);
@@ -136,6 +150,7 @@ class Reader {
     const at = this.pos;
     this.pos = at + length;
     const bytes = this.bytes;
+    if (!this.options.views && bytes.length <= onHeapInputMax) return copyOut(bytes, at, length);
     // Plain Uint8Arrays either way: on a Buffer input, subarray() would give a Buffer and slice() a
     // view rather than a copy.
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset + at, length);

@@ -1,13 +1,12 @@
 // The ledger's vote, timeout and header digests (ledger/certificate.ts voteMessage/timeoutMessage,
 // ledger/block.ts hashHeader), computed on the consensus hot path with node:crypto's SHA-256 (the
 // ledger's own stay browser-safe) and remembered per object; test/consensus/digest.test.ts pins equality.
-import { Buffer } from 'node:buffer';
 import { encode } from '../codec/index.ts';
 import { sha256Node } from '../crypto/hash-node.ts';
 import { type BlockHeader, encodeHeader } from '../ledger/block.ts';
 import type { HashDomain } from '../ledger/hashing.ts';
 import { assert } from '../util/assert.ts';
-import { utf8 } from '../util/bytes.ts';
+import { toHex, utf8 } from '../util/bytes.ts';
 
 const digestBytes = 32;
 
@@ -89,7 +88,7 @@ const hexes = new WeakMap<Uint8Array, string>();
 export function hashHex(hash: Uint8Array): string {
   let hex = hexes.get(hash);
   if (hex === undefined) {
-    hex = Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString('hex');
+    hex = toHex(hash);
     assert(hex.length === 2 * hash.length, 'digest: two hex digits a byte');
     hexes.set(hash, hex);
   }

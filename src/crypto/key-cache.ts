@@ -3,6 +3,7 @@
 // sign with a re-imported private key is ten times slower, so the suites keep recent keys here.
 
 import { assert } from '../util/assert.ts';
+import { latin1FromBytes } from '../util/bytes.ts';
 
 export class KeyCache<V> {
   readonly entriesMax: number;
@@ -20,9 +21,7 @@ export class KeyCache<V> {
   /** The cached value for `keyBytes`, or `create(keyBytes)` stored as the newest; create may throw. */
   getOrCreate(keyBytes: Uint8Array, create: (keyBytes: Uint8Array) => V): V {
     // latin1 maps each byte to one code unit: a cheap, collision-free string key.
-    const id = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.length).toString(
-      'latin1',
-    );
+    const id = latin1FromBytes(keyBytes);
     const hit = this.entries.get(id);
     if (hit !== undefined) {
       // Re-insert so that Map's insertion order doubles as recency order.

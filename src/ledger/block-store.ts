@@ -20,7 +20,7 @@ import {
   writeUint64,
 } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
-import { bytesEqual, concatBytes } from '../util/bytes.ts';
+import { bytesEqual, concatBytes, latin1FromBytes } from '../util/bytes.ts';
 import { type Block, decodeBlock, encodeBlock, hashHeader } from './block.ts';
 import { type QuorumCertificate, qcFromValue, qcToValue } from './certificate.ts';
 import { txExpiryWindowMs } from './limits.ts';
@@ -474,5 +474,5 @@ function receiptKey(height: number, index: number): Uint8Array {
 }
 
 function txIdKey(id: Uint8Array): string {
-  return Buffer.from(id.buffer, id.byteOffset, id.length).toString('latin1');
+  return latin1FromBytes(id);
 }

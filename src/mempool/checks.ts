@@ -1,12 +1,13 @@
 // Argument checks at the mempool's boundary (CONVENTIONS rule 8): errors name the field.
 
+import { latin1FromBytes } from '../util/bytes.ts';
 import { admitBatchTxsMax } from './limits.ts';
 
 const txIdBytes = 32;
 
 /** latin1 maps each byte to one code unit: a cheap, collision-free Map key. */
 export function keyOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  return latin1FromBytes(bytes);
 }
 
 export function checkTxId(txId: Uint8Array, field: string): string {

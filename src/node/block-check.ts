@@ -10,7 +10,7 @@ import { txExpiryWindowMs } from '../ledger/limits.ts';
 import { decodeTransaction, type Transaction } from '../ledger/tx.ts';
 import { type CarriedSignatureDeps, verifyTxSignatures } from '../mempool/index.ts';
 import { assert } from '../util/assert.ts';
-import { bytesEqual, toHex } from '../util/bytes.ts';
+import { bytesEqual, latin1FromBytes, toHex } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
 import type { EpochVerdict } from './epochs.ts';
 import type { KeyRegistry } from './permissions.ts';
@@ -240,7 +240,7 @@ function verifiedKey(tx: Transaction): string {
 
 /** latin1 maps each byte to one code unit: a cheap, exact key for a byte string. */
 function bytesKey(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  return latin1FromBytes(bytes);
 }
 
 function refuse(reason: string): BlockVerdict {

@@ -152,6 +152,23 @@ describe('canonical reader', () => {
     assert.deepEqual([copied[0][0], trusted[0][99], viewed[0][0]], [7, 7, 0]);
   });
 
+  it('copies byte strings out of short inputs (copied by index) as out of long ones', () => {
+    for (const size of [10, 40, 62, 100]) {
+      const inner = Uint8Array.from({ length: size }, (_, i) => i + 1);
+      // At an offset inside a larger array too, where a copy from the wrong place would show.
+      const framed = new Uint8Array(encode(['tag', inner]).length + 5);
+      framed.set(encode(['tag', inner]), 5);
+      for (const bytes of [encode(['tag', inner]), framed.subarray(5)]) {
+        const [tag, out] = decode(bytes) as [string, Uint8Array];
+        assert.equal(tag, 'tag');
+        assert.deepEqual(out, inner);
+        assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
+        bytes.fill(0);
+        assert.equal(out[size - 1], size, `a ${size}-byte string is a copy`);
+      }
+    }
+  });
+
   it('refuses a length that runs past the input before allocating for it', () => {
     for (const hex of ['9b00000001000000000102', 'bb0000000100000000', '5a7fffffff00']) {
       assert.throws(

@@ -21,6 +21,10 @@ describe('hex', () => {
     assert.equal(toHex(backing.subarray(1, 3)), '1234');
     assert.equal(toHexPortable(backing.subarray(1, 3)), '1234');
     assert.equal(toHex(new Uint8Array(0)), '');
+    // A Buffer cut from Node's shared pool sits at an offset in a larger ArrayBuffer.
+    const pooled = Buffer.from([0xaa, 0x12, 0x34, 0xbb]);
+    assert.equal(toHex(pooled.subarray(1, 3)), '1234');
+    assert.equal(latin1FromBytes(pooled.subarray(1, 3)), '\x12\x34');
   });
 
   it('both paths agree and round-trip through fromHex', () => {
