@@ -25,6 +25,7 @@ import { type Block, decodeBlock, encodeBlock, hashHeader } from './block.ts';
 import { type QuorumCertificate, qcFromValue, qcToValue } from './certificate.ts';
 import { txExpiryWindowMs } from './limits.ts';
 import { decodeReceipt, encodeReceipt, type Receipt } from './receipt.ts';
+import { RecentTxFilter } from './recent-tx-filter.ts';
 import { decodeTransaction } from './tx.ts';
 
 export type TxLocation = { readonly height: number; readonly index: number };
@@ -109,6 +110,14 @@ export class BlockStore {
   #stagedLatest: number | undefined;
   #stagedExecuted: number | undefined;
   readonly #stagedTxs = new Set<string>();
+  /**
+   * The ids of the blocks this object added, for hasTxSince. Twice the expiry window is kept, so
+   * that a node whose clock runs behind the block times still finds its answers here.
+   */
+  readonly #recentTxs = new RecentTxFilter({
+    generationSpanMs: txExpiryWindowMs / 2,
+    retainMs: 2 * txExpiryWindowMs,
+  });
 
   constructor(store: Store) {
     this.#store = store;
@@ -151,6 +160,7 @@ export class BlockStore {
     });
     batch.put(this.#meta, metaKeys.latest, heightKey);
     this.#stage(batch, height, staged);
+    this.#recentTxs.addBlock(block.header.timeMs, txIds, latest === undefined);
     return hash;
   }
 
@@ -430,6 +440,21 @@ export class BlockStore {
   /** Also true for a transaction of a block staged in a batch that has not committed yet. */
   hasTx(txId: Uint8Array): boolean {
     return (this.#stagedTxs.size > 0 && this.#stagedTxs.has(txIdKey(txId))) || this.#txs.has(txId);
+  }
+
+  /**
+   * hasTx for a transaction that expires at `expiresAtMs`. Only a block timed at or after
+   * `expiresAtMs - txExpiryWindowMs` can have carried it (the block check refuses a transaction
+   * that expires later than that after its block), and for those the ids this object added answer
+   * most "no"s without reading LMDB (recent-tx-filter.ts). For the checks before execution:
+   * execution asks hasTx itself, so a block that broke that rule (which no honest quorum certifies,
+   * but a chain built without block checks, like the tests' LocalChain, can hold) still has its
+   * replays refused there.
+   */
+  hasTxExpiringAt(txId: Uint8Array, expiresAtMs: number): boolean {
+    if (this.#recentTxs.covers(expiresAtMs - txExpiryWindowMs) && !this.#recentTxs.mayContain(txId))
+      return false;
+    return this.hasTx(txId);
   }
 
   txBytes(txId: Uint8Array): Uint8Array | undefined {

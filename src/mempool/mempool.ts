@@ -152,7 +152,7 @@ class Pool implements Mempool {
   }
 
   private checkCommitted(tx: Transaction): AdmitResult | undefined {
-    if (!this.deps.isCommitted(tx.id)) return undefined;
+    if (!this.deps.isCommitted(tx.id, tx.expiresAtMs)) return undefined;
     return rejected('tx_already_committed', messages.alreadyCommitted(), tx.id);
   }
 

@@ -37,8 +37,11 @@ export type VerifyFunction = (items: readonly VerifyItem[]) => Promise<boolean[]
 export type MempoolDeps = CarriedSignatureDeps & {
   /** Current time in ms since the Unix epoch (block time or the clock); an integer. */
   readonly now: () => number;
-  /** The chain's replay set: ids of committed transactions that have not expired yet. */
-  readonly isCommitted: (txId: Uint8Array) => boolean;
+  /**
+   * The chain's replay set: is this id among the committed transactions that have not expired yet?
+   * Given the transaction's expiry, which bounds the blocks that can have carried it.
+   */
+  readonly isCommitted: (txId: Uint8Array, expiresAtMs: number) => boolean;
   /** May the signer's organisation and role send this transaction? Runs after the signature check. */
   readonly checkPermission: (tx: Transaction) => PermissionResult;
   /** Batch signature verification (default verifyBatch: all cores). Called once per admit call. */

@@ -30,8 +30,9 @@ export type BlockCheckDeps = CarriedSignatureDeps & {
   readonly pending: (txId: Uint8Array) => Transaction | undefined;
   /** The roots after executing `height`, if this node has executed it. */
   readonly rootsAt: (height: number) => ExecutedRoots | undefined;
-  /** Is this transaction in a block this node has executed? */
-  readonly isCommitted: (txId: Uint8Array) => boolean;
+  /** Is this transaction (its id, and its expiry, which bounds the blocks that can carry it) in a
+   * block this node has executed? */
+  readonly isCommitted: (txId: Uint8Array, expiresAtMs: number) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
   /** Whether the block ends its epoch (epochs.ts); absent, the validator set never changes. */
   readonly epochOf?: (header: BlockHeader, parent: BlockHeader) => EpochVerdict;
@@ -166,7 +167,7 @@ export class BlockChecker {
         return refuse(`transaction ${tx.idHex} expires too far after the block time`);
       if (!this.#isVerified(tx)) return refuse(`bad or unchecked signature on ${tx.idHex}`);
       // Execution would refuse it as a replay, but the chain would still carry it twice.
-      if (this.#deps.isCommitted(tx.id))
+      if (this.#deps.isCommitted(tx.id, tx.expiresAtMs))
         return refuse(`transaction ${tx.idHex} is already committed`);
       const permission = this.#deps.registry.checkProposed(tx);
       if (!permission.ok) return refuse(`${permission.code} on ${tx.idHex}`);

@@ -181,7 +181,7 @@ async function assemble(
     registry,
     pending: (id) => mempool.get(id),
     rootsAt: (height) => commits?.rootsAt(height),
-    isCommitted: (id) => executor.blocks.hasTx(id),
+    isCommitted: (id, expiresAtMs) => executor.blocks.hasTxExpiringAt(id, expiresAtMs),
     epochOf: (header, parent) => epochs.decide(header, parent),
     carriedSignatures: (tx) => carriedSignaturesOf(modules, tx, log),
     carriedVerified: (item) => carried.remember(item),
@@ -190,7 +190,7 @@ async function assemble(
     { chainId: genesis.chainId, txsMax: config.mempoolTxsMax },
     {
       now: Date.now,
-      isCommitted: (id) => executor.blocks.hasTx(id),
+      isCommitted: (id, expiresAtMs) => executor.blocks.hasTxExpiringAt(id, expiresAtMs),
       checkPermission: (tx) => registry.checkTransaction(tx),
       verify: (items) => checker.verifyShared(items),
       carriedSignatures: (tx) => carriedSignaturesOf(modules, tx, log),
