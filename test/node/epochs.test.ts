@@ -108,6 +108,37 @@ describe('epochs: the block that hands over to an approved validator set', () =>
     assert.ok(again.kind === 'next' && verdict.set === again.set);
   });
 
+  it('reads the state at a height once, however often blocks certifying it are decided', () => {
+    executed = chain.height!;
+    const tree = chain.executor.state;
+    const reads: number[] = [];
+    // The tree as Epochs sees it, counting reads (a proposal's check and its commit both decide).
+    const counted = new Proxy(tree, {
+      get(target, name) {
+        if (name === 'get')
+          return (key: Uint8Array, height?: number) => {
+            reads.push(height ?? -1);
+            return target.get(key, height);
+          };
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const fresh = new Epochs({
+      store: new EpochStore(store, genesisSet),
+      state: counted,
+      executedHeight: () => executed,
+      blockTimeAt: (height) => chain.executor.blocks.blockAt(height)?.header.timeMs,
+    });
+    const at = (certified: number, before: number) =>
+      fresh.decide({ ...header, stateHeight: certified }, { ...header, stateHeight: before });
+    for (let i = 0; i < 3; i++) {
+      assert.equal(at(approvedAt, approvedAt - 1).kind, 'next');
+      assert.equal(at(approvedAt + 1, approvedAt).kind, 'same');
+    }
+    assert.deepEqual(reads, [approvedAt, approvedAt + 1]);
+  });
+
   it('says unknown above the executed height while a proposal is open there', () => {
     executed = approvedAt - 1; // the proposal is open, one approval short
     const verdict = decide(approvedAt, approvedAt - 2);
