@@ -111,6 +111,13 @@ export class BlockStore {
   #stagedExecuted: number | undefined;
   readonly #stagedTxs = new Set<string>();
   /**
+   * executed() as last read from LMDB, until a batch that rewrites it settles. The node asks for
+   * the executed height many times a block (the commit pipeline, the proposal gate, the payload
+   * builder), and each read was an LMDB get and a decode: about 3 us, 1.7% of four validators' CPU
+   * at 38 blocks a second (perf). Only this object writes the record, so it knows when to read again.
+   */
+  #executedRead: { readonly info: ExecutedInfo | undefined } | undefined;
+  /**
    * The ids of the blocks this object added, for hasTxSince. Twice the expiry window is kept, so
    * that a node whose clock runs behind the block times still finds its answers here.
    */
@@ -215,6 +222,9 @@ export class BlockStore {
       metaKeys.executed,
       encode([info.height, info.stateRoot, info.resultsRoot]),
     );
+    batch.onSettled(() => {
+      this.#executedRead = undefined;
+    });
     batch.put(this.#roots, encodeUintKey(info.height), encode([info.stateRoot, info.resultsRoot]));
   }
 
@@ -395,14 +405,19 @@ export class BlockStore {
   }
 
   executed(): ExecutedInfo | undefined {
+    this.#executedRead ??= { info: this.#readExecuted() };
+    return this.#executedRead.info;
+  }
+
+  #readExecuted(): ExecutedInfo | undefined {
     const raw = this.#meta.get(metaKeys.executed);
     if (raw === undefined) return undefined;
     const items = readTuple(decode(raw), 'executed', 3);
-    return {
+    return Object.freeze({
       height: readUint(items[0], 'executed.height'),
       stateRoot: items[1] as Uint8Array,
       resultsRoot: items[2] as Uint8Array,
-    };
+    });
   }
 
   /**
