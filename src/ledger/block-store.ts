@@ -87,13 +87,14 @@ export class BlockStore {
   /**
    * executed() as last read from LMDB, until a batch that rewrites it settles. The node asks for
    * the executed height many times a block (the commit pipeline, the proposal gate, the payload
-   * builder), and each read was an LMDB get and a decode: about 3 us, 1.7% of four validators' CPU
-   * at 38 blocks a second (perf). Only this object writes the record, so it knows when to read again.
+   * builder), and each read was an LMDB get and a decode: about 3 us, 1.7% of four validators'
+   * CPU at 38 blocks a second (perf). Only this object writes the record, so it knows when to read
+   * again.
    */
   #executedRead: { readonly info: ExecutedInfo | undefined } | undefined;
   /**
-   * The ids of the blocks this object added, for hasTxSince. Twice the expiry window is kept, so
-   * that a node whose clock runs behind the block times still finds its answers here.
+   * The ids of the blocks this object added, for hasTxExpiringAt. Twice the expiry window is kept,
+   * so that a node whose clock runs behind the block times still finds its answers here.
    */
   readonly #recentTxs = new RecentTxFilter({
     generationSpanMs: txExpiryWindowMs / 2,
@@ -196,10 +197,10 @@ export class BlockStore {
       metaKeys.executed,
       encode([info.height, info.stateRoot, info.resultsRoot]),
     );
+    batch.put(this.#roots, encodeUintKey(info.height), encode([info.stateRoot, info.resultsRoot]));
     batch.onSettled(() => {
       this.#executedRead = undefined;
     });
-    batch.put(this.#roots, encodeUintKey(info.height), encode([info.stateRoot, info.resultsRoot]));
   }
 
   /** Stores the QC that certifies the block at its height (kept for light clients and catch-up). */

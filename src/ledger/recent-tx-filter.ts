@@ -40,7 +40,7 @@ export class RecentTxFilter {
   readonly #options: RecentTxFilterOptions;
   /** Oldest first. */
   readonly #generations: Generation[] = [];
-  /** Every id of every block timed at or after this is in the filter; undefined until a block is. */
+  /** Every id of every block timed at or after this is in the filter; undefined before a block. */
   #coveredFromMs: number | undefined;
   #lastBlockTimeMs = Number.NEGATIVE_INFINITY;
 
@@ -94,7 +94,7 @@ export class RecentTxFilter {
     return false;
   }
 
-  /** Memory held by the bit arrays (for tests and metrics). */
+  /** Memory held by the bit arrays (for tests). */
   get bytes(): number {
     return (this.#generations.length * (1 << generationBitsLog2)) / 8;
   }

@@ -3,7 +3,7 @@
 const hexChars = '0123456789abcdef';
 
 type Slice = (this: Uint8Array, start: number, end: number) => string;
-/** Node's Buffer methods where there is one (the node, the CLI); browsers take the portable paths. */
+/** Node's Buffer methods where there is one (the node, the CLI); browsers take portable paths. */
 const bufferMethods = (
   globalThis as { Buffer?: { prototype?: { hexSlice?: Slice; latin1Slice?: Slice } } }
 ).Buffer?.prototype;

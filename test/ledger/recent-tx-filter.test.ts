@@ -44,7 +44,7 @@ describe('recent tx filter', () => {
     f.addBlock(t0, held);
     const others = ids('other', 100_000);
     const maybes = others.filter((id) => f.mayContain(id)).length;
-    // About 2% with four probes into 8 Mbit at a full generation; all ones (a broken probe) is 100%.
+    // About 2% with four probes into 8 Mbit at a full generation; a broken probe (all ones): 100%.
     assert.ok(maybes < 5_000, `${maybes} of 100,000 absent ids said maybe`);
     assert.ok(maybes > 0, 'a full generation has some false positives');
   });
