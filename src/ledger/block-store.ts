@@ -226,7 +226,7 @@ export class BlockStore {
     const heightKey = encodeUintKey(height);
     const indexed = new Set<string>();
     const index = (id: Uint8Array, at: number, position: number): boolean => {
-      const key = Buffer.from(id).toString('latin1');
+      const key = txIdKey(id);
       if (indexed.has(key)) return false;
       indexed.add(key);
       batch.put(this.#txs, id, encode([at, position]));

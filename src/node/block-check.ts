@@ -30,8 +30,10 @@ export type BlockCheckDeps = CarriedSignatureDeps & {
   readonly pending: (txId: Uint8Array) => Transaction | undefined;
   /** The roots after executing `height`, if this node has executed it. */
   readonly rootsAt: (height: number) => ExecutedRoots | undefined;
-  /** Is this transaction (its id, and its expiry, which bounds the blocks that can carry it) in a
-   * block this node has executed? */
+  /**
+   * Is this transaction in a block this node has executed? Given its id and its expiry, which
+   * bounds the blocks that can have carried it.
+   */
   readonly isCommitted: (txId: Uint8Array, expiresAtMs: number) => boolean;
   readonly verify?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
   /** Whether the block ends its epoch (epochs.ts); absent, the validator set never changes. */
