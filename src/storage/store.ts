@@ -325,11 +325,27 @@ function opsBytes(ops: readonly StoreOp[]): number {
   return bytes;
 }
 
-/** Runs inside lmdb-js's batch callback: every put and remove joins the one transaction. */
+/**
+ * Runs inside lmdb-js's batch callback: every put and remove joins the one transaction. Each value
+ * is first copied into one buffer for the whole batch: lmdb-js keeps every value it is given until
+ * its write thread has committed (a block's time or more), and reads its ArrayBuffer's address,
+ * which for a small array that V8 keeps on its heap means moving it off. A block's thousands of
+ * small records then survived young-generation collections, to be copied and promoted. The copy
+ * costs about a millisecond a block of 1,000 transfers; the scavenges of the ledger's commit loop
+ * went from 18-25 ms a block to about 14.
+ */
 function writeOps(ops: readonly StoreOp[]): void {
+  let bytes = 0;
+  for (const op of ops) if (op.type === 'put') bytes += op.value.length;
+  const values = Buffer.allocUnsafeSlow(bytes);
+  let at = 0;
   for (const op of ops) {
-    if (op.type === 'put') op.table.lmdb.put(op.key, op.value);
-    else op.table.lmdb.remove(op.key);
+    if (op.type === 'put' && op.value.length === 0) op.table.lmdb.put(op.key, op.value);
+    else if (op.type === 'put') {
+      values.set(op.value, at);
+      op.table.lmdb.put(op.key, values.subarray(at, at + op.value.length));
+      at += op.value.length;
+    } else op.table.lmdb.remove(op.key);
   }
 }
 
