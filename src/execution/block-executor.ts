@@ -150,29 +150,56 @@ export class BlockExecutor {
     alsoWrite?: (batch: WriteBatch) => void,
   ): Promise<CommittedBlock> {
     if (this.#failed !== undefined) throw this.#failed;
-    const executed = this.#execute(block, decoded);
-    const { height } = executed;
     if (this.#treeWorker === undefined) {
-      // On this thread: prepare and stage at once, so nothing is left unstaged.
-      const batch = this.#store.writeBatch();
-      let stateRoot: Uint8Array;
-      try {
-        stateRoot = this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
-          const prepared = this.state.prepareBlock(height, executed.changes);
-          this.state.stageBlock(prepared, b);
-          return prepared.root;
-        });
-      } catch (error) {
-        // The value cache already follows this block: nothing may execute on top of it.
-        this.#failed = error instanceof Error ? error : new Error(String(error));
-        throw error;
-      }
-      this.#executedHeight = height;
+      // Nothing here holds the executed block across the wait: its transactions, changes and
+      // encoded receipts may go while the batch is written, and not outlive the scavenges of the
+      // next block's execution.
+      const { batch, committed } = this.#stageHere(
+        this.#execute(block, decoded),
+        certificate,
+        alsoWrite,
+      );
       await batch.commit();
-      return committedOf(executed, stateRoot);
+      return committed;
     }
+    const executed = this.#execute(block, decoded);
+    return this.#commitOnWorker(this.#treeWorker, executed, certificate, alsoWrite);
+  }
+
+  /** On this thread: prepares and stages the block's tree version at once. */
+  #stageHere(
+    executed: Executed,
+    certificate: QuorumCertificate | undefined,
+    alsoWrite: ((batch: WriteBatch) => void) | undefined,
+  ): { batch: WriteBatch; committed: CommittedBlock } {
+    const { height, changes } = executed;
+    const batch = this.#store.writeBatch();
+    let stateRoot: Uint8Array;
+    try {
+      stateRoot = this.#stageBlock(batch, executed, certificate, alsoWrite, (b) => {
+        const prepared = this.state.prepareBlock(height, changes);
+        this.state.stageBlock(prepared, b);
+        return prepared.root;
+      });
+    } catch (error) {
+      // The value cache already follows this block: nothing may execute on top of it.
+      this.#failed = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+    this.#executedHeight = height;
+    return { batch, committed: committedOf(executed, stateRoot) };
+  }
+
+  /** With the tree worker: the version is prepared there and staged in height order. */
+  async #commitOnWorker(
+    treeWorker: TreeWorker,
+    executed: Executed,
+    certificate: QuorumCertificate | undefined,
+    alsoWrite: ((batch: WriteBatch) => void) | undefined,
+  ): Promise<CommittedBlock> {
+    const { height } = executed;
     this.#remember(executed);
-    const writes = this.#treeWorker.prepare(height, executed.changes);
+    const writes = treeWorker.prepare(height, executed.changes);
     writes.catch(() => {});
     const staged = this.#staging.then(async () => {
       if (this.#failed !== undefined) throw this.#failed;

@@ -47,6 +47,7 @@ import {
   reserveShortfall,
 } from './failure.ts';
 import { Table } from './table.ts';
+import { ValueCopies } from './value-copies.ts';
 
 export const tablesMaxDefault = 32;
 /** Virtual address space, not disk: the file grows only as data is written (see the notes above). */
@@ -94,6 +95,8 @@ export class Store {
   #failedWith: TallyError | undefined;
   /** How to end each wait for a flush now in progress (see #untilFlushed). */
   readonly #flushWaits = new Set<(error: TallyError) => void>();
+  /** Where each batch's values are copied for lmdb-js (value-copies.ts says why). */
+  readonly #valueCopies = new ValueCopies();
 
   constructor(options: StoreOptions) {
     const {
@@ -255,8 +258,13 @@ export class Store {
     try {
       const shortfall = reserveShortfall(this.path, this.#reserveBytes, bytes);
       if (shortfall !== undefined) throw shortfall;
-      written = this.#root.batch(() => writeOps(ops)) as CommitPromise;
+      let copies: Buffer | undefined;
+      written = this.#root.batch(() => {
+        copies = this.#valueCopies.write(ops);
+      }) as CommitPromise;
       await written;
+      // Committed: LMDB holds the values in its pages now.
+      if (copies !== undefined) this.#valueCopies.release(copies);
     } catch (error) {
       const failure = await this.#fail(error, bytes);
       onVisible(failure);
@@ -323,30 +331,6 @@ function opsBytes(ops: readonly StoreOp[]): number {
   let bytes = 0;
   for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.length : 0);
   return bytes;
-}
-
-/**
- * Runs inside lmdb-js's batch callback: every put and remove joins the one transaction. Each value
- * is first copied into one buffer for the whole batch: lmdb-js keeps every value it is given until
- * its write thread has committed (a block's time or more), and reads its ArrayBuffer's address,
- * which for a small array that V8 keeps on its heap means moving it off. A block's thousands of
- * small records then survived young-generation collections, to be copied and promoted. The copy
- * costs about a millisecond a block of 1,000 transfers; the scavenges of the ledger's commit loop
- * went from 18-25 ms a block to about 14.
- */
-function writeOps(ops: readonly StoreOp[]): void {
-  let bytes = 0;
-  for (const op of ops) if (op.type === 'put') bytes += op.value.length;
-  const values = Buffer.allocUnsafeSlow(bytes);
-  let at = 0;
-  for (const op of ops) {
-    if (op.type === 'put' && op.value.length === 0) op.table.lmdb.put(op.key, op.value);
-    else if (op.type === 'put') {
-      values.set(op.value, at);
-      op.table.lmdb.put(op.key, values.subarray(at, at + op.value.length));
-      at += op.value.length;
-    } else op.table.lmdb.remove(op.key);
-  }
 }
 
 export function openStore(options: StoreOptions): Store {
