@@ -15,6 +15,7 @@ import type { CommittedBlock } from '../../src/execution/block-executor.ts';
 import type { Transaction } from '../../src/ledger/tx.ts';
 import { createBankModule } from '../../src/modules/bank/index.ts';
 import { openStore } from '../../src/storage/index.ts';
+import { type GcUsage, watchGc } from '../lib/gc-watch.ts';
 import type { BenchResult, Report } from '../lib/report.ts';
 
 const blockTxs = 1000;
@@ -37,6 +38,9 @@ type Run = {
   totalS: number;
   cpuS: number;
   transfers: number;
+  /** Garbage collection over the whole run, warm-up blocks included. */
+  gc: GcUsage;
+  blocks: number;
 };
 
 /**
@@ -54,6 +58,7 @@ async function commitBlocks(
   const latencyMs: number[] = [];
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
+  const gc = watchGc();
   let transfers = 0;
   const inFlight: { committing: Promise<CommittedBlock>; startedMs: number; i: number }[] = [];
   let lastDurableMs = performance.now();
@@ -77,13 +82,28 @@ async function commitBlocks(
   }
   for (const next of inFlight.splice(0)) await settle(next);
   const cpu = process.cpuUsage(cpuStarted);
+  const gcUsage = await gc.stop();
   return {
+    gc: gcUsage,
+    blocks: blocks.length,
     blockMs,
     latencyMs,
     totalS: (performance.now() - started) / 1000,
     cpuS: (cpu.user + cpu.system) / 1e6,
     transfers,
   };
+}
+
+/**
+ * Where the run's garbage collection went, per block: the main thread's pauses, and the CPU of the
+ * other threads (V8's helpers do most of each scavenge there; lmdb-js commits on libuv's pool).
+ */
+function reportGc(report: Report, run: Run): void {
+  const { gc, blocks } = run;
+  report('young-generation GC pauses per block (main thread)', gc.youngPauseMs / blocks, 'ms');
+  report('young-generation collections per block', gc.youngCount / blocks, 'collections');
+  report('full GC pauses per block (main thread)', gc.fullPauseMs / blocks, 'ms');
+  report('CPU of the threads besides the main one, per block', gc.otherThreadsCpuMs / blocks, 'ms');
 }
 
 type BenchChain = { chain: LocalChain; close: () => Promise<void> };
@@ -143,6 +163,7 @@ export async function measureCommit(report: Report): Promise<void> {
       median(run.latencyMs),
       'ms',
     );
+    reportGc(report, run);
     const batchedRun = await commitBlocks(chain, batched);
     report(
       `transfers committed (durable, state tree), create_transfers of ${transfersPerBatch}, median block of 1,000`,
