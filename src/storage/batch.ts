@@ -56,8 +56,8 @@ export type CommitOps = (
 ) => Promise<void>;
 
 /**
- * Collects operations, then commits them once. Values are kept by reference until the commit
- * settles: do not modify a buffer after handing it to a batch.
+ * Collects operations, then commits them once. Values are kept by reference until commit() is
+ * called, which copies them (value-copies.ts): do not modify a buffer before then.
  */
 export class WriteBatch {
   readonly #ops: StoreOp[] = [];
@@ -111,7 +111,7 @@ export class WriteBatch {
     };
     try {
       const committed = this.#commitOps(this.#ops, options, onVisible);
-      // LMDB copied the keys and holds the values itself until they are written: the operations
+      // lmdb-js copied the keys, and the store the values, before commitOps returned: the operations
       // and their keys need not wait here for the flush (a block's time or more). Of the memory a
       // block of 1,000 transfers still held once its commit was under way, they were a third
       // (8.7 MB, 5.9 without them; a sampling heap profile of LocalChain.commitBlock).
