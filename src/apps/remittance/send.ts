@@ -286,7 +286,7 @@ export function send(
   else if (completed) r.status = 'completed';
   else settle(ctx, store, r, corridor);
   addUsage(store, r.senderAccountId, r.createdAtMs, r.totalDebit);
-  rememberUsedQuote(store, q.provider, q.id, r.id, ctx.block.timeMs);
+  rememberUsedQuote(store, q.provider, q.id, r.id, q.expiresAtMs);
   store.putEnvelope(r.id, input.travelRule);
   logOrgs(store, r);
   recordStatus(ctx, store, r, 'none');

@@ -66,7 +66,8 @@ export const remittanceKeys = {
   quoteUsed: (provider: string, quoteId: Uint8Array) =>
     taggedKey('u', checkId(quoteId), utf8(provider)),
   usedQuoteQueue: () => taggedKey('g'),
-  usedQuoteEntry: (index: number) => taggedKey('G', encodeUintBE(index, 8)),
+  /** A chunk of the used-quote queue (used-quotes.ts), by chunk number. */
+  usedQuoteEntry: (chunk: number) => taggedKey('G', encodeUintBE(chunk, 8)),
   sanctions: () => taggedKey('s'),
   sanctionsEntry: (index: number) => taggedKey('e', encodeUintBE(index, 4)),
   sanctionsIndex: (key: Uint8Array) => taggedKey('x', key),
