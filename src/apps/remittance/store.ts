@@ -67,7 +67,7 @@ export const remittanceKeys = {
     taggedKey('u', checkId(quoteId), utf8(provider)),
   usedQuoteQueue: () => taggedKey('g'),
   /** A chunk of the used-quote queue (used-quotes.ts), by chunk number. */
-  usedQuoteEntry: (chunk: number) => taggedKey('G', encodeUintBE(chunk, 8)),
+  usedQuoteChunk: (chunk: number) => taggedKey('G', encodeUintBE(chunk, 8)),
   sanctions: () => taggedKey('s'),
   sanctionsEntry: (index: number) => taggedKey('e', encodeUintBE(index, 4)),
   sanctionsIndex: (key: Uint8Array) => taggedKey('x', key),

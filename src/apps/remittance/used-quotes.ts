@@ -52,7 +52,7 @@ function chunkIndex(entry: number): number {
 }
 
 function readChunk(reader: RemittanceReader, index: number): Chunk {
-  const v = reader.raw(remittanceKeys.usedQuoteEntry(index));
+  const v = reader.raw(remittanceKeys.usedQuoteChunk(index));
   assert(v !== undefined, 'a chunk between head and tail exists');
   return decoding('used-quote chunk', () => {
     const f = readTuple(v, 'chunk', 2);
@@ -99,7 +99,7 @@ export function rememberUsedQuote(
   const index = chunkIndex(q.tail);
   const open = q.tail % usedQuoteChunkEntries === 0 ? undefined : readChunk(store, index);
   const entry = encodeEntry(provider, quoteId);
-  store.putRaw(remittanceKeys.usedQuoteEntry(index), [
+  store.putRaw(remittanceKeys.usedQuoteChunk(index), [
     Math.max(open?.expiresAtMs ?? 0, expiresAtMs),
     open === undefined ? entry : concatBytes(open.entries, entry),
   ]);
@@ -110,30 +110,26 @@ export function rememberUsedQuote(
 export function forgetExpiredQuotes(store: RemittanceStore, nowMs: number): number {
   const q = readQueue(store);
   let { head, tail } = q;
-  while (head < tail && head - q.head < usedQuotesForgottenPerBlockMax) {
+  let forgotten = 0;
+  while (head < tail && forgotten < usedQuotesForgottenPerBlockMax) {
     const index = chunkIndex(head);
     const chunk = readChunk(store, index);
     if (chunk.expiresAtMs > nowMs) break;
     const entries = decodeEntries(chunk.entries);
     const first = head - index * usedQuoteChunkEntries;
-    const last = Math.min(entries.length, first + usedQuotesForgottenPerBlockMax - (head - q.head));
+    const last = Math.min(entries.length, first + usedQuotesForgottenPerBlockMax - forgotten);
     for (let i = first; i < last; i++)
       store.forgetQuoteUsed(entries[i]!.provider, entries[i]!.quoteId);
+    forgotten += last - first;
     head += last - first;
     if (head === tail) {
       // Empty: the open chunk goes too, and the next quote starts a chunk of its own.
-      store.putRaw(remittanceKeys.usedQuoteEntry(index), null);
+      store.putRaw(remittanceKeys.usedQuoteChunk(index), null);
       head = tail = (index + 1) * usedQuoteChunkEntries;
     } else if (last === usedQuoteChunkEntries) {
-      store.putRaw(remittanceKeys.usedQuoteEntry(index), null);
+      store.putRaw(remittanceKeys.usedQuoteChunk(index), null);
     }
   }
-  const forgotten = forgottenBetween(q, head, tail);
   if (head !== q.head || tail !== q.tail) writeQueue(store, { head, tail });
   return forgotten;
-}
-
-/** Entries forgotten: what head passed, less the unused places an emptied chunk skipped. */
-function forgottenBetween(before: Queue, head: number, tail: number): number {
-  return head - before.head - (tail - before.tail);
 }
