@@ -129,6 +129,23 @@ function openBenchChain(treeWorker: boolean): BenchChain {
   return { chain, close };
 }
 
+/**
+ * `setup` then `blocks` on a fresh store with the state tree on a worker thread: two blocks in
+ * flight, one being prepared there while the one before is written.
+ */
+async function commitOnTreeWorker(
+  setup: readonly Transaction[][],
+  blocks: readonly Transaction[][],
+): Promise<Run> {
+  const { chain, close } = openBenchChain(true);
+  try {
+    for (const txs of setup) await chain.commitBlock(txs);
+    return await commitBlocks(chain, blocks, 2);
+  } finally {
+    await close();
+  }
+}
+
 const chainId = 'tally-bench';
 
 /** The measurements themselves, in this process (the child that benchCommit starts runs this). */
@@ -179,45 +196,31 @@ export async function measureCommit(report: Report): Promise<void> {
     await onMain.close();
   }
   // The same blocks with the state tree on a worker thread (execution.treeWorker), on a fresh store.
-  const onWorker = openBenchChain(true);
-  try {
-    const { chain } = onWorker;
-    for (const txs of setup) await chain.commitBlock(txs);
-    const run = await commitBlocks(chain, singles, 2);
-    report(
-      'transfers committed with the tree worker (durable, state tree), median block of 1,000',
-      blockTxs / (median(run.blockMs) / 1000),
-      'transfers/s',
-    );
-    // The worker thread's CPU is in the process's: more CPU in all, less on the main thread.
-    report(
-      'transfers committed per CPU-second with the tree worker',
-      run.transfers / run.cpuS,
-      'transfers/cpu-s',
-    );
-  } finally {
-    await onWorker.close();
-  }
-  // Both at once, on another fresh store: clients that batch as TigerBeetle's do, and a node that
-  // prepares its tree versions on a worker. The best this machine gives in blocks of 1,000 transfers.
-  const batchedOnWorker = openBenchChain(true);
-  try {
-    const { chain } = batchedOnWorker;
-    for (const txs of setup) await chain.commitBlock(txs);
-    const run = await commitBlocks(chain, batched, 2);
-    report(
-      `transfers committed with the tree worker, create_transfers of ${transfersPerBatch}, median block of 1,000`,
-      blockTxs / (median(run.blockMs) / 1000),
-      'transfers/s',
-    );
-    report(
-      `transfers committed per CPU-second with the tree worker, create_transfers of ${transfersPerBatch}`,
-      run.transfers / run.cpuS,
-      'transfers/cpu-s',
-    );
-  } finally {
-    await batchedOnWorker.close();
-  }
+  // The worker thread's CPU is in the process's: more CPU in all, less on the main thread.
+  const onWorker = await commitOnTreeWorker(setup, singles);
+  report(
+    'transfers committed with the tree worker (durable, state tree), median block of 1,000',
+    blockTxs / (median(onWorker.blockMs) / 1000),
+    'transfers/s',
+  );
+  report(
+    'transfers committed per CPU-second with the tree worker',
+    onWorker.transfers / onWorker.cpuS,
+    'transfers/cpu-s',
+  );
+  // Both at once: clients that batch as TigerBeetle's do, and a node that prepares its tree
+  // versions on a worker. The most this machine commits in blocks of 1,000 transfers.
+  const batchedOnWorker = await commitOnTreeWorker(setup, batched);
+  report(
+    `transfers committed with the tree worker, create_transfers of ${transfersPerBatch}, median block of 1,000`,
+    blockTxs / (median(batchedOnWorker.blockMs) / 1000),
+    'transfers/s',
+  );
+  report(
+    `transfers committed per CPU-second with the tree worker, create_transfers of ${transfersPerBatch}`,
+    batchedOnWorker.transfers / batchedOnWorker.cpuS,
+    'transfers/cpu-s',
+  );
   report('accounts in state', accountsPerCurrency * 2, 'accounts');
 }
 
