@@ -146,6 +146,12 @@ async function commitOnTreeWorker(
   }
 }
 
+/** A run's transfers per second by median block, and per CPU-second of the whole process. */
+function reportThroughput(report: Report, run: Run, medianName: string, perCpuName: string): void {
+  report(medianName, blockTxs / (median(run.blockMs) / 1000), 'transfers/s');
+  report(perCpuName, run.transfers / run.cpuS, 'transfers/cpu-s');
+}
+
 const chainId = 'tally-bench';
 
 /** The measurements themselves, in this process (the child that benchCommit starts runs this). */
@@ -181,45 +187,30 @@ export async function measureCommit(report: Report): Promise<void> {
       'ms',
     );
     reportGc(report, run);
-    const batchedRun = await commitBlocks(chain, batched);
-    report(
+    reportThroughput(
+      report,
+      await commitBlocks(chain, batched),
       `transfers committed (durable, state tree), create_transfers of ${transfersPerBatch}, median block of 1,000`,
-      blockTxs / (median(batchedRun.blockMs) / 1000),
-      'transfers/s',
-    );
-    report(
       `transfers committed per CPU-second, create_transfers of ${transfersPerBatch}`,
-      batchedRun.transfers / batchedRun.cpuS,
-      'transfers/cpu-s',
     );
   } finally {
     await onMain.close();
   }
   // The same blocks with the state tree on a worker thread (execution.treeWorker), on a fresh store.
   // The worker thread's CPU is in the process's: more CPU in all, less on the main thread.
-  const onWorker = await commitOnTreeWorker(setup, singles);
-  report(
+  reportThroughput(
+    report,
+    await commitOnTreeWorker(setup, singles),
     'transfers committed with the tree worker (durable, state tree), median block of 1,000',
-    blockTxs / (median(onWorker.blockMs) / 1000),
-    'transfers/s',
-  );
-  report(
     'transfers committed per CPU-second with the tree worker',
-    onWorker.transfers / onWorker.cpuS,
-    'transfers/cpu-s',
   );
   // Both at once: clients that batch as TigerBeetle's do, and a node that prepares its tree
   // versions on a worker. The most this machine commits in blocks of 1,000 transfers.
-  const batchedOnWorker = await commitOnTreeWorker(setup, batched);
-  report(
+  reportThroughput(
+    report,
+    await commitOnTreeWorker(setup, batched),
     `transfers committed with the tree worker, create_transfers of ${transfersPerBatch}, median block of 1,000`,
-    blockTxs / (median(batchedOnWorker.blockMs) / 1000),
-    'transfers/s',
-  );
-  report(
     `transfers committed per CPU-second with the tree worker, create_transfers of ${transfersPerBatch}`,
-    batchedOnWorker.transfers / batchedOnWorker.cpuS,
-    'transfers/cpu-s',
   );
   report('accounts in state', accountsPerCurrency * 2, 'accounts');
 }
