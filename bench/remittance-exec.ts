@@ -16,6 +16,7 @@ import { openStore } from '../src/storage/index.ts';
 import { type Call, createRemitChain, hkdToPhp, signers } from '../test/remittance/harness.ts';
 import { percentile } from './lib/percentiles.ts';
 import type { Report } from './lib/report.ts';
+import { commitPipelined } from './lib/tree-pipeline.ts';
 
 const blocks = 12;
 /** The first blocks warm the JIT and the state up; they are left out of the figures. */
@@ -89,15 +90,7 @@ async function benchRemittanceCommit(
     let height = 0;
     for (const block of blocks.slice(0, warmupBlocks)) await tree.applyBlock(++height, block);
     const cpu = process.cpuUsage();
-    let writing: Promise<void> | undefined;
-    for (const block of measured) {
-      const batch = store.writeBatch();
-      tree.stageBlock(tree.prepareBlock(++height, block), batch);
-      const committed = batch.commit();
-      await writing;
-      writing = committed;
-    }
-    await writing;
+    await commitPipelined(store, tree, height, measured);
     const { user, system } = process.cpuUsage(cpu);
     report(
       'state tree and LMDB only: process CPU per send (durable, pipelined)',

@@ -16,6 +16,7 @@ import {
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import { medianMicros, type Report } from '../lib/report.ts';
+import { commitPipelined } from '../lib/tree-pipeline.ts';
 
 const blockUpdates = 3000;
 const buildBlockKeys = 100_000;
@@ -100,15 +101,7 @@ async function benchSize(
 
     // As the node commits: the next block is computed while the previous one is being written.
     started = performance.now();
-    let inFlight: Promise<void> | undefined;
-    for (const changes of blocks.slice(2)) {
-      const batch = store.writeBatch();
-      tree.stageBlock(tree.prepareBlock(++height, changes), batch);
-      const committed = batch.commit();
-      if (inFlight !== undefined) await inFlight;
-      inFlight = committed;
-    }
-    await inFlight;
+    height = await commitPipelined(store, tree, height, blocks.slice(2));
     seconds = (performance.now() - started) / 1000;
     report(
       `state tree: key updates/s, ${label} keys, blocks of ${blockUpdates} (durable, pipelined)`,
