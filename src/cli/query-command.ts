@@ -3,7 +3,7 @@
 // --json for scripts.
 import type { Command } from 'commander';
 import { decode } from '../codec/index.ts';
-import { moduleKey } from '../execution/index.ts';
+import { moduleKey, moduleRecordKey } from '../execution/index.ts';
 import type { ValidatorSet } from '../ledger/validator-set.ts';
 import { bankKeys } from '../modules/bank/index.ts';
 import { genesisValidatorSet } from '../node/genesis.ts';
@@ -210,16 +210,18 @@ function registerBlockQuery(query: Command): void {
     });
 }
 
-/** A state key: hex, or the bank's shorthands account:<account> and currency:<code>. */
+/** A state key: hex, or the bank's shorthands account:<account>, transfer:<id> and currency:<code>. */
 function parseStateKey(text: string): Uint8Array {
   if (text.startsWith('account:'))
     return moduleKey('bank', bankKeys.account(parseBankIdRef(text.slice(8), '<key>')));
+  if (text.startsWith('transfer:'))
+    return moduleRecordKey('bank', bankKeys.transfer(parseBankIdRef(text.slice(9), '<key>')));
   if (/^currency:[A-Z]{3}$/.test(text)) return moduleKey('bank', bankKeys.currency(text.slice(9)));
   const hex = text.replace(/^0x/, '');
   if (hex.length === 0 || !/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0)
     throw new TallyError(
       'bad_option',
-      `<key> must be hex (an even number of 0-9a-f), account:<account> or currency:<code>, not '${text}'.`,
+      `<key> must be hex (an even number of 0-9a-f), account:<account>, transfer:<id> or currency:<code>, not '${text}'.`,
     );
   return fromHex(hex, '<key>');
 }
@@ -242,7 +244,7 @@ function registerStateQuery(query: Command): void {
   ])
     .argument(
       '<key>',
-      'the key in hex (module name, 00, module key), account:<account> or currency:<code>',
+      'the key in hex (module name, 00, module key), account:<account>, transfer:<id> or currency:<code>',
     )
     .option(
       '--verify',

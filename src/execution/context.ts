@@ -11,12 +11,14 @@ import {
   stateKeyBytesMax,
   stateValueBytesMax,
 } from './limits.ts';
+import { recordKeyTag } from '../ledger/state/spec.ts';
 import type { Overlay } from './overlay.ts';
 import type {
   BlockContext,
   BlockInfo,
   EventAttributes,
   MethodResult,
+  ModuleRecords,
   ModuleState,
   Signer,
   TxContext,
@@ -32,12 +34,14 @@ export type Frame = {
 };
 
 const prefixes = new Map<string, Uint8Array>();
+const recordPrefixes = new Map<string, Uint8Array>();
 
 // Messages of the checks on every read, write and event, built once: an argument is evaluated on
 // every call, and a template string there was an allocation per state access.
 const stateKeyTooLong = `a state key is at most ${stateKeyBytesMax} bytes`;
 const stateValueTooLong = `a state value is at most ${stateValueBytesMax} bytes`;
 const atomicTooDeep = `atomically nests at most ${atomicDepthMax} deep`;
+const recordExists = 'a record is written once: the key already holds one';
 /** Each module's name for its stored values in decoding errors, by module. */
 const stateFields = new Map<string, string>();
 
@@ -54,6 +58,23 @@ export function modulePrefix(module: string): Uint8Array {
 
 export function moduleKey(module: string, key: Uint8Array): Uint8Array {
   return prefixedKey(modulePrefix(module), key);
+}
+
+/**
+ * The prefix of a module's records: the state tree's record tag (which no module name begins
+ * with), then the module's own prefix.
+ */
+export function moduleRecordPrefix(module: string): Uint8Array {
+  let prefix = recordPrefixes.get(module);
+  if (prefix === undefined) {
+    prefix = concatBytes(Uint8Array.of(recordKeyTag), modulePrefix(module));
+    recordPrefixes.set(module, prefix);
+  }
+  return prefix;
+}
+
+export function moduleRecordKey(module: string, key: Uint8Array): Uint8Array {
+  return prefixedKey(moduleRecordPrefix(module), key);
 }
 
 /** A module's key in the state tree: one allocation, as this runs for every read and write. */
@@ -98,14 +119,44 @@ function encodeStored(value: CborValue, module: string): Uint8Array {
   return bytes;
 }
 
-class ModuleStateView implements ModuleState {
+class ModuleRecordsView implements ModuleRecords {
   private readonly prefix: Uint8Array;
 
   constructor(
     private readonly frame: Frame,
     private readonly module: string,
   ) {
+    this.prefix = moduleRecordPrefix(module);
+  }
+
+  get(key: Uint8Array): CborValue | undefined {
+    const bytes = this.frame.overlay.get(prefixedKey(this.prefix, key));
+    return bytes === undefined ? undefined : decodeStored(bytes, this.module);
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.frame.overlay.get(prefixedKey(this.prefix, key)) !== undefined;
+  }
+
+  add(key: Uint8Array, value: CborValue): void {
+    const stateKey = prefixedKey(this.prefix, key);
+    const overlay = this.frame.overlay;
+    // The module has read the key already (a duplicate check): this is a lookup in the block's map.
+    assert(overlay.get(stateKey) === undefined, recordExists);
+    overlay.put(stateKey, encodeStored(value, this.module));
+  }
+}
+
+class ModuleStateView implements ModuleState {
+  private readonly prefix: Uint8Array;
+  readonly records: ModuleRecords;
+
+  constructor(
+    private readonly frame: Frame,
+    private readonly module: string,
+  ) {
     this.prefix = modulePrefix(module);
+    this.records = new ModuleRecordsView(frame, module);
   }
 
   get(key: Uint8Array): CborValue | undefined {

@@ -1,5 +1,11 @@
 // The deterministic runtime: module registry, block execution, state overlays and contexts.
-export { decodeStored, moduleKey, modulePrefix } from './context.ts';
+export {
+  decodeStored,
+  moduleKey,
+  modulePrefix,
+  moduleRecordKey,
+  moduleRecordPrefix,
+} from './context.ts';
 export { type ExecuteOptions, executeBlock, isFatalError } from './execute.ts';
 export * from './limits.ts';
 export { createMemoryState, type MemoryState } from './memory.ts';

@@ -71,12 +71,29 @@ export type MethodResult = {
   readonly message?: string;
 };
 
+/** Reads a module's records (see ModuleRecords). */
+export interface RecordReader {
+  get(key: Uint8Array): CborValue | undefined;
+  has(key: Uint8Array): boolean;
+}
+
+/**
+ * A module's records: values written once and never changed or deleted (a posted transfer), in a
+ * key space of their own. The state tree stores them by their place in the chain rather than by
+ * their key's hash, which makes adding them several times cheaper (spec.ts in ledger/state); the
+ * price is that a record's absence cannot be proven. Adding a key that exists is a bug: it throws.
+ */
+export interface ModuleRecords extends RecordReader {
+  add(key: Uint8Array, value: CborValue): void;
+}
+
 /** A module's own key space; values are canonical CBOR. Keys are relative to the module's prefix. */
 export interface ModuleState {
   get(key: Uint8Array): CborValue | undefined;
   has(key: Uint8Array): boolean;
   set(key: Uint8Array, value: CborValue): void;
   delete(key: Uint8Array): void;
+  readonly records: ModuleRecords;
 }
 
 /** What the beginBlock/endBlock hooks get: state, events and the block, no signer. */

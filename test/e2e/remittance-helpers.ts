@@ -19,9 +19,9 @@ import {
 import { bankIdFromName } from '../../src/cli/tx-args.ts';
 import { sha256 } from '../../src/crypto/sha256.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
-import { decodeStored, moduleKey } from '../../src/execution/index.ts';
+import { decodeStored, moduleKey, moduleRecordKey } from '../../src/execution/index.ts';
 import { bankKeys, transferFlags } from '../../src/modules/bank/index.ts';
-import { decodeTransfer } from '../../src/modules/bank/records.ts';
+import { decodeTransfer, decodeTransferStatus } from '../../src/modules/bank/records.ts';
 import { orgOwner } from '../../src/modules/identity/index.ts';
 import {
   accountFromSecretKey,
@@ -284,14 +284,25 @@ const legStateOf: Readonly<Record<RemittanceStatus, string>> = {
   expired: 'voided',
 };
 
-/** The bank's transfer record of a leg, from the certified state (GET /v1/state). */
+/** The state of a leg, from the certified state (GET /v1/state): its record and its status. */
 async function legState(client: Client, legId: Uint8Array): Promise<string | undefined> {
-  const response = await getProof(client, { key: moduleKey('bank', bankKeys.transfer(legId)) });
-  if (response.value === null) return undefined;
-  const t = decodeTransfer(decodeStored(fromHex(response.value), 'bank'));
+  const status = await getProof(client, {
+    key: moduleKey('bank', bankKeys.transferStatus(legId)),
+  });
+  if (status.value !== null)
+    return decodeTransferStatus(decodeStored(fromHex(status.value), 'bank')).state;
   // A leg the receiving wallet's policy had made posted at send is a plain transfer, with no
-  // pending state to move.
-  return (t.flags & transferFlags.pending) === 0 ? 'posted' : t.state;
+  // pending state to move; a record's absence has no proof, so the API answers 404 for none.
+  const record = await getProof(client, {
+    key: moduleRecordKey('bank', bankKeys.transfer(legId)),
+  }).catch((error: unknown) => {
+    if (error instanceof Error && /not found/.test(error.message)) return undefined;
+    throw error;
+  });
+  if (record?.value == null) return undefined;
+  const t = decodeTransfer(decodeStored(fromHex(record.value), 'bank'), undefined);
+  assert.equal(t.flags & transferFlags.pending, 0, 'a pending leg has a status');
+  return 'posted';
 }
 
 /** Every remittance's four legs are all in the state its status says: posted, voided or pending. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import type { CommittedBlock } from '../../src/execution/block-executor.ts';
-import { moduleKey } from '../../src/execution/context.ts';
+import { moduleRecordKey } from '../../src/execution/context.ts';
 import { openStateTree } from '../../src/ledger/state/index.ts';
 import { TreeWorker, tsxTreeWorkerSource } from '../../src/ledger/state/remote-tree.ts';
 import {
@@ -119,7 +119,7 @@ describe('tree worker', () => {
     const created = new Map(
       transfers.map((txs, i) => [
         setup.length + i,
-        moduleKey('bank', bankKeys.transfer((txs[0]!.args as { id: Uint8Array }).id)),
+        moduleRecordKey('bank', bankKeys.transfer((txs[0]!.args as { id: Uint8Array }).id)),
       ]),
     );
     let checks = 0;

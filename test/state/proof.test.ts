@@ -134,7 +134,10 @@ function tamperings(proof: StateProof, where: number, bit: number): StateProof[]
 test('error: malformed proof bytes are refused with the field named', () => {
   const hash = new Uint8Array(32);
   const cases: [unknown, RegExp][] = [
-    [[[], null, 1], /proof: expected 2 items/],
+    [[[], null, hash, 1], /proof: expected 2 items/],
+    [[[], null, 1], /proof\.recordPath: expected a byte string/],
+    [[[], null, new Uint8Array(31)], /proof\.recordPath: expected 32 bytes/],
+    [[[], [hash, hash], hash], /proof\.leaf: a record proof proves presence only/],
     [[[[3, [hash, hash, hash]]], null], /proof\.levels\[0\]\.siblings: 3 hashes for 2 children/],
     [[[[0x10000, []]], null], /proof\.levels\[0\]\.bitmap: greater than 65535/],
     [[[[3, [new Uint8Array(31)]]], null], /proof\.levels\[0\]\.siblings\[0\]: expected 32 bytes/],

@@ -9,6 +9,7 @@ import { encodeStateProof, stateKeyBytesMax } from '../../ledger/state/index.ts'
 import { toHex } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { isRecordKey } from '../../ledger/state/spec.ts';
 import { parseHex } from '../json.ts';
 import {
   checkHeight,
@@ -93,6 +94,8 @@ function readState(services: ApiServices, keyHex: string, asked: number | undefi
   const height = anchor.header.stateHeight;
   try {
     const value = services.state.get(key, height);
+    // A record's absence has no proof (ledger/state/spec.ts): say so rather than answer unproven.
+    if (value === null && isRecordKey(key)) throw notFound(`record at height ${height}`);
     const proof = services.state.prove(key, height);
     return {
       key: keyHex,

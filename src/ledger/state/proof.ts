@@ -1,7 +1,7 @@
 // State proofs and their canonical bytes (deterministic CBOR), so a proof can travel over the API
 // and be checked in a browser. Browser-safe: no node: imports.
 //
-//   proof = [levels, leaf]
+//   proof = [levels, leaf] | [levels, leaf, record path]   (the path for a record's proof only)
 //   levels = [[bitmap, [sibling hash, ...]], ...]   one per internal node on the key's path, root first
 //   leaf = null | [key hash, value hash]             the other key found where this key would be
 import {
@@ -27,25 +27,26 @@ export type StateProof = {
   readonly levels: readonly StateProofLevel[];
   /** For absence only: the other key's leaf that sits where the proven key would be. */
   readonly leaf: { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array } | null;
+  /** For a record (spec.ts) only: where it sits, which its key alone does not tell. */
+  readonly recordPath?: Uint8Array;
 };
 
 /** The largest encoded proof: 64 levels of 16 hashes, plus the leaf. */
 export const stateProofBytesMax =
-  depthMax * (8 + childrenMax * (hashBytes + 2)) + 2 * (hashBytes + 2) + 8;
+  depthMax * (8 + childrenMax * (hashBytes + 2)) + 3 * (hashBytes + 2) + 8;
 
 export function encodeStateProof(proof: StateProof): Uint8Array {
   const levels: CborValue[] = proof.levels.map((level) => [level.bitmap, [...level.siblings]]);
   const leaf: CborValue = proof.leaf === null ? null : [proof.leaf.keyHash, proof.leaf.valueHash];
-  return encode([levels, leaf]);
+  return encode(proof.recordPath === undefined ? [levels, leaf] : [levels, leaf, proof.recordPath]);
 }
 
 /** Decodes and checks the shape of a proof; whether it proves anything is verifyStateProof's job. */
 export function decodeStateProof(bytes: Uint8Array): StateProof {
-  const [levelsValue, leafValue] = readTuple(
-    decode(bytes, { bytesMax: stateProofBytesMax, field: 'proof' }),
-    'proof',
-    2,
-  );
+  const value = decode(bytes, { bytesMax: stateProofBytesMax, field: 'proof' });
+  const withPath = Array.isArray(value) && value.length === 3;
+  const [levelsValue, leafValue, pathValue] = readTuple(value, 'proof', withPath ? 3 : 2);
+  const recordPath = withPath ? readBytes(pathValue, 'proof.recordPath', hashBytes) : undefined;
   const levels = readArray(levelsValue, 'proof.levels', depthMax).map((levelValue, i) => {
     const field = `proof.levels[${i}]`;
     const [bitmapValue, siblingsValue] = readTuple(levelValue, field, 2);
@@ -63,7 +64,10 @@ export function decodeStateProof(bytes: Uint8Array): StateProof {
     }
     return { bitmap, siblings };
   });
-  if (leafValue === null) return { levels, leaf: null };
+  if (leafValue === null)
+    return recordPath === undefined ? { levels, leaf: null } : { levels, leaf: null, recordPath };
+  if (recordPath !== undefined)
+    throw new CodecError('out_of_range', 'proof.leaf', 'a record proof proves presence only');
   const [keyHash, valueHash] = readTuple(leafValue, 'proof.leaf', 2);
   return {
     levels,

@@ -15,7 +15,13 @@ import { decodeStaleList } from './nodes.ts';
 /** Deletes per transaction, so a large prune neither holds the write lock long nor balloons memory. */
 export const pruneBatchOpsMax = 50_000;
 
-export type StateTables = { readonly nodes: Table; readonly roots: Table; readonly stale: Table };
+export type StateTables = {
+  readonly nodes: Table;
+  readonly roots: Table;
+  readonly stale: Table;
+  /** Never pruned: a record, once written, is in every later height. */
+  readonly records: Table;
+};
 export type PruneResult = { readonly nodesRemoved: number; readonly heightsRemoved: number };
 
 /**

@@ -1,6 +1,6 @@
 // Reads at one height: walks from that height's root along the key's hash, for a value or a proof.
 import { bytesEqual } from '../../util/bytes.ts';
-import { sha256, toPathHex } from './hash.ts';
+import { toPathHex } from './hash.ts';
 import type { NodeStore } from './node-store.ts';
 import { pathNibble, type RootRef, readLeaf } from './nodes.ts';
 import type { StateProof, StateProofLevel } from './proof.ts';
@@ -63,18 +63,16 @@ function leafOnPath(nodes: NodeStore, root: RootRef, path: string): Uint8Array |
   }
 }
 
-/** The value of `key` in the tree with root `root`, or null. */
-export function readValue(nodes: NodeStore, root: RootRef, key: Uint8Array): Uint8Array | null {
-  const keyHash = sha256(key);
+/** The value at path `keyHash` (a key's hash, or a record's path) in the tree with root `root`, or null. */
+export function readValue(nodes: NodeStore, root: RootRef, keyHash: Uint8Array): Uint8Array | null {
   const leaf = leafOnPath(nodes, root, toPathHex(keyHash));
   if (leaf === undefined) return null;
   const record = readLeaf(leaf);
   return bytesEqual(record.keyHash, keyHash) ? record.value.slice() : null;
 }
 
-/** A proof of `key`'s value or absence in the tree with root `root`. */
-export function proveKey(nodes: NodeStore, root: RootRef, key: Uint8Array): StateProof {
-  const keyHash = sha256(key);
+/** A proof of the value or absence at path `keyHash` in the tree with root `root`. */
+export function proveKey(nodes: NodeStore, root: RootRef, keyHash: Uint8Array): StateProof {
   const { levels, leaf } = walk(nodes, root, toPathHex(keyHash));
   if (leaf === undefined) return { levels, leaf: null };
   const record = readLeaf(leaf);

@@ -14,13 +14,13 @@ import {
   type RootRef,
 } from './nodes.ts';
 import type { StateProof } from './proof.ts';
-import { childrenMax, depthMax, popcount16 } from './spec.ts';
+import { childrenMax, depthMax, isRecordKey, popcount16, recordPathFits } from './spec.ts';
 
 /** One received leaf, hashed, with its stored record. */
 export type BuilderLeaf = {
   readonly key: Uint8Array;
   readonly value: Uint8Array;
-  /** sha256(key) as lowercase hex: the leaf's nibble path. */
+  /** sha256(key), or a record's path, as lowercase hex: the leaf's nibble path. */
   readonly path: string;
   readonly hash: Uint8Array;
   readonly raw: Uint8Array;
@@ -28,8 +28,21 @@ export type BuilderLeaf = {
 
 export type NodeWrite = { readonly key: Uint8Array; readonly raw: Uint8Array };
 
-export function toBuilderLeaf(key: Uint8Array, value: Uint8Array): BuilderLeaf {
-  const keyHash = sha256(key);
+/**
+ * A leaf as received: `recordPath` is a record's path (spec.ts), required for a record's key and
+ * refused for any other. Returns a reason instead when the path does not belong to the key.
+ */
+export function toBuilderLeaf(
+  key: Uint8Array,
+  value: Uint8Array,
+  recordPath?: Uint8Array,
+): BuilderLeaf | string {
+  let keyHash = sha256(key);
+  if (isRecordKey(key)) {
+    if (recordPath === undefined) return 'a record comes with its path';
+    if (!recordPathFits(recordPath, keyHash)) return "the record's path does not fit its key";
+    keyHash = recordPath;
+  } else if (recordPath !== undefined) return 'a path comes with a record only';
   const raw = encodeLeaf(keyHash, sha256(value), key, value);
   return { key, value, path: toPathHex(keyHash), hash: sha256(leafHashInput(raw)), raw };
 }

@@ -1,6 +1,7 @@
 // State snapshot chunks and their canonical bytes (deterministic CBOR), as peers send them:
 //
-//   chunk = [height, index, [[key, value], ...], proof]
+//   chunk = [height, index, [leaf, ...], proof]
+//   leaf  = [key, value] | [key, value, path]      (the path for a record's leaf only: spec.ts)
 //
 // `proof` is the encoded StateProof (proof.ts) of the chunk's last key at `height`: with the leaves
 // received before, it is a range proof (snapshot-builder.ts checkRangeProof).
@@ -10,6 +11,7 @@ import {
   decode,
   encode,
   readArray,
+  readBytes,
   readBytesMax,
   readTuple,
   readUint,
@@ -20,7 +22,7 @@ import {
   type StateProof,
   stateProofBytesMax,
 } from './proof.ts';
-import { stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+import { hashBytes, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
 
 /** Most leaves one chunk may carry. */
 export const snapshotChunkLeavesMax = 4096;
@@ -28,8 +30,8 @@ export const snapshotChunkLeavesMax = 4096;
 export const snapshotChunkLeavesDefault = 1024;
 /** The exporter closes a chunk once its keys and values reach this many bytes. */
 export const snapshotChunkLeafBytesTarget = 2 * 1024 * 1024;
-/** CBOR header bytes around one leaf: the pair, and the two byte strings' lengths (at most 5 each). */
-const leafOverheadBytes = 1 + 3 + 5;
+/** CBOR bytes around one leaf: the array, two byte strings' lengths (at most 5 each), a record's path. */
+const leafOverheadBytes = 1 + 3 + 5 + 2 + hashBytes;
 /** The largest encoded chunk: the byte target plus one largest leaf, headers, and a largest proof. */
 export const snapshotChunkBytesMax =
   snapshotChunkLeafBytesTarget +
@@ -39,14 +41,19 @@ export const snapshotChunkBytesMax =
   stateProofBytesMax +
   64;
 
-export type SnapshotLeaf = { readonly key: Uint8Array; readonly value: Uint8Array };
+export type SnapshotLeaf = {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  /** A record's path (spec.ts), which its key does not tell; absent for any other key. */
+  readonly path?: Uint8Array;
+};
 
 export type SnapshotChunk = {
   /** The state height the snapshot is of. */
   readonly height: number;
   /** 0 for the first chunk, then one more for each. */
   readonly index: number;
-  /** In the tree's order: ascending sha256(key). */
+  /** In the tree's order: ascending path (sha256(key), or a record's path). */
   readonly leaves: readonly SnapshotLeaf[];
   /** Proof of the last leaf at `height`. */
   readonly proof: StateProof;
@@ -56,7 +63,9 @@ export function snapshotChunkToValue(chunk: SnapshotChunk): CborValue {
   return [
     chunk.height,
     chunk.index,
-    chunk.leaves.map((leaf) => [leaf.key, leaf.value]),
+    chunk.leaves.map((leaf) =>
+      leaf.path === undefined ? [leaf.key, leaf.value] : [leaf.key, leaf.value, leaf.path],
+    ),
     encodeStateProof(chunk.proof),
   ];
 }
@@ -76,15 +85,16 @@ export function snapshotChunkFromValue(value: CborValue | undefined, field: stri
     index: readUint(index, `${field}.index`),
     leaves: Object.freeze(
       list.map((item, i) => {
-        const [key, leafValue] = readTuple(item, `${field}.leaves[${i}]`, 2);
-        const keyBytes = readBytesMax(key, `${field}.leaves[${i}].key`, stateKeyBytesMax);
+        const at = `${field}.leaves[${i}]`;
+        const withPath = Array.isArray(item) && item.length === 3;
+        const [key, leafValue, path] = readTuple(item, at, withPath ? 3 : 2);
+        const keyBytes = readBytesMax(key, `${at}.key`, stateKeyBytesMax);
         if (keyBytes.length === 0) {
-          throw new CodecError('out_of_range', `${field}.leaves[${i}].key`, 'a key is not empty');
+          throw new CodecError('out_of_range', `${at}.key`, 'a key is not empty');
         }
-        return Object.freeze({
-          key: keyBytes,
-          value: readBytesMax(leafValue, `${field}.leaves[${i}].value`, stateValueBytesMax),
-        });
+        const value = readBytesMax(leafValue, `${at}.value`, stateValueBytesMax);
+        if (!withPath) return Object.freeze({ key: keyBytes, value });
+        return Object.freeze({ key: keyBytes, value, path: readBytes(path, `${at}.path`, hashBytes) });
       }),
     ),
     proof: readProof(proof, `${field}.proof`),

@@ -10,7 +10,7 @@ import { decodeUintKey, encodeUintKey, type Store, type WriteBatch } from '../..
 import { assert } from '../../util/assert.ts';
 import { bytesEqual, toHex } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
-import { toPathHex } from './hash.ts';
+import { sha256, toPathHex } from './hash.ts';
 import { NodeStore } from './node-store.ts';
 import {
   type ChildRef,
@@ -31,7 +31,14 @@ import {
   snapshotChunkLeavesDefault,
   snapshotChunkLeavesMax,
 } from './snapshot-codec.ts';
-import { childrenMax, emptyRoot, hashBytes, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+import {
+  childrenMax,
+  emptyRoot,
+  hashBytes,
+  isRecordKey,
+  stateKeyBytesMax,
+  stateValueBytesMax,
+} from './spec.ts';
 import { stateTableNames } from './tree.ts';
 import { verifyStateProof } from './verify.ts';
 
@@ -91,8 +98,12 @@ export function* exportSnapshotChunks(
   let bytes = 0;
   const from = after === undefined ? undefined : toPathHex(after.keyHash);
   for (const raw of leavesAfter(nodes, root, '', from)) {
-    const { key, value } = readLeaf(raw);
-    leaves.push({ key: key.slice(), value: value.slice() });
+    const { key, value, keyHash } = readLeaf(raw);
+    leaves.push(
+      isRecordKey(key)
+        ? { key: key.slice(), value: value.slice(), path: keyHash.slice() }
+        : { key: key.slice(), value: value.slice() },
+    );
     bytes += key.length + value.length;
     if (leaves.length < chunkLeavesMax && bytes < snapshotChunkLeafBytesTarget) continue;
     yield makeChunk(nodes, root, height, index++, leaves);
@@ -134,9 +145,15 @@ function makeChunk(
   leaves: readonly SnapshotLeaf[],
 ): SnapshotChunk {
   assert(leaves.length > 0, 'snapshot export: a chunk has a leaf');
-  const proof = proveKey(nodes, root, leaves[leaves.length - 1]!.key);
+  const last = leaves[leaves.length - 1]!;
+  const proof = proveKey(nodes, root, last.path ?? sha256(last.key));
   assert(proof.leaf === null, 'snapshot export: the last key is in the tree');
-  return { height, index, leaves, proof };
+  return {
+    height,
+    index,
+    leaves,
+    proof: last.path === undefined ? proof : { ...proof, recordPath: last.path },
+  };
 }
 
 function committedRoot(store: Store, height: number): RootRef {
@@ -199,6 +216,7 @@ export async function restoreSnapshot(
   }
   await clearTable(store, stateTableNames.nodes);
   await clearTable(store, stateTableNames.stale);
+  await clearTable(store, stateTableNames.records);
   return new SnapshotRestorer(store, height, Uint8Array.from(expectedRoot));
 }
 
@@ -244,6 +262,9 @@ export class SnapshotRestorer {
       const batch = this.#store.writeBatch();
       const nodes = this.#store.db(stateTableNames.nodes);
       for (const { key, raw } of builder.drainWrites()) batch.put(nodes, key, raw);
+      // The record index, which the tree reads records by (tree.ts), is rebuilt from the leaves.
+      const records = this.#store.db(stateTableNames.records);
+      for (const { key, path } of chunk.leaves) if (path !== undefined) batch.put(records, key, path);
       await batch.commit();
       this.#builder = builder;
       this.#complete = complete;
@@ -316,10 +337,11 @@ export class SnapshotRestorer {
       refuse(`${leaves.length} leaves, expected 1 to ${snapshotChunkLeavesMax}`);
     }
     const builder = this.#builder.clone();
-    leaves.forEach(({ key, value }, i) => {
+    leaves.forEach(({ key, value, path }, i) => {
       if (key.length === 0 || key.length > stateKeyBytesMax) refuse(`leaves[${i}].key: bad length`);
       if (value.length > stateValueBytesMax) refuse(`leaves[${i}].value: too long`);
-      const leaf = toBuilderLeaf(key, value);
+      const leaf = toBuilderLeaf(key, value, path);
+      if (typeof leaf === 'string') return refuse(`leaves[${i}]: ${leaf}`);
       const previous = builder.last;
       if (previous !== undefined && !(previous.path < leaf.path)) {
         refuse(`leaves[${i}] is not after the previous key in key-hash order`);
@@ -327,6 +349,9 @@ export class SnapshotRestorer {
       builder.add(leaf);
     });
     const last = builder.last!;
+    const { recordPath } = chunk.proof;
+    if (recordPath !== undefined && toPathHex(recordPath) !== last.path)
+      refuse('the proof of its last key is of another path');
     if (!verifyStateProof(this.expectedRoot, last.key, last.value, chunk.proof)) {
       refuse('the proof of its last key does not verify against the expected root');
     }
@@ -343,6 +368,7 @@ export class SnapshotRestorer {
 
   async #clear(): Promise<void> {
     await clearTable(this.#store, stateTableNames.nodes);
+    await clearTable(this.#store, stateTableNames.records);
   }
 }
 

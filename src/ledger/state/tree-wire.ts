@@ -4,13 +4,13 @@
 //
 //   entries: count u32 | per entry: tag u8 | key length u16 | value length u32 | key | value
 //   changes: tag = flags (1 existed, 2 deleted)
-//   writes:  tag = table (0 nodes, 1 roots, 2 stale)
+//   writes:  tag = table (0 nodes, 1 roots, 2 stale, 3 records)
 import { assert } from '../../util/assert.ts';
 import { readUint32, writeUint32 } from './nodes.ts';
 import type { StateTables } from './prune.ts';
 import type { StateChange } from './tree.ts';
 
-const tableOrder: readonly (keyof StateTables)[] = ['nodes', 'roots', 'stale'];
+const tableOrder: readonly (keyof StateTables)[] = ['nodes', 'roots', 'stale', 'records'];
 const entryHeaderBytes = 7;
 
 /** Packs entries into one growing buffer, each written as it comes (no object per entry). */

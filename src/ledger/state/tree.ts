@@ -15,6 +15,7 @@ import {
   writeUint64,
 } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
+import { fromHex, latin1FromBytes } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import { LruCache } from '../../util/lru-cache.ts';
 import { NodeStore, type PinnedNodes } from './node-store.ts';
@@ -22,7 +23,8 @@ import { decodeRoot, encodeRoot, heightMax, type RootRef } from './nodes.ts';
 import type { StateProof } from './proof.ts';
 import { type PruneResult, pruneBelow, type StateTables } from './prune.ts';
 import { proveKey, readValue } from './read.ts';
-import { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+import { sha256 } from './hash.ts';
+import { emptyRoot, isRecordKey, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
 import { forEachWrite } from './tree-wire.ts';
 import { BlockWriter, type ChangeEntry, prepareChanges, updateRoot } from './update.ts';
 
@@ -30,6 +32,8 @@ export const stateTableNames = {
   nodes: 'state.nodes',
   roots: 'state.roots',
   stale: 'state.stale',
+  /** Record key -> its path (spec.ts): where a record sits is not computable from its key. */
+  records: 'state.records',
 } as const;
 /**
  * Decoded internal nodes deeper than the five levels that always stay in memory (node-store.ts,
@@ -62,20 +66,27 @@ export class PreparedBlock {
   readonly parentHeight: number | undefined;
   readonly rootRef: RootRef;
   readonly writer: BlockWriter;
+  /** The block's new records: key and path, for the record index. */
+  readonly records: readonly RecordPlace[];
 
   constructor(
     height: number,
     parentHeight: number | undefined,
     rootRef: RootRef,
     writer: BlockWriter,
+    records: readonly RecordPlace[],
   ) {
     this.height = height;
     this.parentHeight = parentHeight;
     this.rootRef = rootRef;
     this.root = rootRef === undefined ? emptyRoot.slice() : rootRef.hash.slice();
     this.writer = writer;
+    this.records = records;
   }
 }
+
+/** Where a record sits: its key and its 32-byte path. */
+export type RecordPlace = { readonly key: Uint8Array; readonly path: Uint8Array };
 
 export class StateTree {
   readonly #store: Store;
@@ -86,6 +97,12 @@ export class StateTree {
   /** Staged heights whose batch has settled while a lower one has not yet, with their nodes. */
   readonly #settled = new Map<number, PinnedNodes>();
   #latest: { height: number; root: RootRef } | undefined;
+  /**
+   * Paths of records in heights staged by stageBlock whose batch has not committed (reads of those
+   * heights need them before LMDB has them), by latin1 key, with each height's keys to drop.
+   */
+  readonly #stagedRecords = new Map<string, Uint8Array>();
+  readonly #stagedRecordKeys = new Map<number, string[]>();
   /** Heights staged by stageWrites: readable once committed (this tree holds none of their nodes). */
   readonly #unreadable = new Set<number>();
   /** The last height staged, readable or not. */
@@ -105,6 +122,7 @@ export class StateTree {
       nodes: store.db(stateTableNames.nodes),
       roots: store.db(stateTableNames.roots),
       stale: store.db(stateTableNames.stale),
+      records: store.db(stateTableNames.records),
     };
     this.#nodes = new NodeStore(this.#tables.nodes, cacheNodesMax);
     const [last] = this.#tables.roots.range({ reverse: true, limit: 1 });
@@ -155,13 +173,37 @@ export class StateTree {
   /** The value of `key` at `height` (default: the latest), or null when absent. */
   get(key: Uint8Array, height?: number): Uint8Array | null {
     checkStateKey(key, 'key');
-    return readValue(this.#nodes, this.#rootAt(this.#checkHeight(height)), key);
+    const root = this.#rootAt(this.#checkHeight(height));
+    const path = this.#pathOf(key);
+    return path === undefined ? null : readValue(this.#nodes, root, path);
   }
 
-  /** A proof of `key`'s value, or of its absence, at `height` (default: the latest). */
+  /**
+   * A proof of `key`'s value, or of its absence, at `height` (default: the latest). A record's
+   * absence has no proof (spec.ts): asked for one, this throws a TallyError state_record_absent.
+   */
   prove(key: Uint8Array, height?: number): StateProof {
     checkStateKey(key, 'key');
-    return proveKey(this.#nodes, this.#rootAt(this.#checkHeight(height)), key);
+    const root = this.#rootAt(this.#checkHeight(height));
+    const path = this.#pathOf(key);
+    if (!isRecordKey(key)) return proveKey(this.#nodes, root, path!);
+    if (path === undefined || readValue(this.#nodes, root, path) === null) {
+      throw new TallyError(
+        'state_record_absent',
+        'no such record at this height, and the absence of a record cannot be proven',
+      );
+    }
+    return { ...proveKey(this.#nodes, root, path), recordPath: path.slice() };
+  }
+
+  /** The path of `key`: its hash, or for a record the index's entry (undefined: no such record). */
+  #pathOf(key: Uint8Array): Uint8Array | undefined {
+    if (!isRecordKey(key)) return sha256(key);
+    if (this.#stagedRecords.size > 0) {
+      const staged = this.#stagedRecords.get(latin1FromBytes(key));
+      if (staged !== undefined) return staged;
+    }
+    return this.#tables.records.get(key);
   }
 
   /** Computes block `height` (the next height) without writing anything. */
@@ -170,11 +212,14 @@ export class StateTree {
     this.#checkNextHeight(height);
     if (this.#unreadable.size > 0)
       throw new Error('state tree: blocks staged by stageWrites are not readable here yet');
-    const prepared = prepareChanges(validateChanges(changes));
+    const prepared = prepareChanges(validateChanges(changes), height);
     const writer = new BlockWriter(height, this.#nodes);
     const parent = this.#latest;
     const rootRef = updateRoot(writer, parent?.root, prepared);
-    return new PreparedBlock(height, parent?.height, rootRef, writer);
+    const records: RecordPlace[] = [];
+    for (const { key, path } of prepared)
+      if (isRecordKey(key)) records.push({ key, path: fromHex(path) });
+    return new PreparedBlock(height, parent?.height, rootRef, writer, records);
   }
 
   /** Adds a prepared block's writes to `batch`; the tree moves to its height at once. */
@@ -192,6 +237,14 @@ export class StateTree {
     for (const [key, list] of staleChunks(height, writer.stale.records()))
       batch.put(this.#tables.stale, key, list);
     batch.put(this.#tables.roots, encodeUintKey(height), encodeRoot(block.rootRef));
+    const recordKeys: string[] = [];
+    for (const { key, path } of block.records) {
+      batch.put(this.#tables.records, key, path);
+      const id = latin1FromBytes(key);
+      this.#stagedRecords.set(id, path);
+      recordKeys.push(id);
+    }
+    if (recordKeys.length > 0) this.#stagedRecordKeys.set(height, recordKeys);
     this.#staged(height, block.rootRef, writer.pinned, batch);
   }
 
@@ -290,6 +343,8 @@ export class StateTree {
     ) {
       this.#settled.delete(next);
       this.#nodes.unpin(settled);
+      for (const id of this.#stagedRecordKeys.get(next) ?? []) this.#stagedRecords.delete(id);
+      this.#stagedRecordKeys.delete(next);
       if (this.#unreadable.delete(next)) {
         this.#latest = { height: next, root: this.#pendingRoots.get(next) };
         this.#oldestHeight ??= next;
@@ -414,6 +469,8 @@ function validateChanges(changes: StateChanges): ChangeEntry[] {
     const { value } = change;
     if (value !== null && !(value instanceof Uint8Array))
       throw new TypeError(`changes[${i}].value: expected a Uint8Array or null`);
+    if (isRecordKey(change.key) && (value === null || change.existed === true))
+      throw new RangeError(`changes[${i}]: a record is written once, never changed or deleted`);
     if (value !== null && value.length > stateValueBytesMax) {
       throw new RangeError(
         `changes[${i}].value: ${value.length} bytes exceeds ${stateValueBytesMax}`,

@@ -2,6 +2,7 @@
 // the touched paths is rebuilt and hashed once per block (not once per change), bottom-up.
 // Nothing is written here: the new nodes and the stale list are collected in a BlockWriter.
 import { assert } from '../../util/assert.ts';
+import { bytesEqual, compareBytes } from '../../util/bytes.ts';
 import { sha256, toPathHex } from './hash.ts';
 import type { NodeStore, PinnedNodes } from './node-store.ts';
 import {
@@ -16,7 +17,7 @@ import {
   type RootRef,
   StaleListWriter,
 } from './nodes.ts';
-import { depthMax } from './spec.ts';
+import { depthMax, isRecordKey, recordPath } from './spec.ts';
 
 /** One change, with its key hashed; `leaf` is the new leaf record unless the key is deleted. */
 export type PreparedChange = {
@@ -34,23 +35,61 @@ export type ChangeEntry = readonly [
   existed: boolean | undefined,
 ];
 
-/** Hashes keys and values, keeps the last change of each key, and sorts by key hash. */
-export function prepareChanges(changes: Iterable<ChangeEntry>): PreparedChange[] {
+/**
+ * Hashes keys and values, keeps the last change of each key, and sorts by path. Records (spec.ts)
+ * are placed at block `height`, numbered in key order; each is new, so each appears once.
+ */
+export function prepareChanges(changes: Iterable<ChangeEntry>, height: number): PreparedChange[] {
   const byPath = new Map<string, PreparedChange>();
-  for (const [key, value, existed] of changes) {
+  const records: ChangeEntry[] = [];
+  for (const entry of changes) {
+    const [key, value, existed] = entry;
+    if (isRecordKey(key)) {
+      records.push(entry);
+      continue;
+    }
     const keyHash = sha256(key);
     const path = toPathHex(keyHash);
-    let leaf: PreparedChange['leaf'];
-    if (value !== null) {
-      const raw = encodeLeaf(keyHash, sha256(value), key, value);
-      leaf = { raw, hash: sha256(leafHashInput(raw)) };
-    }
     byPath.delete(path);
-    byPath.set(path, { key, path, leaf, existed: existed === true });
+    byPath.set(path, prepared(key, keyHash, path, value, existed === true));
   }
   const sorted = [...byPath.values()];
+  placeRecords(records, height, sorted);
   sorted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return sorted;
+}
+
+function prepared(
+  key: Uint8Array,
+  keyHash: Uint8Array,
+  path: string,
+  value: Uint8Array | null,
+  existed: boolean,
+): PreparedChange {
+  let leaf: PreparedChange['leaf'];
+  if (value !== null) {
+    const raw = encodeLeaf(keyHash, sha256(value), key, value);
+    leaf = { raw, hash: sha256(leafHashInput(raw)) };
+  }
+  return { key, path, leaf, existed };
+}
+
+/** Gives each new record its path (spec.ts) and adds it to `out`. */
+function placeRecords(records: ChangeEntry[], height: number, out: PreparedChange[]): void {
+  if (records.length === 0) return;
+  // The executor hands changes in key order already; other callers may not.
+  for (let i = 1; i < records.length; i++) {
+    if (compareBytes(records[i - 1]![0], records[i]![0]) >= 0) {
+      records.sort((a, b) => compareBytes(a[0], b[0]));
+      break;
+    }
+  }
+  records.forEach(([key, value, existed], seq) => {
+    assert(value !== null && existed !== true, 'state update: a record is written once');
+    if (seq > 0) assert(!bytesEqual(records[seq - 1]![0], key), 'state update: a record twice');
+    const path = recordPath(sha256(key), height, seq);
+    out.push(prepared(key, path, toPathHex(path), value, false));
+  });
 }
 
 /** A leaf on its way to a position: new (raw known) or existing (stored at `at`). */

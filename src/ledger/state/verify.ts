@@ -9,13 +9,16 @@ import {
   hashBytes,
   internalPrefix,
   leafPrefix,
+  isRecordKey,
   nibbleAt,
   popcount16,
+  recordPathFits,
 } from './spec.ts';
 
 /**
  * True when `proof` shows that, in the tree with root `root`, `key` holds `value` (or, with
- * `value` null, that `key` is absent). A malformed proof is simply not a proof: false.
+ * `value` null, that `key` is absent). A malformed proof is simply not a proof: false. A record
+ * (spec.ts) is proven at the path its proof carries, and only present: its absence has no proof.
  */
 export function verifyStateProof(
   root: Uint8Array,
@@ -30,7 +33,8 @@ export function verifyStateProof(
     throw new TypeError('value: expected a Uint8Array or null');
   const levels = proof.levels;
   if (!Array.isArray(levels) || levels.length > depthMax) return false;
-  const keyHash = sha256(key);
+  const keyHash = pathOf(key, value, proof);
+  if (keyHash === undefined) return false;
   let hash = bottomHash(keyHash, value, proof);
   if (hash === false) return false;
   if (hash === null && levels.length === 0) return bytesEqual(root, emptyRoot);
@@ -39,6 +43,19 @@ export function verifyStateProof(
     if (hash === null) return false;
   }
   return hash !== null && bytesEqual(hash, root);
+}
+
+/** The path the proof walks: the key's hash, or a record's path that fits the key (else undefined). */
+function pathOf(
+  key: Uint8Array,
+  value: Uint8Array | null,
+  proof: StateProof,
+): Uint8Array | undefined {
+  const keyHash = sha256(key);
+  const { recordPath } = proof;
+  if (!isRecordKey(key)) return recordPath === undefined ? keyHash : undefined;
+  if (value === null || proof.leaf !== null || !(recordPath instanceof Uint8Array)) return undefined;
+  return recordPathFits(recordPath, keyHash) ? recordPath : undefined;
 }
 
 /** The hash at the bottom of the path: the key's own leaf, another key's leaf, or nothing (null). */

@@ -117,7 +117,11 @@ export function decodeAccount(value: CborValue): Account {
   });
 }
 
-export function encodeTransfer(t: Transfer): CborValue {
+/**
+ * What never changes about a transfer, kept as a record (ModuleRecords): every field but the
+ * pending state and the expiry slot, which a pending transfer keeps in state (encodeTransferStatus).
+ */
+export function encodeTransferRecord(t: Transfer): CborValue {
   return [
     t.id,
     t.debitAccountId,
@@ -131,15 +135,32 @@ export function encodeTransfer(t: Transfer): CborValue {
     t.height,
     t.timeMs,
     t.expiresAtMs,
-    t.state,
-    t.expirySlot === null ? null : [t.expirySlot.sec, t.expirySlot.index],
   ];
 }
 
-export function decodeTransfer(value: CborValue): Transfer {
+export type TransferStatus = Pick<Transfer, 'state' | 'expirySlot'>;
+
+/** Where a pending transfer stands: pending, posted, voided or expired, and its expiry slot. */
+export function encodeTransferStatus(t: TransferStatus): CborValue {
+  return [t.state, t.expirySlot === null ? null : [t.expirySlot.sec, t.expirySlot.index]];
+}
+
+export function decodeTransferStatus(value: CborValue): TransferStatus {
+  return decoding('transfer status', () => {
+    const f = readTuple(value, 'transfer status', 2);
+    const slot = f[1] === null ? null : readTuple(f[1], 'expirySlot', 2);
+    return {
+      state: readEnum(f[0], 'state', pendingStates),
+      expirySlot:
+        slot === null ? null : { sec: readUint(slot[0], 'sec'), index: readUint(slot[1], 'index') },
+    };
+  });
+}
+
+/** A transfer from its record and, for a pending one, its status (other transfers: 'none'). */
+export function decodeTransfer(value: CborValue, status: TransferStatus | undefined): Transfer {
   return decoding('transfer', () => {
-    const f = readTuple(value, 'transfer', 14);
-    const slot = f[13] === null ? null : readTuple(f[13], 'expirySlot', 2);
+    const f = readTuple(value, 'transfer', 12);
     return {
       id: readBytes(f[0], 'id', idBytes),
       debitAccountId: readBytes(f[1], 'debitAccountId', idBytes),
@@ -153,9 +174,8 @@ export function decodeTransfer(value: CborValue): Transfer {
       height: readUint(f[9], 'height'),
       timeMs: readUint(f[10], 'timeMs'),
       expiresAtMs: readUint(f[11], 'expiresAtMs'),
-      state: readEnum(f[12], 'state', pendingStates),
-      expirySlot:
-        slot === null ? null : { sec: readUint(slot[0], 'sec'), index: readUint(slot[1], 'index') },
+      state: status?.state ?? 'none',
+      expirySlot: status?.expirySlot ?? null,
     };
   });
 }

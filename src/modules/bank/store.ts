@@ -1,20 +1,23 @@
 // Where the bank keeps its records inside its key space, and typed access to them. One-letter key
-// prefixes keep keys short: c currency, a account, t transfer; q b m n e are the expiry queue.
+// prefixes keep keys short: c currency, a account, p a pending transfer's status; q b m n e are the
+// expiry queue. A transfer itself is a record (ModuleRecords), under t: it never changes once made.
 import type { CborValue } from '../../codec/index.ts';
 import type { ModuleStateReader } from '../../execution/read.ts';
 import type { ModuleState } from '../../execution/types.ts';
 import { assert } from '../../util/assert.ts';
 import { taggedKey, utf8 } from '../../util/bytes.ts';
-import { idBytes } from './constants.ts';
+import { idBytes, transferFlags } from './constants.ts';
 import {
   type Account,
   type Currency,
   decodeAccount,
   decodeCurrency,
   decodeTransfer,
+  decodeTransferStatus,
   encodeAccount,
   encodeCurrency,
-  encodeTransfer,
+  encodeTransferRecord,
+  encodeTransferStatus,
   type Transfer,
 } from './records.ts';
 
@@ -34,7 +37,9 @@ export function encodeUintBE(value: number, bytes: 4 | 8): Uint8Array {
 export const bankKeys = {
   currency: (code: string) => taggedKey('c', utf8(code)),
   account: (id: Uint8Array) => taggedKey('a', checkId(id)),
+  /** In the bank's records, not its state. */
   transfer: (id: Uint8Array) => taggedKey('t', checkId(id)),
+  transferStatus: (id: Uint8Array) => taggedKey('p', checkId(id)),
   queue: () => taggedKey('q'),
   bucket: (sec: number) => taggedKey('b', encodeUintBE(sec, 8)),
   level1: (slot: number) => taggedKey('m', encodeUintBE(slot, 8)),
@@ -63,12 +68,17 @@ export class BankReader {
   }
 
   transfer(id: Uint8Array): Transfer | undefined {
-    const value = this.state.get(bankKeys.transfer(id));
-    return value === undefined ? undefined : decodeTransfer(value);
+    const value = this.state.records.get(bankKeys.transfer(id));
+    if (value === undefined) return undefined;
+    const transfer = decodeTransfer(value, undefined);
+    if ((transfer.flags & transferFlags.pending) === 0) return transfer;
+    const status = this.state.get(bankKeys.transferStatus(id));
+    assert(status !== undefined, 'a pending transfer has a status');
+    return { ...transfer, ...decodeTransferStatus(status) };
   }
 
   hasTransfer(id: Uint8Array): boolean {
-    return this.state.has(bankKeys.transfer(id));
+    return this.state.records.has(bankKeys.transfer(id));
   }
 
   hasAccount(id: Uint8Array): boolean {
@@ -100,9 +110,19 @@ export class BankStore extends BankReader {
     this.writable.set(bankKeys.account(account.id), encodeAccount(account));
   }
 
-  putTransfer(transfer: Transfer): void {
+  /** Records a new transfer, and a pending one's status. */
+  addTransfer(transfer: Transfer): void {
     assert(transfer.amount > 0n, 'a stored transfer moves a positive amount');
-    this.writable.set(bankKeys.transfer(transfer.id), encodeTransfer(transfer));
+    const pending = (transfer.flags & transferFlags.pending) !== 0;
+    assert(pending === (transfer.state !== 'none'), 'a pending transfer, and only one, has a state');
+    this.writable.records.add(bankKeys.transfer(transfer.id), encodeTransferRecord(transfer));
+    if (pending) this.putTransferStatus(transfer);
+  }
+
+  /** A pending transfer's new status (posted, voided, expired, or its expiry slot). */
+  putTransferStatus(transfer: Transfer): void {
+    assert((transfer.flags & transferFlags.pending) !== 0, 'only a pending transfer has a status');
+    this.writable.set(bankKeys.transferStatus(transfer.id), encodeTransferStatus(transfer));
   }
 
   putRaw(key: Uint8Array, value: CborValue | null): void {

@@ -166,7 +166,7 @@ function createNew(
     store.putCurrency({ ...currency, supply: currency.supply - amount });
   store.putAccount(debit);
   store.putAccount(credit);
-  store.putTransfer(transfer);
+  store.addTransfer(transfer);
   emitTransferCreated(ctx, transfer);
   return 'ok';
 }
@@ -257,11 +257,11 @@ function resolvePending(
     credit.creditsPosted += amount;
   }
   if (p.expirySlot !== null) dequeueExpiry(store, p.expirySlot);
-  store.putTransfer({ ...p, state: posting ? 'posted' : 'voided', expirySlot: null });
+  store.putTransferStatus({ ...p, state: posting ? 'posted' : 'voided', expirySlot: null });
   store.putAccount(debit);
   store.putAccount(credit);
   const transfer = newTransferRecord(ctx, { ...t, currency: p.currency }, debit, credit, amount);
-  store.putTransfer(transfer);
+  store.addTransfer(transfer);
   emitTransferCreated(ctx, transfer);
   return 'ok';
 }
@@ -290,6 +290,6 @@ export function expireTransfer(ctx: BlockContext, store: BankStore, p: Transfer)
   const expired: Transfer = { ...p, state: 'expired' };
   store.putAccount(debit);
   store.putAccount(credit);
-  store.putTransfer(expired);
+  store.putTransferStatus(expired);
   emitTransferExpired(ctx, expired);
 }
