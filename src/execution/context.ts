@@ -2,6 +2,7 @@
 // a transaction the signer and txId. One frame per transaction holds the overlay that is current.
 import { type CborValue, CodecError, canEncode, decodeTrusted, encode } from '../codec/index.ts';
 import type { SignatureCheck } from '../crypto/suite.ts';
+import { recordKeyTag } from '../ledger/state/spec.ts';
 import { AssertionError, assert } from '../util/assert.ts';
 import { concatBytes, utf8 } from '../util/bytes.ts';
 import {
@@ -11,7 +12,6 @@ import {
   stateKeyBytesMax,
   stateValueBytesMax,
 } from './limits.ts';
-import { recordKeyTag } from '../ledger/state/spec.ts';
 import type { Overlay } from './overlay.ts';
 import type {
   BlockContext,

@@ -173,6 +173,16 @@ describe('tally tx and tally query on a running network', { timeout: 120_000 }, 
     assert.match(verified.stdout, /^verified: the proof leads to the state root of block \d+/m);
   });
 
+  it('query state transfer:<id> proves a transfer (a record) and says when there is none', async () => {
+    const verified = await tally('query', 'state', 'transfer:t/transfer-7', '--verify');
+    ok(verified);
+    assert.match(verified.stdout, /^decoded: +\[/m);
+    assert.match(verified.stdout, /^verified: the proof leads to the state root of block \d+/m);
+    const absent = await tally('query', 'state', 'transfer:t/never-made', '--verify');
+    assert.equal(absent.code, 1);
+    assert.match(absent.stderr, /^error \[not_found\]: record at height \d+ not found/m);
+  });
+
   it('query block, validators and status read the chain', async () => {
     const [block, validators, status] = await Promise.all([
       tally('query', 'block', 'latest', '--verify'),

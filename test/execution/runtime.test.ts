@@ -8,8 +8,11 @@ import {
   createRegistry,
   executeBlock,
   moduleKey,
+  moduleRecordKey,
+  readModuleState,
   StateReadError,
 } from '../../src/execution/index.ts';
+import { isRecordKey } from '../../src/ledger/state/index.ts';
 import { AssertionError } from '../../src/util/assert.ts';
 import { compareBytes, toHex, utf8 } from '../../src/util/bytes.ts';
 import { call, otherModule, toyModule } from './toy.ts';
@@ -59,6 +62,40 @@ describe('executeBlock', () => {
       events: [],
     });
     assert.equal(valueAt(out, 'toy', 'failed'), undefined);
+  });
+
+  it('a record is added once: a failed transaction takes it back, and adding it again is a bug', () => {
+    const state = createMemoryState();
+    const add = (key: string, value: number, fail = false) =>
+      call('add_record', { key, value, fail });
+    const out = executeBlock(registry, state, block, [
+      add('r', 1, true),
+      add('r', 2),
+      add('r', 3),
+      add('s', 4),
+    ]);
+    assert.deepEqual(
+      out.results.map((r) => [r.code, r.message ?? '']),
+      [
+        ['refused', ''],
+        ['ok', ''],
+        ['internal_error', 'toy.add_record failed'],
+        ['ok', ''],
+      ],
+    );
+    // In the records' key space (ledger/state/spec.ts), not the module's state.
+    const records = out.changes.map((c) => [toHex(c.key), c.value && decode(c.value)]);
+    assert.deepEqual(records.slice(0, 2), [
+      [toHex(moduleRecordKey('toy', utf8('r'))), 2],
+      [toHex(moduleRecordKey('toy', utf8('s'))), 4],
+    ]);
+    assert.ok(isRecordKey(moduleRecordKey('toy', utf8('r'))));
+    state.apply(out.changes);
+    const again = executeBlock(registry, state, { ...block, height: 6 }, [add('s', 5)]);
+    assert.equal(again.results[0]!.code, 'internal_error', 'a committed record is not added twice');
+    const reader = readModuleState(state, 'toy');
+    assert.equal(reader.records.get(utf8('s')), 4);
+    assert.equal(reader.get(utf8('s')), undefined, 'records are not in the module state');
   });
 
   it('error: unknown module and unknown method', () => {

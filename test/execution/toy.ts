@@ -59,6 +59,14 @@ export const toyModule: Module = {
       other.emit('written', { by: ctx.module });
       return { code: 'ok' };
     },
+    /** Adds record `key` (a write-once value); with `fail`, adds it and then refuses. */
+    add_record(ctx, args) {
+      const f = readRecord(args, 'args', ['key', 'value', 'fail']);
+      const key = utf8(readString(f.key, 'args.key', 32));
+      ctx.state.records.add(key, readUint(f.value, 'args.value'));
+      ctx.emit('record_added', { seen: ctx.state.records.has(key) });
+      return f.fail === true ? { code: 'refused' } : { code: 'ok' };
+    },
     bad_code() {
       return { code: 'Not Snake' };
     },

@@ -6,10 +6,10 @@ import type { BlockHeader } from '../../ledger/block.ts';
 import { encodeHeader } from '../../ledger/block.ts';
 import type { QuorumCertificate } from '../../ledger/certificate.ts';
 import { encodeStateProof, stateKeyBytesMax } from '../../ledger/state/index.ts';
+import { isRecordKey } from '../../ledger/state/spec.ts';
 import { toHex } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { isRecordKey } from '../../ledger/state/spec.ts';
 import { parseHex } from '../json.ts';
 import {
   checkHeight,

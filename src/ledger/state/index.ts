@@ -9,7 +9,13 @@ export {
   stateProofBytesMax,
 } from './proof.ts';
 export { type PruneResult, pruneBatchOpsMax } from './prune.ts';
-export { emptyRoot, stateKeyBytesMax, stateValueBytesMax } from './spec.ts';
+export {
+  emptyRoot,
+  isRecordKey,
+  recordKeyTag,
+  stateKeyBytesMax,
+  stateValueBytesMax,
+} from './spec.ts';
 export {
   cacheNodesMaxDefault,
   openStateTree,

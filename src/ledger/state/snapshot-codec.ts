@@ -94,7 +94,11 @@ export function snapshotChunkFromValue(value: CborValue | undefined, field: stri
         }
         const value = readBytesMax(leafValue, `${at}.value`, stateValueBytesMax);
         if (!withPath) return Object.freeze({ key: keyBytes, value });
-        return Object.freeze({ key: keyBytes, value, path: readBytes(path, `${at}.path`, hashBytes) });
+        return Object.freeze({
+          key: keyBytes,
+          value,
+          path: readBytes(path, `${at}.path`, hashBytes),
+        });
       }),
     ),
     proof: readProof(proof, `${field}.proof`),

@@ -264,7 +264,8 @@ export class SnapshotRestorer {
       for (const { key, raw } of builder.drainWrites()) batch.put(nodes, key, raw);
       // The record index, which the tree reads records by (tree.ts), is rebuilt from the leaves.
       const records = this.#store.db(stateTableNames.records);
-      for (const { key, path } of chunk.leaves) if (path !== undefined) batch.put(records, key, path);
+      for (const { key, path } of chunk.leaves)
+        if (path !== undefined) batch.put(records, key, path);
       await batch.commit();
       this.#builder = builder;
       this.#complete = complete;
@@ -340,8 +341,8 @@ export class SnapshotRestorer {
     leaves.forEach(({ key, value, path }, i) => {
       if (key.length === 0 || key.length > stateKeyBytesMax) refuse(`leaves[${i}].key: bad length`);
       if (value.length > stateValueBytesMax) refuse(`leaves[${i}].value: too long`);
-      const leaf = toBuilderLeaf(key, value, path);
-      if (typeof leaf === 'string') return refuse(`leaves[${i}]: ${leaf}`);
+      const made = toBuilderLeaf(key, value, path);
+      const leaf = typeof made === 'string' ? refuse(`leaves[${i}]: ${made}`) : made;
       const previous = builder.last;
       if (previous !== undefined && !(previous.path < leaf.path)) {
         refuse(`leaves[${i}] is not after the previous key in key-hash order`);

@@ -8,8 +8,8 @@ import {
   emptyRoot,
   hashBytes,
   internalPrefix,
-  leafPrefix,
   isRecordKey,
+  leafPrefix,
   nibbleAt,
   popcount16,
   recordPathFits,
@@ -54,7 +54,8 @@ function pathOf(
   const keyHash = sha256(key);
   const { recordPath } = proof;
   if (!isRecordKey(key)) return recordPath === undefined ? keyHash : undefined;
-  if (value === null || proof.leaf !== null || !(recordPath instanceof Uint8Array)) return undefined;
+  if (value === null || proof.leaf !== null || !(recordPath instanceof Uint8Array))
+    return undefined;
   return recordPathFits(recordPath, keyHash) ? recordPath : undefined;
 }
 

@@ -114,7 +114,10 @@ export class BankStore extends BankReader {
   addTransfer(transfer: Transfer): void {
     assert(transfer.amount > 0n, 'a stored transfer moves a positive amount');
     const pending = (transfer.flags & transferFlags.pending) !== 0;
-    assert(pending === (transfer.state !== 'none'), 'a pending transfer, and only one, has a state');
+    assert(
+      pending === (transfer.state !== 'none'),
+      'a pending transfer, and only one, has a state',
+    );
     this.writable.records.add(bankKeys.transfer(transfer.id), encodeTransferRecord(transfer));
     if (pending) this.putTransferStatus(transfer);
   }
