@@ -119,15 +119,13 @@ function encodeStored(value: CborValue, module: string): Uint8Array {
   return bytes;
 }
 
-class ModuleRecordsView implements ModuleRecords {
-  private readonly prefix: Uint8Array;
-
+/** Reads one key space (a module's state, or its records) through the transaction's overlay. */
+class KeySpaceReader {
   constructor(
-    private readonly frame: Frame,
-    private readonly module: string,
-  ) {
-    this.prefix = moduleRecordPrefix(module);
-  }
+    protected readonly frame: Frame,
+    protected readonly module: string,
+    protected readonly prefix: Uint8Array,
+  ) {}
 
   get(key: Uint8Array): CborValue | undefined {
     const bytes = this.frame.overlay.get(prefixedKey(this.prefix, key));
@@ -136,6 +134,12 @@ class ModuleRecordsView implements ModuleRecords {
 
   has(key: Uint8Array): boolean {
     return this.frame.overlay.get(prefixedKey(this.prefix, key)) !== undefined;
+  }
+}
+
+class ModuleRecordsView extends KeySpaceReader implements ModuleRecords {
+  constructor(frame: Frame, module: string) {
+    super(frame, module, moduleRecordPrefix(module));
   }
 
   add(key: Uint8Array, value: CborValue): void {
@@ -147,25 +151,12 @@ class ModuleRecordsView implements ModuleRecords {
   }
 }
 
-class ModuleStateView implements ModuleState {
-  private readonly prefix: Uint8Array;
+class ModuleStateView extends KeySpaceReader implements ModuleState {
   readonly records: ModuleRecords;
 
-  constructor(
-    private readonly frame: Frame,
-    private readonly module: string,
-  ) {
-    this.prefix = modulePrefix(module);
+  constructor(frame: Frame, module: string) {
+    super(frame, module, modulePrefix(module));
     this.records = new ModuleRecordsView(frame, module);
-  }
-
-  get(key: Uint8Array): CborValue | undefined {
-    const bytes = this.frame.overlay.get(prefixedKey(this.prefix, key));
-    return bytes === undefined ? undefined : decodeStored(bytes, this.module);
-  }
-
-  has(key: Uint8Array): boolean {
-    return this.frame.overlay.get(prefixedKey(this.prefix, key)) !== undefined;
   }
 
   set(key: Uint8Array, value: CborValue): void {
