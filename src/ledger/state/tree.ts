@@ -15,7 +15,7 @@ import {
   writeUint64,
 } from '../../storage/index.ts';
 import { assert } from '../../util/assert.ts';
-import { fromHex, latin1FromBytes } from '../../util/bytes.ts';
+import { latin1FromBytes } from '../../util/bytes.ts';
 import { TallyError } from '../../util/errors.ts';
 import { LruCache } from '../../util/lru-cache.ts';
 import { sha256 } from './hash.ts';
@@ -217,8 +217,8 @@ export class StateTree {
     const parent = this.#latest;
     const rootRef = updateRoot(writer, parent?.root, prepared);
     const records: RecordPlace[] = [];
-    for (const { key, path } of prepared)
-      if (isRecordKey(key)) records.push({ key, path: fromHex(path) });
+    for (const { key, recordPath } of prepared)
+      if (recordPath !== undefined) records.push({ key, path: recordPath });
     return new PreparedBlock(height, parent?.height, rootRef, writer, records);
   }
 

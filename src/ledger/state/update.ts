@@ -26,6 +26,8 @@ export type PreparedChange = {
   readonly leaf: { readonly raw: Uint8Array; readonly hash: Uint8Array } | undefined;
   /** True when the caller knows the key holds a value in the parent version (see StateChange). */
   readonly existed: boolean;
+  /** A record's path as bytes (`path` is its hex), for the tree's record index. */
+  readonly recordPath?: Uint8Array;
 };
 
 /** A change as the tree takes it: key, new value (null deletes), and whether the key existed. */
@@ -88,7 +90,7 @@ function placeRecords(records: ChangeEntry[], height: number, out: PreparedChang
     assert(value !== null && existed !== true, 'state update: a record is written once');
     if (seq > 0) assert(!bytesEqual(records[seq - 1]![0], key), 'state update: a record twice');
     const path = recordPath(sha256(key), height, seq);
-    out.push(prepared(key, path, toPathHex(path), value, false));
+    out.push({ ...prepared(key, path, toPathHex(path), value, false), recordPath: path });
   });
 }
 
