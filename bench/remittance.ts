@@ -18,7 +18,7 @@ import {
   offeredRate,
   writeLadder,
 } from './lib/load-ladder.ts';
-import { countBlocks, waitFinal } from './lib/network-client.ts';
+import { countBlocks, executeUsPerTx, readExecuteTotals, waitFinal } from './lib/network-client.ts';
 import { type LatencySummary, percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { type ProcessUsage, watchProcesses } from './lib/proc-stats.ts';
 import type { Report } from './lib/report.ts';
@@ -75,6 +75,8 @@ export type LoadResult = {
   blocksPerSec: number;
   /** Refused at admission (also counted in codes). */
   refused: number;
+  /** Per validator and remittance, wall time executing and committing blocks (node metrics). */
+  executeUs: number;
   /** Refused at admission, executed with a code other than ok, or never final. */
   codes: Codes;
 };
@@ -104,6 +106,7 @@ async function runLoad(
   const inFlight = new Set<Promise<void>>();
   const watch = watchProcesses(bench.pids);
   const blocks = await countBlocks(bench.urls[0]!);
+  const executeBefore = await Promise.all(bench.urls.map(readExecuteTotals));
   const start = Date.now();
   let sent = 0;
   while (sent < prepared.length) {
@@ -130,6 +133,10 @@ async function runLoad(
   await Promise.all(inFlight);
   const codes: Codes = new Map(refused);
   const notFinal = await waitFinal(admitted, bench.finality, drainTimeoutMs);
+  const executeUs = executeUsPerTx(
+    executeBefore,
+    await Promise.all(bench.urls.map(readExecuteTotals)),
+  );
   if (notFinal > 0) countCode(codes, 'not_final', notFinal);
   const { fromMs: warmupMs, toMs: endMs } = countingWindow(start, seconds);
   let finalInWindow = 0;
@@ -156,6 +163,7 @@ async function runLoad(
     nodes,
     blocksPerSec,
     refused: [...refused.values()].reduce((a, b) => a + b, 0),
+    executeUs,
     codes,
   };
 }
@@ -272,6 +280,7 @@ async function runRate(
   report(`${at}: validators' CPU per final remittance`, cpuUsPerFinal(step), 'us');
   report(`${at}: validators' CPU spent in the kernel`, kernelShareOfCpu(step), '% of CPU');
   report(`${at}: blocks/s`, r.blocksPerSec, 'blocks/s');
+  report(`${at}: a validator's execute and commit time per remittance`, r.executeUs, 'us');
   report(
     `${at}: max resident memory of a validator`,
     Math.max(...r.nodes.map((x) => x.rssMaxMiB)),

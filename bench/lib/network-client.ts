@@ -100,3 +100,43 @@ export async function countBlocks(
   const from = await heightOf(apiUrl);
   return { perSecond: async (ms) => ((await heightOf(apiUrl)) - from) / (ms / 1000) };
 }
+
+/** What a node's /metrics says it spent executing and committing blocks, and on how many txs. */
+export type ExecuteTotals = { readonly seconds: number; readonly txs: number };
+
+function metricSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function readExecuteTotals(apiUrl: string): Promise<ExecuteTotals> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  return {
+    seconds: metricSum(text, 'tally_block_execute_seconds_sum'),
+    txs: metricSum(text, 'tally_txs_committed_total'),
+  };
+}
+
+/**
+ * Per validator and transaction, the microseconds of execution and durable commit between two
+ * readings of each node: the part of a validator's CPU that the rest (admission, gossip, consensus,
+ * API) is measured against.
+ */
+export function executeUsPerTx(
+  before: readonly ExecuteTotals[],
+  after: readonly ExecuteTotals[],
+): number {
+  let seconds = 0;
+  let txs = 0;
+  after.forEach((a, i) => {
+    seconds += a.seconds - before[i]!.seconds;
+    txs += a.txs - before[i]!.txs;
+  });
+  return txs === 0 ? Number.NaN : (seconds * 1e6) / txs;
+}

@@ -7,13 +7,15 @@ import type { Store } from '../storage/index.ts';
 import { TallyError } from '../util/errors.ts';
 
 /**
+ * 5: a remittance as sent, its Travel-Rule envelope, its used quote (kept for good, no queue) and a
+ * closed chunk of an organisation's log are records; a later status is in state beside the record.
  * 4: a bank transfer is a record (state tree records, kept by position; its pending status stays
  * in state under its own key). 3: the remittance module queues used quotes in chunks of 16 with their latest expiry (it was a
  * record per quote, forgotten a day after its send). 2: a remittance organisation's log is a head
  * record and closed chunks of 16 ids (it was a count and chunks of 64). 1 stands for every
  * directory written before the format was recorded.
  */
-export const dataFormat = 4;
+export const dataFormat = 5;
 
 const tableName = 'node-format';
 const formatKey = Uint8Array.of(1);

@@ -19,7 +19,12 @@ import {
 import { logChunkIds, remittanceKeys } from '../../src/apps/remittance/store.ts';
 import { decode } from '../../src/codec/index.ts';
 import { openEnvelope } from '../../src/crypto/envelope.ts';
-import { type BlockOutput, type Event, moduleKey } from '../../src/execution/index.ts';
+import {
+  type BlockOutput,
+  type Event,
+  moduleKey,
+  moduleRecordKey,
+} from '../../src/execution/index.ts';
 import { getTransfer, transferFlags } from '../../src/modules/bank/index.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
 import {
@@ -367,7 +372,10 @@ describe('remittance flow', () => {
         assert.ok(chain.block(calls).results.every((r) => r.code === 'ok'));
       }
       const stored = (key: Uint8Array) => chain.state.get(moduleKey(remittanceModuleName, key));
-      const chunk = (index: number) => stored(remittanceKeys.logChunk(orgs.hk, index));
+      const chunk = (index: number) =>
+        chain.state.get(
+          moduleRecordKey(remittanceModuleName, remittanceKeys.logChunk(orgs.hk, index)),
+        );
       const byteStringHeader = 3; // 256 bytes take a two-byte length
       assert.equal(chunk(0)?.length, byteStringHeader + logChunkIds * 16);
       assert.equal(chunk(1)?.length, byteStringHeader + logChunkIds * 16);

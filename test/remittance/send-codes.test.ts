@@ -6,14 +6,11 @@ import {
   corridorArgs,
   getRemittance,
   legId,
-  RemittanceReader,
   remittanceKeys,
-  remittanceModuleName,
 } from '../../src/apps/remittance/index.ts';
-import type { CborValue } from '../../src/codec/index.ts';
 import { readModuleState } from '../../src/execution/index.ts';
 import { getTransfer } from '../../src/modules/bank/index.ts';
-import { quoteTtlMsMax, readSignedQuote } from '../../src/modules/fx/index.ts';
+import { quoteTtlMsMax } from '../../src/modules/fx/index.ts';
 import {
   acct,
   checkInvariants,
@@ -127,19 +124,6 @@ describe('remittance send codes', () => {
         'quote_inconsistent',
         /expires more than/,
       );
-    }));
-
-  it('forgets a used quote once it has expired; a replay then fails as quote_expired', () =>
-    withChain(async (chain) => {
-      const call = await chain.sendCall({ n: 2 });
-      assert.equal(chain.block([call]).results[0]!.code, 'ok');
-      const q = readSignedQuote((call.args as Record<string, CborValue>).quote, 'quote').quote;
-      const reader = () => new RemittanceReader(readModuleState(chain.state, remittanceModuleName));
-      assert.equal(reader().isQuoteUsed(q.provider, q.id), true);
-      chain.block([], quoteTtlMsMax); // the endBlock after a day lets the record go
-      assert.equal(reader().isQuoteUsed(q.provider, q.id), false, 'the record is gone');
-      const args = { ...(call.args as Record<string, never>), id: uetr(3) };
-      assert.equal(chain.block([{ ...call, args }]).results[0]!.code, 'quote_expired');
     }));
 
   it('error: travel_rule_hash_mismatch and travel_rule_recipients_missing', () =>

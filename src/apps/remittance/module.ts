@@ -22,7 +22,6 @@ import { remittanceModuleName } from './constants.ts';
 import { accept, expireDue, reject, review } from './resolve.ts';
 import { send } from './send.ts';
 import { RemittanceStore } from './store.ts';
-import { forgetExpiredQuotes } from './used-quotes.ts';
 
 export type RemittanceOptions = { directory: Directory };
 
@@ -61,7 +60,6 @@ export function createRemittanceModule(options: RemittanceOptions): Module {
     endBlock(ctx) {
       const store = storeOf(ctx);
       expireDue(ctx, store);
-      forgetExpiredQuotes(store, ctx.block.timeMs);
     },
   };
 }

@@ -243,6 +243,44 @@ export function decodeRemittance(value: CborValue): Remittance {
   });
 }
 
+/**
+ * What changes after a send: the status and its deadline, when and why it last changed, the
+ * sanctions match of a held one, and the history. The rest stays as the send recorded it.
+ */
+export function encodeLaterStatus(r: Remittance): CborValue {
+  return [
+    r.status,
+    r.deadlineMs,
+    r.updatedAtMs,
+    r.updatedHeight,
+    encodeReason(r.reason),
+    r.sanctionsMatch ?? null,
+    r.history.map((h) => [h.status, h.atMs, h.height, encodeReason(h.reason)]),
+  ];
+}
+
+/** `sent` (as recorded at the send) with the later status read from `value` in place of its own. */
+export function withLaterStatus(sent: Remittance, value: CborValue): Remittance {
+  return decoding('remittance status', () => {
+    const f = readTuple(value, 'remittance status', 7);
+    const r: Remittance = {
+      ...sent,
+      status: readEnum(f[0], 'status', remittanceStatuses),
+      deadlineMs: readUint(f[1], 'deadlineMs'),
+      updatedAtMs: readUint(f[2], 'updatedAtMs'),
+      updatedHeight: readUint(f[3], 'updatedHeight'),
+      history: readArray(f[6], 'history').map((h, i) => decodeChange(h, `history[${i}]`)),
+    };
+    delete r.reason;
+    delete r.sanctionsMatch;
+    const reason = nullable(f[4], decodeReason);
+    if (reason !== undefined) r.reason = reason;
+    const match = nullable(f[5], (v) => readString(v, 'sanctionsMatch', textMax * 2));
+    if (match !== undefined) r.sanctionsMatch = match;
+    return r;
+  });
+}
+
 export function encodePolicy(p: AcceptancePolicy): CborValue {
   return [p.autoAccept, p.maxAmount ?? null];
 }

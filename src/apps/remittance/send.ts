@@ -36,7 +36,6 @@ import type { AcceptancePolicy, Corridor, Remittance } from './records.ts';
 import { screenParties } from './sanctions.ts';
 import { recordStatus } from './status.ts';
 import type { RemittanceStore } from './store.ts';
-import { rememberUsedQuote } from './used-quotes.ts';
 
 type Failure = { code: RemittanceCode; message?: string };
 
@@ -86,7 +85,7 @@ function checkQuote(
     return fail('quote_signature_invalid');
   if (ctx.block.timeMs >= q.expiresAtMs)
     return fail('quote_expired', `expired at ${q.expiresAtMs}`);
-  // The chain remembers a used quote only until it must have expired (used-quotes.ts).
+  // No provider prices for longer (pricing.ts); a quote that claims to is not one of theirs.
   if (q.expiresAtMs - ctx.block.timeMs > quoteTtlMsMax)
     return fail('quote_inconsistent', `expires more than ${quoteTtlMsMax} ms after this block`);
   return undefined;
@@ -286,7 +285,7 @@ export function send(
   else if (completed) r.status = 'completed';
   else settle(ctx, store, r, corridor);
   addUsage(store, r.senderAccountId, r.createdAtMs, r.totalDebit);
-  rememberUsedQuote(store, q.provider, q.id, r.id, q.expiresAtMs);
+  store.markQuoteUsed(q.provider, q.id, r.id);
   store.putEnvelope(r.id, input.travelRule);
   logOrgs(store, r);
   recordStatus(ctx, store, r, 'none');

@@ -1,4 +1,4 @@
-// Status changes of a remittance: each one saves the record and emits exactly one remittance_status
+// Status changes of a remittance: each one saves it and emits exactly one remittance_status
 // event, so every institution sees the same change at the same height. Refunds give the sender's
 // limit allowance back; completion books the day's obligations.
 import type { BlockContext } from '../../execution/index.ts';
@@ -51,7 +51,7 @@ export function recordStatus(
       : { status: r.status, atMs: r.updatedAtMs, height: r.updatedHeight, reason: r.reason },
   );
   assert(r.history.length <= historyLengthMax, 'a remittance changes status at most three times');
-  store.putRemittance(r);
+  store.putRemittance(r, previous === 'none');
   const attributes: { [key: string]: string | Uint8Array } = {
     id: r.id,
     status: r.status,

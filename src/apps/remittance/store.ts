@@ -1,8 +1,10 @@
-// Where the remittance module keeps its records in its key space, and typed access to them. State has
+// Where the remittance module keeps its data in its key space, and typed access to it. State has
 // point reads only, so lists are counters plus numbered entries (as the bank's expiry queue does).
-// Tags: r remittance, v Travel-Rule envelope, c corridor, i/I corridor list, p acceptance policy,
-// k KYC level, d/m daily/monthly usage, u used quote, s/e/x sanctions list, w/q/Q expiry queues,
-// o/O per-organisation log (head, closed chunks), n net obligations per day.
+// Records (written once, never changed or deleted; placed by height in the state tree, so cheaper to
+// add than a hashed key): r remittance as sent, v Travel-Rule envelope, u used quote, O a closed
+// chunk of an organisation's log. State: S a remittance's status after the send, c corridor,
+// i/I corridor list, p acceptance policy, k KYC level, d/m daily/monthly usage, s/e/x sanctions
+// list, w/q/Q expiry queues, o log head, n net obligations per day.
 import { allocateBytes, type CborValue } from '../../codec/index.ts';
 import type { ModuleState, ModuleStateReader } from '../../execution/index.ts';
 import { encodeUintBE } from '../../modules/bank/store.ts';
@@ -24,6 +26,7 @@ import {
   decodeUintList,
   encodeCorridor,
   encodeKyc,
+  encodeLaterStatus,
   encodeLogHead,
   encodeObligations,
   encodePolicy,
@@ -36,6 +39,7 @@ import {
   type Remittance,
   type SanctionsEntry,
   type SanctionsMeta,
+  withLaterStatus,
 } from './records.ts';
 
 function checkId(id: Uint8Array): Uint8Array {
@@ -53,6 +57,7 @@ export const logChunkIds = 16;
 
 export const remittanceKeys = {
   remittance: (id: Uint8Array) => taggedKey('r', checkId(id)),
+  laterStatus: (id: Uint8Array) => taggedKey('S', checkId(id)),
   envelope: (id: Uint8Array) => taggedKey('v', checkId(id)),
   corridor: (id: string) => taggedKey('c', utf8(id)),
   corridorCount: () => taggedKey('i'),
@@ -65,9 +70,6 @@ export const remittanceKeys = {
     taggedKey('m', checkId(accountId), encodeUintBE(month, 4)),
   quoteUsed: (provider: string, quoteId: Uint8Array) =>
     taggedKey('u', checkId(quoteId), utf8(provider)),
-  usedQuoteQueue: () => taggedKey('g'),
-  /** A chunk of the used-quote queue (used-quotes.ts), by chunk number. */
-  usedQuoteChunk: (chunk: number) => taggedKey('G', encodeUintBE(chunk, 8)),
   sanctions: () => taggedKey('s'),
   sanctionsEntry: (index: number) => taggedKey('e', encodeUintBE(index, 4)),
   sanctionsIndex: (key: Uint8Array) => taggedKey('x', key),
@@ -84,17 +86,21 @@ export const remittanceKeys = {
 export class RemittanceReader {
   constructor(protected readonly state: ModuleStateReader) {}
 
+  /** The remittance as sent (a record), with the status it has moved to since, if any. */
   remittance(id: Uint8Array): Remittance | undefined {
-    const v = this.state.get(remittanceKeys.remittance(id));
-    return v === undefined ? undefined : decodeRemittance(v);
+    const sent = this.state.records.get(remittanceKeys.remittance(id));
+    if (sent === undefined) return undefined;
+    const r = decodeRemittance(sent);
+    const later = this.state.get(remittanceKeys.laterStatus(id));
+    return later === undefined ? r : withLaterStatus(r, later);
   }
 
   hasRemittance(id: Uint8Array): boolean {
-    return this.state.has(remittanceKeys.remittance(id));
+    return this.state.records.has(remittanceKeys.remittance(id));
   }
 
   envelope(id: Uint8Array): Uint8Array | undefined {
-    const v = this.state.get(remittanceKeys.envelope(id));
+    const v = this.state.records.get(remittanceKeys.envelope(id));
     assert(v === undefined || v instanceof Uint8Array, 'an envelope is stored as bytes');
     return v;
   }
@@ -130,7 +136,7 @@ export class RemittanceReader {
   }
 
   isQuoteUsed(provider: string, quoteId: Uint8Array): boolean {
-    return this.state.has(remittanceKeys.quoteUsed(provider, quoteId));
+    return this.state.records.has(remittanceKeys.quoteUsed(provider, quoteId));
   }
 
   sanctionsMeta(): SanctionsMeta | undefined {
@@ -173,7 +179,7 @@ export class RemittanceReader {
     const chunk = Math.floor(index / logChunkIds);
     const ids =
       chunk < head.closedChunks
-        ? this.state.get(remittanceKeys.logChunk(org, chunk))
+        ? this.state.records.get(remittanceKeys.logChunk(org, chunk))
         : chunk === head.closedChunks
           ? head.open
           : undefined;
@@ -205,17 +211,22 @@ export class RemittanceStore extends RemittanceReader {
     super(writable);
   }
 
-  putRemittance(r: Remittance): void {
+  /**
+   * Saves `r`: a new one (`sent`) as its record, a later status change as the status key beside it.
+   * Most remittances are accepted as they are sent and never change again: they cost one record.
+   */
+  putRemittance(r: Remittance, sent: boolean): void {
     assert(r.totalDebit === r.sendAmount + r.fee, 'totalDebit is sendAmount + fee');
     assert(
       r.status === 'pending' ? r.deadlineMs > 0 : r.deadlineMs === 0,
       'only pending has a deadline',
     );
-    this.writable.set(remittanceKeys.remittance(r.id), encodeRemittance(r));
+    if (sent) this.writable.records.add(remittanceKeys.remittance(r.id), encodeRemittance(r));
+    else this.writable.set(remittanceKeys.laterStatus(r.id), encodeLaterStatus(r));
   }
 
   putEnvelope(id: Uint8Array, envelope: Uint8Array): void {
-    this.writable.set(remittanceKeys.envelope(id), envelope);
+    this.writable.records.add(remittanceKeys.envelope(id), envelope);
   }
 
   /** Saves a corridor; a new one is appended to the corridor list. */
@@ -246,15 +257,13 @@ export class RemittanceStore extends RemittanceReader {
     return next;
   }
 
+  /**
+   * Marks a quote used, for good: the record costs less than the remittance it paid for, and where
+   * one that was forgotten after its expiry took a hashed key, a queue entry and a delete later,
+   * this is one record added in the send's block.
+   */
   markQuoteUsed(provider: string, quoteId: Uint8Array, remittanceId: Uint8Array): void {
-    assert(!this.isQuoteUsed(provider, quoteId), 'a quote is used once');
-    this.writable.set(remittanceKeys.quoteUsed(provider, quoteId), remittanceId);
-  }
-
-  /** Once a used quote has expired, its record is no longer needed (used-quotes.ts). */
-  forgetQuoteUsed(provider: string, quoteId: Uint8Array): void {
-    assert(this.isQuoteUsed(provider, quoteId), 'only a used quote is forgotten');
-    this.writable.delete(remittanceKeys.quoteUsed(provider, quoteId));
+    this.writable.records.add(remittanceKeys.quoteUsed(provider, quoteId), remittanceId);
   }
 
   putSanctionsMeta(m: SanctionsMeta): void {
@@ -289,7 +298,7 @@ export class RemittanceStore extends RemittanceReader {
       this.writable.set(remittanceKeys.logHead(org), encodeLogHead({ ...head, open }));
       return;
     }
-    this.writable.set(remittanceKeys.logChunk(org, head.closedChunks), open);
+    this.writable.records.add(remittanceKeys.logChunk(org, head.closedChunks), open);
     this.writable.set(
       remittanceKeys.logHead(org),
       encodeLogHead({ closedChunks: head.closedChunks + 1, open: new Uint8Array(0) }),
