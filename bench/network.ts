@@ -35,7 +35,9 @@ import {
 import {
   countBlocks,
   createSubmitter,
+  executeUsPerTx,
   type Finality,
+  readExecuteTotals,
   waitFinal,
   watchFinality,
 } from './lib/network-client.ts';
@@ -80,6 +82,19 @@ function pruneWindowFromEnv(name: string): number {
   return n;
 }
 
+/**
+ * TALLY_BENCH_TRANSFERS_PER_TX: transfers a transaction carries (create_transfers), 1 by default
+ * (create_transfer). Rates, final/s and CPU per final stay in transfers; latency is per transaction.
+ */
+function transfersPerTxFromEnv(): number {
+  const text = process.env.TALLY_BENCH_TRANSFERS_PER_TX;
+  if (text === undefined || text === '') return 1;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1000)
+    throw new RangeError(`TALLY_BENCH_TRANSFERS_PER_TX: expected 1 to 1000 (got ${text})`);
+  return n;
+}
+
 /** TALLY_BENCH_TREE_WORKER sets every validator's execution.treeWorker (default: the node's). */
 function treeWorkerFromEnv(): { execution: { treeWorker: boolean | 'auto' } } | undefined {
   const text = process.env.TALLY_BENCH_TREE_WORKER;
@@ -96,8 +111,12 @@ type Cluster = {
   readonly pids: readonly number[];
   readonly client: KeyPair;
   readonly finality: Finality;
-  /** Fresh transfers between the funded accounts, signed now (so they expire late enough). */
+  /**
+   * Fresh transactions carrying `count` transfers between the funded accounts, signed now (so they
+   * expire late enough): `transfersPerTx` to a transaction.
+   */
   transfers(count: number): Transaction[];
+  readonly transfersPerTx: number;
 };
 
 type StepOutcome = {
@@ -112,15 +131,18 @@ type StepOutcome = {
  * over every admitted transfer, the drain included: past saturation, queueing is what users see.
  */
 async function runStep(cluster: Cluster, rate: number, seconds: number): Promise<StepOutcome> {
+  // Rates and counts are in transfers; the generator paces transactions, each carrying perTx.
+  const perTx = cluster.transfersPerTx;
   const txs = cluster.transfers(Math.ceil(rate * seconds));
   const submitter = createSubmitter(cluster.urls, cluster.client);
   const sentAt = new Map<string, number>();
   const watch = watchProcesses(cluster.pids);
   const blocks = await countBlocks(cluster.urls[0]!);
+  const executeBefore = await Promise.all(cluster.urls.map(readExecuteTotals));
   const start = Date.now();
   let sent = 0;
   while (sent < txs.length) {
-    const due = dueCount(Date.now() - start, rate, txs.length);
+    const due = dueCount(Date.now() - start, rate / perTx, txs.length);
     if (due > sent && submitter.inFlight() < requestsInFlightMax) {
       const slice = txs.slice(sent, due);
       const now = Date.now();
@@ -131,13 +153,14 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
     await new Promise((r) => setTimeout(r, tickMs));
   }
   const sendingMs = Date.now() - start;
-  const offered = offeredRate(txs.length, seconds, sendingMs, tickMs);
+  const offered = perTx * offeredRate(txs.length, seconds, sendingMs, tickMs);
   const nodes = watch.stop();
   const blocksPerS = await blocks.perSecond(sendingMs);
   await submitter.settled();
   const notFinal = await waitFinal(submitter.admitted, cluster.finality, drainTimeoutMs);
   if (!(await drainMempools(cluster.urls, drainTimeoutMs)))
     console.log(`  network: mempools not empty ${drainTimeoutMs} ms after the step`);
+  const executeAfter = await Promise.all(cluster.urls.map(readExecuteTotals));
   const latencies: number[] = [];
   const finalAt: number[] = [];
   for (const id of submitter.admitted) {
@@ -154,15 +177,16 @@ async function runStep(cluster: Cluster, rate: number, seconds: number): Promise
   const fields = {
     validators: cluster.validators,
     offered,
-    final: finalPerSecond(finalAt, start, seconds),
-    rejected,
-    notFinal,
+    final: perTx * finalPerSecond(finalAt, start, seconds),
+    rejected: perTx * rejected,
+    notFinal: perTx * notFinal,
     blocksPerS,
+    executeUs: executeUsPerTx(executeBefore, executeAfter) / perTx,
   };
   const lastFinalMs = finalAt.reduce((a, b) => Math.max(a, b), start + 1);
   return {
     step: ladderStep(fields, summarizeLatencies(latencies), nodes),
-    sustained: finalAt.length / ((lastFinalMs - start) / 1000),
+    sustained: (perTx * finalAt.length) / ((lastFinalMs - start) / 1000),
   };
 }
 
@@ -272,8 +296,13 @@ async function openCluster(
         );
     }
     const pids = net.nodes.map((node) => node.process?.pid ?? Number.NaN);
-    const transfers = (count: number) => workload().transfers(count);
-    return { cluster: { validators: n, urls, pids, client, finality, transfers }, close };
+    const transfersPerTx = transfersPerTxFromEnv();
+    const transfers = (count: number) =>
+      transfersPerTx === 1
+        ? workload().transfers(count)
+        : workload().transferBatches(Math.ceil(count / transfersPerTx), transfersPerTx);
+    const cluster = { validators: n, urls, pids, client, finality, transfers, transfersPerTx };
+    return { cluster, close };
   } catch (error) {
     await close();
     throw error;
@@ -311,6 +340,11 @@ function reportStep(report: Report, name: string, step: LadderStep, bound: numbe
   report(`${name}: validators' CPU per final tx ${at}`, cpuUsPerFinal(step), 'us');
   report(`${name}: validators' CPU spent in the kernel ${at}`, kernelShareOfCpu(step), '% of CPU');
   report(`${name}: blocks/s ${at}`, step.blocksPerS ?? Number.NaN, 'blocks/s');
+  report(
+    `${name}: a validator's execute and commit time per final tx ${at}`,
+    step.executeUs ?? Number.NaN,
+    'us',
+  );
   report(
     `${name}: largest validator RSS ${at}`,
     Math.max(...step.nodes.map((x) => x.rssMaxMiB)),

@@ -75,7 +75,7 @@ export type LoadResult = {
   blocksPerSec: number;
   /** Refused at admission (also counted in codes). */
   refused: number;
-  /** Per validator and remittance, wall time executing and committing blocks (node metrics). */
+  /** Per validator and remittance, wall time executing and committing blocks (LadderStep). */
   executeUs: number;
   /** Refused at admission, executed with a code other than ok, or never final. */
   codes: Codes;
@@ -311,6 +311,7 @@ function stepOf(r: LoadResult): LadderStep {
     rejected: r.refused,
     notFinal: r.codes.get('not_final') ?? 0,
     blocksPerS: r.blocksPerSec,
+    executeUs: r.executeUs,
   };
   return ladderStep(fields, r.latency, r.nodes);
 }

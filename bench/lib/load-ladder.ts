@@ -36,6 +36,12 @@ export type LadderStep = {
   readonly bound?: number;
   /** Blocks committed per second while the load was offered (first node's height). */
   readonly blocksPerS?: number;
+  /**
+   * Per validator and final transaction, wall microseconds spent executing blocks and committing
+   * them durably (the nodes' tally_block_execute_seconds): what the rest of a validator's time is
+   * measured against.
+   */
+  readonly executeUs?: number;
   readonly nodes: readonly ProcessUsage[];
 };
 
@@ -190,6 +196,7 @@ function rounded(step: LadderStep): LadderStep {
     ...(step.load === undefined ? {} : { load: step.load }),
     ...(step.bound === undefined ? {} : { bound: fixed(step.bound, 1) }),
     ...(step.blocksPerS === undefined ? {} : { blocksPerS: fixed(step.blocksPerS, 1) }),
+    ...(step.executeUs === undefined ? {} : { executeUs: fixed(step.executeUs, 1) }),
   };
 }
 
@@ -293,7 +300,9 @@ export function formatStepRow(step: LadderStep): string {
     .map((n, i) => `v${i} ${cell(n.cpuPct)}% (kernel ${cell(n.systemPct)}%) ${formatRss(n)}`)
     .join(', ');
   const blocks = step.blocksPerS === undefined ? '' : `  blocks ${cell(step.blocksPerS, 1)}/s`;
-  const cpu = `  CPU ${cell(cpuUsPerFinal(step))} us/final`;
+  const execute =
+    step.executeUs === undefined ? '' : ` (execute+commit ${cell(step.executeUs)} us a validator)`;
+  const cpu = `  CPU ${cell(cpuUsPerFinal(step))} us/final${execute}`;
   return (
     `offered ${cell(step.offered)}/s  final ${cell(step.final)}/s${bound}${blocks}${cpu}  ` +
     `p50/p90/p99/max ${cell(step.p50)}/${cell(step.p90)}/${cell(step.p99)}/${cell(step.max)} ms  ` +

@@ -115,12 +115,16 @@ function metricSum(text: string, name: string): number {
   return sum;
 }
 
-export async function readExecuteTotals(apiUrl: string): Promise<ExecuteTotals> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+/** The totals in a node's Prometheus exposition text (every label set summed). */
+export function executeTotalsOf(text: string): ExecuteTotals {
   return {
     seconds: metricSum(text, 'tally_block_execute_seconds_sum'),
     txs: metricSum(text, 'tally_txs_committed_total'),
   };
+}
+
+export async function readExecuteTotals(apiUrl: string): Promise<ExecuteTotals> {
+  return executeTotalsOf(await (await fetch(`${apiUrl}/metrics`)).text());
 }
 
 /**
