@@ -41,6 +41,7 @@ import {
   waitFinal,
   watchFinality,
 } from './lib/network-client.ts';
+import { pruneWindowFromEnv, transfersPerTxFromEnv, treeWorkerFromEnv } from './lib/network-env.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { watchProcesses } from './lib/proc-stats.ts';
 import { median, type Report } from './lib/report.ts';
@@ -67,43 +68,6 @@ const setupRetryMs = 500;
 const setupAttemptsMax = 240;
 /** Transfers expire this long after they are signed, inside the mempool's 10-minute window. */
 const transferLifetimeMs = 9 * 60_000;
-/**
- * TALLY_BENCH_PRUNE_KEEP_BLOCKS and TALLY_BENCH_PRUNE_KEEP_STATES set every validator's
- * prune.keepBlocks and prune.keepStates. The default, 0, keeps everything, as a node does unless
- * told otherwise: stale state-tree versions then grow LMDB's file by about 2.2 KB per transfer, and
- * RssFile with it.
- */
-function pruneWindowFromEnv(name: string): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return 0;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 0 || (n > 0 && n < 100))
-    throw new RangeError(`${name}: expected 0 (keep everything) or at least 100 (got ${text})`);
-  return n;
-}
-
-/**
- * TALLY_BENCH_TRANSFERS_PER_TX: transfers a transaction carries (create_transfers), 1 by default
- * (create_transfer). Rates, final/s and CPU per final stay in transfers; latency is per transaction.
- */
-function transfersPerTxFromEnv(): number {
-  const text = process.env.TALLY_BENCH_TRANSFERS_PER_TX;
-  if (text === undefined || text === '') return 1;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1 || n > 1000)
-    throw new RangeError(`TALLY_BENCH_TRANSFERS_PER_TX: expected 1 to 1000 (got ${text})`);
-  return n;
-}
-
-/** TALLY_BENCH_TREE_WORKER sets every validator's execution.treeWorker (default: the node's). */
-function treeWorkerFromEnv(): { execution: { treeWorker: boolean | 'auto' } } | undefined {
-  const text = process.env.TALLY_BENCH_TREE_WORKER;
-  if (text === undefined || text === '') return undefined;
-  if (text === 'true' || text === 'false') return { execution: { treeWorker: text === 'true' } };
-  if (text === 'auto') return { execution: { treeWorker: 'auto' } };
-  throw new RangeError(`TALLY_BENCH_TREE_WORKER: expected true, false or auto (got ${text})`);
-}
-
 /** A running network under test, and what the generator needs to load it. */
 type Cluster = {
   readonly validators: number;

@@ -174,8 +174,28 @@ export function encodeRemittance(r: Remittance): CborValue {
     encodeReason(r.reason),
     r.sanctionsMatch ?? null,
     r.legs,
-    r.history.map((h) => [h.status, h.atMs, h.height, encodeReason(h.reason)]),
+    encodeHistory(r.history),
   ];
+}
+
+function encodeHistory(history: readonly StatusChange[]): CborValue {
+  return history.map((h) => [h.status, h.atMs, h.height, encodeReason(h.reason)]);
+}
+
+function decodeHistory(value: CborValue | undefined): StatusChange[] {
+  return readArray(value, 'history').map((h, i) => decodeChange(h, `history[${i}]`));
+}
+
+/** Sets the optional reason and sanctions match of `r` from their stored fields (null: none). */
+function setReasonAndMatch(
+  r: Remittance,
+  reason: CborValue | undefined,
+  match: CborValue | undefined,
+) {
+  const decodedReason = nullable(reason, decodeReason);
+  if (decodedReason !== undefined) r.reason = decodedReason;
+  const decodedMatch = nullable(match, (v) => readString(v, 'sanctionsMatch', textMax * 2));
+  if (decodedMatch !== undefined) r.sanctionsMatch = decodedMatch;
 }
 
 function encodeReason(reason: StatusReason | undefined): CborValue {
@@ -231,14 +251,11 @@ export function decodeRemittance(value: CborValue): Remittance {
       updatedAtMs: readUint(f[22], 'updatedAtMs'),
       updatedHeight: readUint(f[23], 'updatedHeight'),
       legs,
-      history: readArray(f[27], 'history').map((h, i) => decodeChange(h, `history[${i}]`)),
+      history: decodeHistory(f[27]),
     };
     const endToEndId = nullable(f[17], (v) => readString(v, 'endToEndId', textMax));
     if (endToEndId !== undefined) r.endToEndId = endToEndId;
-    const reason = nullable(f[24], decodeReason);
-    if (reason !== undefined) r.reason = reason;
-    const match = nullable(f[25], (v) => readString(v, 'sanctionsMatch', textMax * 2));
-    if (match !== undefined) r.sanctionsMatch = match;
+    setReasonAndMatch(r, f[24], f[25]);
     return r;
   });
 }
@@ -255,7 +272,7 @@ export function encodeLaterStatus(r: Remittance): CborValue {
     r.updatedHeight,
     encodeReason(r.reason),
     r.sanctionsMatch ?? null,
-    r.history.map((h) => [h.status, h.atMs, h.height, encodeReason(h.reason)]),
+    encodeHistory(r.history),
   ];
 }
 
@@ -269,14 +286,11 @@ export function withLaterStatus(sent: Remittance, value: CborValue): Remittance 
       deadlineMs: readUint(f[1], 'deadlineMs'),
       updatedAtMs: readUint(f[2], 'updatedAtMs'),
       updatedHeight: readUint(f[3], 'updatedHeight'),
-      history: readArray(f[6], 'history').map((h, i) => decodeChange(h, `history[${i}]`)),
+      history: decodeHistory(f[6]),
     };
     delete r.reason;
     delete r.sanctionsMatch;
-    const reason = nullable(f[4], decodeReason);
-    if (reason !== undefined) r.reason = reason;
-    const match = nullable(f[5], (v) => readString(v, 'sanctionsMatch', textMax * 2));
-    if (match !== undefined) r.sanctionsMatch = match;
+    setReasonAndMatch(r, f[4], f[5]);
     return r;
   });
 }
