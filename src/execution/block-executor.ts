@@ -14,7 +14,7 @@ import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
-import { type ExecuteOptions, executeBlock } from './execute.ts';
+import { type ExecuteOptions, executeBlockSteps } from './execute.ts';
 import { keyId as toKeyId } from './overlay.ts';
 import type { Registry } from './registry.ts';
 import type { BlockOutput, Event, TxCall } from './types.ts';
@@ -55,6 +55,14 @@ type Executed = {
   readonly receipts: readonly Receipt[];
   readonly encodedReceipts: readonly Uint8Array[];
   readonly resultsRoot: Uint8Array;
+};
+
+/** A block about to execute: checked, decoded, and the transactions the chain refuses itself. */
+type Plan = {
+  readonly block: Block;
+  readonly txs: readonly Transaction[];
+  readonly blockHash: Uint8Array;
+  readonly refusals: ReadonlyMap<number, { code: string; message: string }>;
 };
 
 /** What an executed block wrote, read from memory until its batch commits (tree worker only). */
@@ -105,6 +113,8 @@ export class BlockExecutor {
   #executedHeight: number | undefined;
   /** Set by the first block that failed to stage: later ones would build on a gap. */
   #failed: Error | undefined;
+  /** True while a block executes in slices: no other may start before it ends. */
+  #executing = false;
 
   constructor(options: BlockExecutorOptions, deps: { store: Store; registry: Registry }) {
     this.#options = options;
@@ -164,6 +174,30 @@ export class BlockExecutor {
     }
     const executed = this.#execute(block, decoded);
     return this.#commitOnWorker(this.#treeWorker, executed, certificate, alsoWrite);
+  }
+
+  /**
+   * commit(), for a node that must keep answering its peers while it executes: the execution hands
+   * the thread back whenever it has run for `sliceMs` (setImmediate, so sockets and timers go
+   * first). Resolves once the block is executed and staged, when the next block may be committed,
+   * with `durable`, which settles once it is written. The state execution reads changes only when
+   * a block is staged, so a block executed in slices gives what commit() gives. Blocks go one after
+   * the other: starting one before the last has resolved is a bug.
+   */
+  async commitInSlices(
+    block: Block,
+    sliceMs: number,
+    certificate?: QuorumCertificate,
+    decoded?: readonly Transaction[],
+    alsoWrite?: (batch: WriteBatch) => void,
+  ): Promise<{ durable: Promise<CommittedBlock> }> {
+    if (this.#failed !== undefined) throw this.#failed;
+    const executed = await this.#executeInSlices(block, decoded, sliceMs);
+    if (this.#treeWorker === undefined) {
+      const { batch, committed } = this.#stageHere(executed, certificate, alsoWrite);
+      return { durable: batch.commit().then(() => committed) };
+    }
+    return { durable: this.#commitOnWorker(this.#treeWorker, executed, certificate, alsoWrite) };
   }
 
   /** On this thread: prepares and stages the block's tree version at once. */
@@ -239,6 +273,40 @@ export class BlockExecutor {
 
   /** Checks `block` against the chain, decodes and executes it: nothing is written yet. */
   #execute(block: Block, decoded: readonly Transaction[] | undefined): Executed {
+    const plan = this.#plan(block, decoded);
+    const steps = this.#steps(plan);
+    for (;;) {
+      const next = steps.next();
+      if (next.done === true) return this.#executed(plan, next.value);
+    }
+  }
+
+  /** #execute, handing the thread back (setImmediate) whenever a slice of `sliceMs` has run. */
+  async #executeInSlices(
+    block: Block,
+    decoded: readonly Transaction[] | undefined,
+    sliceMs: number,
+  ): Promise<Executed> {
+    assert(!this.#executing, 'one block executes at a time');
+    this.#executing = true;
+    try {
+      const plan = this.#plan(block, decoded);
+      const steps = this.#steps(plan);
+      let sliceStart = performance.now();
+      for (;;) {
+        const next = steps.next();
+        if (next.done === true) return this.#executed(plan, next.value);
+        if (performance.now() - sliceStart < sliceMs) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    } finally {
+      this.#executing = false;
+    }
+  }
+
+  /** The block checked against the chain, its transactions decoded and the chain's refusals made. */
+  #plan(block: Block, decoded: readonly Transaction[] | undefined): Plan {
     const { header } = block;
     const expected = (this.#executedHeight ?? -1) + 1;
     assert(header.height === expected, `commit: block ${header.height}, expected ${expected}`);
@@ -252,16 +320,27 @@ export class BlockExecutor {
     });
     const blockHash = hashHeader(header);
     const refusals = this.#precheck(txs, header.timeMs);
-    const calls: TxCall[] = txs.filter((_, i) => !refusals.has(i)).map(toCall);
+    return { block, txs, blockHash, refusals };
+  }
+
+  #steps(plan: Plan): Generator<void, BlockOutput, void> {
+    const { header } = plan.block;
+    const calls: TxCall[] = plan.txs.filter((_, i) => !plan.refusals.has(i)).map(toCall);
     const reader = { get: (key: Uint8Array, id?: string) => this.#readCommitted(key, id) };
-    const output = executeBlock(
+    return executeBlockSteps(
       this.#registry,
       reader,
-      { height: header.height, timeMs: header.timeMs, seed: blockHash },
+      { height: header.height, timeMs: header.timeMs, seed: plan.blockHash },
       calls,
       this.#options.execute,
     );
-    const receipts = buildReceipts(header.height, txs, refusals, output);
+  }
+
+  /** The receipts and roots of an executed block; the value cache follows its writes from here. */
+  #executed(plan: Plan, output: BlockOutput): Executed {
+    const { block, txs, blockHash, refusals } = plan;
+    const height = block.header.height;
+    const receipts = buildReceipts(height, txs, refusals, output);
     const encodedReceipts = receipts.map(encodeReceipt);
     const resultsRoot = merkleRoot(encodedReceipts.map(hashReceiptBytes));
     const replays = new Set(
@@ -275,7 +354,7 @@ export class BlockExecutor {
       return id;
     });
     return {
-      height: header.height,
+      height,
       block,
       blockHash,
       txs,

@@ -55,6 +55,26 @@ export function executeBlock(
   txs: readonly TxCall[],
   options: ExecuteOptions = {},
 ): BlockOutput {
+  const steps = executeBlockSteps(registry, reader, block, txs, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * executeBlock, pausing after each transaction: the caller may hand the thread to other work between
+ * steps (a node answers its peers while it executes a large block). Nothing a step leaves behind
+ * depends on when the next one runs, so the output is executeBlock's, byte for byte, as long as the
+ * state the reader sees does not change before the last step.
+ */
+export function* executeBlockSteps(
+  registry: Registry,
+  reader: StateReader,
+  block: BlockInfo,
+  txs: readonly TxCall[],
+  options: ExecuteOptions = {},
+): Generator<void, BlockOutput, void> {
   checkBlock(block);
   const root = Overlay.root(reader);
   const isKnownModule = (name: string) => registry.findModule(name) !== undefined;
@@ -63,6 +83,7 @@ export function executeBlock(
   runHooks(registry, root, block, 'beginBlock', blockEvents, isKnownModule, options);
   const results: TxResult[] = [];
   for (const tx of txs) {
+    yield;
     const frame: Frame = {
       overlay: root,
       eventsLeft: eventsPerTxMax,
@@ -73,6 +94,7 @@ export function executeBlock(
     results.push(executeTx(registry, frame, tx, options));
     assert(frame.overlay === root, 'a transaction leaves the block overlay current');
   }
+  yield;
   runHooks(registry, root, block, 'endBlock', blockEvents, isKnownModule, options);
   assert(results.length === txs.length, 'one result per transaction');
   return { results, changes: root.changes(), events: blockEvents };

@@ -6,7 +6,12 @@ export {
   moduleRecordKey,
   moduleRecordPrefix,
 } from './context.ts';
-export { type ExecuteOptions, executeBlock, isFatalError } from './execute.ts';
+export {
+  type ExecuteOptions,
+  executeBlock,
+  executeBlockSteps,
+  isFatalError,
+} from './execute.ts';
 export * from './limits.ts';
 export { createMemoryState, type MemoryState } from './memory.ts';
 export { StateReadError } from './overlay.ts';

@@ -54,10 +54,10 @@ async function setUpNode() {
     await commits.enqueue(block, qc);
   // What happened, in order: a block's execution starting, and a listener hearing of it.
   const events: string[] = [];
-  const commit = chain.executor.commit.bind(chain.executor);
-  chain.executor.commit = (block, ...rest) => {
+  const commitInSlices = chain.executor.commitInSlices.bind(chain.executor);
+  chain.executor.commitInSlices = (block, ...rest) => {
     events.push(`execute ${block.header.height}`);
-    return commit(block, ...rest);
+    return commitInSlices(block, ...rest);
   };
   const onRecord: boolean[] = [];
   commits.onExecuted((committed) => {
