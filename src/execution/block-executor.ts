@@ -14,10 +14,11 @@ import type { Store, WriteBatch } from '../storage/index.ts';
 import { assert } from '../util/assert.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { LruCache } from '../util/lru-cache.ts';
+import { buildReceipts, toCall } from './block-receipts.ts';
 import { type ExecuteOptions, executeBlockSteps } from './execute.ts';
 import { keyId as toKeyId } from './overlay.ts';
 import type { Registry } from './registry.ts';
-import type { BlockOutput, Event, TxCall } from './types.ts';
+import type { BlockOutput, TxCall } from './types.ts';
 
 /** Result codes the chain itself gives before a transaction reaches a module. */
 export const chainCodes = {
@@ -26,8 +27,7 @@ export const chainCodes = {
   wrongChain: 'wrong_chain',
 } as const;
 
-/** The block-level receipt (begin/end-block events) sits after the transactions, with this id. */
-export const blockReceiptTxId = new Uint8Array(32);
+export { blockReceiptTxId } from './block-receipts.ts';
 
 export type BlockExecutorOptions = {
   chainId: string;
@@ -468,63 +468,4 @@ export class BlockExecutor {
 function committedOf(executed: Executed, stateRoot: Uint8Array): CommittedBlock {
   const { height, blockHash, resultsRoot, receipts } = executed;
   return { height, blockHash, stateRoot, resultsRoot, receipts };
-}
-
-function toCall(tx: Transaction): TxCall {
-  return {
-    txId: tx.id,
-    suite: tx.suite,
-    signer: tx.signer,
-    module: tx.module,
-    method: tx.method,
-    args: tx.args,
-  };
-}
-
-function buildReceipts(
-  height: number,
-  txs: readonly Transaction[],
-  refusals: ReadonlyMap<number, { code: string; message: string }>,
-  output: BlockOutput,
-): Receipt[] {
-  const receipts: Receipt[] = [];
-  let next = 0;
-  txs.forEach((tx, index) => {
-    const refused = refusals.get(index);
-    if (refused !== undefined) {
-      receipts.push({
-        txId: tx.id,
-        height,
-        index,
-        code: refused.code,
-        message: refused.message,
-        events: [],
-      });
-      return;
-    }
-    const result = output.results[next++]!;
-    assert(bytesEqual(result.txId, tx.id), 'results follow the transactions');
-    receipts.push({
-      txId: tx.id,
-      height,
-      index,
-      code: result.code,
-      message: result.message ?? '',
-      events: toLedgerEvents(result.events),
-    });
-  });
-  assert(next === output.results.length, 'every result has its transaction');
-  receipts.push({
-    txId: blockReceiptTxId,
-    height,
-    index: txs.length,
-    code: 'ok',
-    message: '',
-    events: toLedgerEvents(output.events),
-  });
-  return receipts;
-}
-
-function toLedgerEvents(events: readonly Event[]): Receipt['events'] {
-  return events.map((e) => ({ module: e.module, type: e.type, attributes: e.attributes }));
 }
