@@ -2,12 +2,14 @@
 // the genesis, applies each executed block's key_added and key_revoked events by re-reading state,
 // and rebuilt from that state (a restart) it says the same. Admission refuses a revoked signer;
 // the check before a vote lets it through, since execution refuses it.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CborValue } from '../../src/codec/index.ts';
 import { sha256 } from '../../src/crypto/sha256.ts';
 import type { KeyPair } from '../../src/crypto/suite.ts';
 import { getSuite } from '../../src/crypto/suites.ts';
+import { toCall } from '../../src/execution/block-receipts.ts';
 import {
   createMemoryState,
   createRegistry,
@@ -97,14 +99,7 @@ function execute(state: MemoryState, height: number, txs: readonly Transaction[]
     runtime,
     state,
     { height, timeMs: expiresAtMs - 1000, seed: sha256(new Uint8Array([height])) },
-    txs.map((tx) => ({
-      txId: tx.id,
-      suite: tx.suite,
-      signer: tx.signer,
-      module: tx.module,
-      method: tx.method,
-      args: tx.args,
-    })),
+    txs.map(toCall),
   );
   state.apply(output.changes);
   return output.results.map((r, index) => ({
